@@ -1,0 +1,70 @@
+/// The payload of `rooms/<room>/newtext`: `{"author": "<nick>", "text": "<message>"}`,
+/// with the optional `id` (unique per message, set by the sender) and `ts`
+/// (milliseconds since the epoch) that newer clients add. Unknown fields are ignored.
+public struct NewTextPayload: Sendable, Hashable, Codable {
+    /// Who wrote the message.
+    public var author: Nickname
+    /// The message, as typed; never HTML.
+    public var text: String
+    /// The sender's unique id for this message, so a message delivered twice is stored once.
+    public var id: String?
+    /// When the sender sent it, in milliseconds since 1970-01-01 UTC.
+    public var ts: Int64?
+
+    /// Creates a payload.
+    public init(author: Nickname, text: String, id: String? = nil, ts: Int64? = nil) {
+        self.author = author
+        self.text = text
+        self.id = id
+        self.ts = ts
+    }
+
+    /// Decodes and checks a payload received from the broker.
+    ///
+    /// - Throws: ``PayloadError`` naming the field that is missing, of the wrong type or
+    ///   breaking a rule, or saying the payload is too large.
+    public init(decoding bytes: some Collection<UInt8>, limits: PayloadLimits = .default) throws(PayloadError) {
+        guard bytes.count <= limits.maximumPayloadBytes else {
+            throw .tooLarge(bytes: bytes.count, limit: limits.maximumPayloadBytes)
+        }
+        self = try decodePayload(NewTextPayload.self, from: bytes)
+        let textBytes = text.utf8.count
+        guard textBytes <= limits.maximumTextBytes else {
+            throw .invalidField(
+                field: "text",
+                reason: "the text is too long: \(textBytes) bytes, at most \(limits.maximumTextBytes)")
+        }
+        if let id {
+            guard !id.isEmpty, id.utf8.count <= limits.maximumIDBytes else {
+                throw .invalidField(field: "id", reason: "must be 1 to \(limits.maximumIDBytes) bytes long")
+            }
+        }
+    }
+
+    /// The payload as compact JSON, ready to publish.
+    public var jsonBytes: [UInt8] { encodePayload(self) }
+
+    private enum CodingKeys: String, CodingKey {
+        case author, text, id, ts
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let rawAuthor = try container.decode(String.self, forKey: .author)
+        do {
+            author = try Nickname(rawAuthor)
+        } catch {
+            throw PayloadError.invalidField(field: "author", reason: error.description)
+        }
+        text = try container.decode(String.self, forKey: .text)
+        id = try container.decodeIfPresent(String.self, forKey: .id)
+        if let milliseconds = try container.decodeIfPresent(Double.self, forKey: .ts) {
+            guard milliseconds.isFinite, milliseconds >= 0, milliseconds < 9.0e15 else {
+                throw PayloadError.invalidField(field: "ts", reason: "must be milliseconds since 1970")
+            }
+            ts = Int64(milliseconds)
+        } else {
+            ts = nil
+        }
+    }
+}

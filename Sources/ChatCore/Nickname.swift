@@ -1,0 +1,58 @@
+/// A user's nickname: not empty, at most ``maximumLength`` characters, and none of `/`,
+/// `+`, `#` or control characters (they would break the `users/<nick>/…` topics).
+public struct Nickname: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// The user that greets newcomers; it is always online.
+    public static let bot = Nickname(unchecked: "bot")
+    /// The longest nickname accepted, in Unicode scalars.
+    public static let maximumLength = 32
+
+    /// The validated nickname.
+    public let rawValue: String
+
+    /// Validates `rawValue` against the nickname rule.
+    public init(_ rawValue: String) throws(NameError) {
+        guard !rawValue.isEmpty else { throw .empty(kind: .nickname) }
+        var count = 0
+        for scalar in rawValue.unicodeScalars {
+            if Self.isForbidden(scalar) { throw .forbiddenCharacter(kind: .nickname, scalar) }
+            count += 1
+        }
+        guard count <= Self.maximumLength else {
+            throw .tooLong(kind: .nickname, length: count, limit: Self.maximumLength)
+        }
+        self.rawValue = rawValue
+    }
+
+    private init(unchecked rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "/", "+", "#": return true
+        default:
+            // Cc (C0, DEL, C1) plus the line and paragraph separators, which act as line breaks.
+            return scalar.properties.generalCategory == .control
+                || scalar == "\u{2028}" || scalar == "\u{2029}"
+        }
+    }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: Nickname, rhs: Nickname) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        do {
+            try self.init(raw)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
