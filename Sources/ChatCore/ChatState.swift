@@ -100,16 +100,21 @@ public struct ChatState: Sendable, Hashable {
     public func greeting(forHelloFrom nick: Nickname, address: String, at now: Date) -> Greeting? {
         guard let info = users[nick] else {
             let others = (nicknamesByAddress[address] ?? []).filter { $0 != nick }
-            return Greeting(nick: nick, kind: .welcome(alsoSeenFromAddress: others))
+            return Greeting(nick: nick, parts: [.welcome(alsoSeenFromAddress: others)])
         }
         let knownAddress = info.addresses.contains(address)
         let seenRecently = now.timeIntervalSince(info.lastSeen) < rules.recentWindow.timeInterval
-        if isOnline(nick), seenRecently {
-            return knownAddress ? nil : Greeting(nick: nick, kind: .connectionIssues)
+        var parts: [Greeting.Part] = knownAddress ? [] : [.changedComputer]
+        if !isOnline(nick) {
+            parts.append(.welcomeBack)
+        } else if seenRecently {
+            // A reconnect: worth a word only when something else is said too.
+            guard !knownAddress else { return nil }
+            parts.append(.connectionIssues)
+        } else {
+            parts.append(.longTimeNoSee)
         }
-        if !knownAddress { return Greeting(nick: nick, kind: .changedComputer) }
-        if !isOnline(nick) { return Greeting(nick: nick, kind: .welcomeBack) }
-        return Greeting(nick: nick, kind: .longTimeNoSee)
+        return Greeting(nick: nick, parts: parts)
     }
 
     /// Handles a `hello`: decides the greeting (see ``greeting(forHelloFrom:address:at:)``),

@@ -1,15 +1,18 @@
 /// What `bot` says in `rooms/main/newtext` when a user says hello. ``ChatState`` decides
 /// it (see ``GreetingRules``); the daemon adds the host name once reverse DNS answered.
+///
+/// As in the original, a greeting is made of one or more parts, said in order, then
+/// `From <host> :: <address>`.
 public struct Greeting: Sendable, Hashable {
-    /// Which rule of the greeting rules applies.
-    public enum Kind: Sendable, Hashable {
-        /// A nickname never seen before; lists other nicknames seen from the same address.
+    /// One sentence of a greeting.
+    public enum Part: Sendable, Hashable {
+        /// A nickname never seen before; names the other nicknames seen from the same address.
         case welcome(alsoSeenFromAddress: [Nickname])
         /// A known nickname from an address it never used.
         case changedComputer
         /// A known nickname that was not online.
         case welcomeBack
-        /// A nickname still online, seen within the recent window, saying hello from another address.
+        /// A nickname still online and seen within the recent window.
         case connectionIssues
         /// A nickname still online but not seen for longer than the recent window.
         case longTimeNoSee
@@ -17,37 +20,38 @@ public struct Greeting: Sendable, Hashable {
 
     /// Who is greeted.
     public let nick: Nickname
-    /// Which greeting.
-    public let kind: Kind
+    /// What is said, in order; never empty.
+    public let parts: [Part]
 
     /// Creates a greeting.
-    public init(nick: Nickname, kind: Kind) {
+    public init(nick: Nickname, parts: [Part]) {
         self.nick = nick
-        self.kind = kind
+        self.parts = parts
     }
 
-    /// The plain-text message, ending with `From <host> :: <address>`; the host falls back
-    /// to the address when reverse DNS gave nothing.
+    /// The plain-text message: `@nick: ` then the parts, ending with
+    /// `From <host> :: <address>`; the host falls back to the address when reverse DNS
+    /// gave nothing.
     public func text(hostName: String?, address: String) -> String {
         let name = nick.rawValue
-        let body: String
-        switch kind {
-        case .welcome(let others) where others.isEmpty:
-            body = "Welcome \(name)!!"
-        case .welcome(let others):
-            let list = others.map(\.rawValue).joined(separator: ", ")
-            body = "Welcome \(name)!! Also seen from your address: \(list)."
-        case .changedComputer:
-            body = "Did you change computer?"
-        case .welcomeBack:
-            body = "Welcome back online"
-        case .connectionIssues:
-            body = "Connection issues?"
-        case .longTimeNoSee:
-            body = "Long time no see!"
+        let sentences = parts.map { part -> String in
+            switch part {
+            case .welcome(let others) where others.isEmpty:
+                "Welcome \(name)!!"
+            case .welcome(let others):
+                "Welcome \(name)!! Also seen from your address: \(others.map(\.rawValue).joined(separator: ", "))."
+            case .changedComputer:
+                "\(name), did you change your computer?"
+            case .welcomeBack:
+                "Welcome back online \(name)! :)"
+            case .connectionIssues:
+                "Having connection issues?"
+            case .longTimeNoSee:
+                "Long time no see! ;)"
+            }
         }
         let host = (hostName?.isEmpty == false ? hostName : nil) ?? address
-        return "@\(name): \(body) From \(host) :: \(address)"
+        return "@\(name): " + sentences.joined(separator: " ") + " From \(host) :: \(address)"
     }
 
     /// The greeting as the payload `bot` publishes.

@@ -1,15 +1,17 @@
 /// The timing rules of greetings and idle logouts.
 ///
-/// On `users/<nick>/hello` the first rule that matches decides (``ChatState/greeting(forHelloFrom:address:at:)``):
+/// On `users/<nick>/hello` (``ChatState/greeting(forHelloFrom:address:at:)``), as the
+/// original decided:
 ///
-/// 1. a nickname never seen before: ``Greeting/Kind/welcome(alsoSeenFromAddress:)``,
-///    naming the other nicknames seen from the same address;
-/// 2. a nickname still online and seen within ``recentWindow``: nothing when it is the
-///    same address (a page reload), else ``Greeting/Kind/connectionIssues``;
-/// 3. a known nickname from a new address: ``Greeting/Kind/changedComputer``;
-/// 4. a known nickname that was not online: ``Greeting/Kind/welcomeBack``;
-/// 5. a nickname still online but not seen for longer than ``recentWindow``:
-///    ``Greeting/Kind/longTimeNoSee``.
+/// - a nickname never seen before: ``Greeting/Part/welcome(alsoSeenFromAddress:)``,
+///   naming the other nicknames seen from the same address;
+/// - otherwise the greeting is made of:
+///   - ``Greeting/Part/changedComputer`` when the address is new for the nickname;
+///   - then ``Greeting/Part/welcomeBack`` when it was not online;
+///   - or, still online, ``Greeting/Part/connectionIssues`` when it was seen within
+///     ``recentWindow``, else ``Greeting/Part/longTimeNoSee``;
+/// - nothing at all is said for a known nickname, from a known address, still online and
+///   seen within ``recentWindow`` (a page reload).
 ///
 /// A user other than `bot` not seen for ``idleTimeout`` is logged out by the sweep.
 public struct GreetingRules: Sendable, Hashable {

@@ -31,7 +31,7 @@ struct ChatStateTests {
     func welcomeNew() {
         var chat = ChatState()
         let greeting = chat.registerHello(from: ann, address: "192.0.2.1", at: start)
-        #expect(greeting == Greeting(nick: ann, kind: .welcome(alsoSeenFromAddress: [])))
+        #expect(greeting == Greeting(nick: ann, parts: [.welcome(alsoSeenFromAddress: [])]))
         #expect(greeting?.text(hostName: "host.example", address: "192.0.2.1")
             == "@ann: Welcome ann!! From host.example :: 192.0.2.1")
         #expect(chat.isOnline(ann))
@@ -43,7 +43,7 @@ struct ChatStateTests {
         var chat = ChatState()
         _ = chat.registerHello(from: ann, address: "192.0.2.1", at: start)
         let greeting = chat.registerHello(from: bob, address: "192.0.2.1", at: minutes(1))
-        #expect(greeting?.kind == .welcome(alsoSeenFromAddress: [ann]))
+        #expect(greeting?.parts == [.welcome(alsoSeenFromAddress: [ann])])
         #expect(greeting?.text(hostName: nil, address: "192.0.2.1")
             == "@bob: Welcome bob!! Also seen from your address: ann. From 192.0.2.1 :: 192.0.2.1")
         #expect(chat.nicknamesByAddress["192.0.2.1"] == [ann, bob])
@@ -55,8 +55,9 @@ struct ChatStateTests {
         _ = chat.registerHello(from: ann, address: "192.0.2.1", at: start)
         chat.logout(ann)
         let greeting = chat.registerHello(from: ann, address: "198.51.100.9", at: minutes(30))
-        #expect(greeting?.kind == .changedComputer)
-        #expect(greeting?.text(hostName: "h", address: "198.51.100.9") == "@ann: Did you change computer? From h :: 198.51.100.9")
+        #expect(greeting?.parts == [.changedComputer, .welcomeBack])
+        #expect(greeting?.text(hostName: "h", address: "198.51.100.9")
+            == "@ann: ann, did you change your computer? Welcome back online ann! :) From h :: 198.51.100.9")
         #expect(chat.users[ann]?.addresses == ["192.0.2.1", "198.51.100.9"])
     }
 
@@ -65,14 +66,19 @@ struct ChatStateTests {
         var chat = ChatState()
         _ = chat.registerHello(from: ann, address: "192.0.2.1", at: start)
         chat.logout(ann)
-        #expect(chat.registerHello(from: ann, address: "192.0.2.1", at: minutes(1))?.kind == .welcomeBack)
+        let greeting = chat.registerHello(from: ann, address: "192.0.2.1", at: minutes(1))
+        #expect(greeting?.parts == [.welcomeBack])
+        #expect(greeting?.text(hostName: "h", address: "a") == "@ann: Welcome back online ann! :) From h :: a")
     }
 
-    @Test("rule: still online and seen within 5 minutes, from another address: connection issues")
+    @Test("rule: still online and seen within 5 minutes: asked about connection issues")
     func connectionIssues() {
         var chat = ChatState()
         _ = chat.registerHello(from: ann, address: "192.0.2.1", at: start)
-        #expect(chat.registerHello(from: ann, address: "192.0.2.2", at: minutes(4.9))?.kind == .connectionIssues)
+        let greeting = chat.registerHello(from: ann, address: "192.0.2.2", at: minutes(4.9))
+        #expect(greeting?.parts == [.changedComputer, .connectionIssues])
+        #expect(greeting?.text(hostName: "h", address: "192.0.2.2")
+            == "@ann: ann, did you change your computer? Having connection issues? From h :: 192.0.2.2")
     }
 
     @Test("rule: still online but not seen for 5 minutes or more: long time no see")
@@ -80,8 +86,8 @@ struct ChatStateTests {
         var chat = ChatState()
         _ = chat.registerHello(from: ann, address: "192.0.2.1", at: start)
         let greeting = chat.registerHello(from: ann, address: "192.0.2.1", at: minutes(5))
-        #expect(greeting?.kind == .longTimeNoSee)
-        #expect(greeting?.text(hostName: "h", address: "a") == "@ann: Long time no see! From h :: a")
+        #expect(greeting?.parts == [.longTimeNoSee])
+        #expect(greeting?.text(hostName: "h", address: "a") == "@ann: Long time no see! ;) From h :: a")
     }
 
     @Test("rule: same address, still online, seen within 5 minutes: nothing is said")
@@ -119,7 +125,7 @@ struct ChatStateTests {
     func customRules() {
         var chat = ChatState(rules: GreetingRules(recentWindow: .seconds(10), idleTimeout: .seconds(20)))
         _ = chat.registerHello(from: ann, address: "a", at: start)
-        #expect(chat.greeting(forHelloFrom: ann, address: "a", at: start.addingTimeInterval(11))?.kind == .longTimeNoSee)
+        #expect(chat.greeting(forHelloFrom: ann, address: "a", at: start.addingTimeInterval(11))?.parts == [.longTimeNoSee])
         #expect(chat.sweepIdle(at: start.addingTimeInterval(20)) == [ann])
     }
 
@@ -135,9 +141,9 @@ struct ChatStateTests {
 
     @Test("the greeting payload is plain text from bot")
     func payload() {
-        let payload = Greeting(nick: ann, kind: .welcomeBack).payload(hostName: nil, address: "::1", id: "g1", ts: 1)
+        let payload = Greeting(nick: ann, parts: [.welcomeBack]).payload(hostName: nil, address: "::1", id: "g1", ts: 1)
         #expect(payload.author == .bot)
-        #expect(payload.text == "@ann: Welcome back online From ::1 :: ::1")
+        #expect(payload.text == "@ann: Welcome back online ann! :) From ::1 :: ::1")
         #expect(!payload.text.contains("<"))
     }
 }
