@@ -14,13 +14,20 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ChatCore", targets: ["ChatCore"]),
+        .library(name: "ChatStore", targets: ["ChatStore"]),
         .executable(name: "chatt-genpass", targets: ["chatt-genpass"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .target(name: "ChatCore", swiftSettings: strict),
+        .target(
+            name: "ChatStore",
+            dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "chatt-genpass",
             dependencies: [
@@ -32,6 +39,11 @@ let package = Package(
         .testTarget(
             name: "ChatCoreTests",
             dependencies: ["ChatCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChatStoreTests",
+            dependencies: ["ChatStore"],
             swiftSettings: strict
         ),
         .testTarget(

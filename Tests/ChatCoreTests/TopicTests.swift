@@ -23,7 +23,7 @@ struct TopicTests {
     @Test("unknown or ill-formed topics are typed errors", arguments: [
         "", "/", "rooms", "rooms/main", "rooms/main/newtext/x", "users/ann", "users/ann/bye",
         "other/a/b", "rooms//newtext", "users//hello", "rooms/a b/newtext", "rooms/main/",
-        "\u{0}", String(repeating: "/", count: 10_000),
+        "\u{0}", String(repeating: "/", count: 40),
     ])
     func errors(topic: String) {
         #expect(throws: TopicError.self) { try Topic(parsing: topic) }

@@ -1,0 +1,45 @@
+public import ChatCore
+
+/// Where the chat's history and users live.
+///
+/// ``SQLiteMessageStore`` is the real one; ``InMemoryMessageStore`` serves tests and
+/// previews. Every read is O(page), never O(history).
+public protocol MessageStore: Sendable {
+    /// Writes a batch in one transaction (group commit).
+    @discardableResult
+    func write(_ batch: StoreBatch) async throws -> StoreWriteResult
+
+    /// The last `limit` messages of `room`, oldest first.
+    func lastMessages(in room: RoomName, limit: Int) async throws -> [StoredMessage]
+
+    /// Up to `limit` messages of `room` older than the message with key `before` (or the
+    /// newest when `nil`), oldest first.
+    func messages(in room: RoomName, before: Int64?, limit: Int) async throws -> MessagePage
+
+    /// Up to `limit` messages of `room` matching every word of `query`, newest first.
+    func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage]
+
+    /// Known rooms, `main` first, then in the order they became known.
+    func rooms() async throws -> [RoomName]
+
+    /// The users online, as last written.
+    func onlineUsers() async throws -> [String]
+
+    /// Users, rooms and the last `messagesPerRoom` messages of every room, read at once.
+    func lastInfo(messagesPerRoom: Int) async throws -> LastInfo
+
+    /// A number that changes whenever the store changes; cheap to read.
+    func version() async throws -> Int64
+
+    /// Replaces a room's whole log (the original's `/cmd/setRoomMessages`).
+    func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws
+
+    /// The chat as last stored: rooms, users online and every user's record.
+    func loadChatState(rules: GreetingRules) async throws -> ChatState
+
+    /// Calls `body` with every message, oldest first, in chunks of bounded size.
+    func forEachMessage(_ body: @Sendable ([StoredMessage]) throws -> Void) async throws
+
+    /// How many messages are stored.
+    func messageCount() async throws -> Int
+}

@@ -1,0 +1,57 @@
+internal import GRDB
+
+extension SQLiteMessageStore {
+    /// The schema, as named migrations; each runs once per database file.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: rooms, messages, full-text index, users") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+                INSERT INTO meta (key, value) VALUES ('version', 0);
+
+                CREATE TABLE room (name TEXT NOT NULL UNIQUE);
+                INSERT INTO room (name) VALUES ('main');
+
+                CREATE TABLE message (
+                    id INTEGER PRIMARY KEY,
+                    room TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    messageID TEXT UNIQUE,
+                    ts INTEGER,
+                    receivedAt INTEGER NOT NULL
+                );
+                CREATE INDEX message_room_id ON message (room, id);
+
+                CREATE VIRTUAL TABLE message_fts USING fts5(
+                    text, content='message', content_rowid='id',
+                    tokenize='unicode61 remove_diacritics 2'
+                );
+                CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN
+                    INSERT INTO message_fts (rowid, text) VALUES (new.id, new.text);
+                END;
+                CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
+                    INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', old.id, old.text);
+                END;
+
+                CREATE TABLE user (
+                    nick TEXT PRIMARY KEY NOT NULL,
+                    hostName TEXT,
+                    firstConnection INTEGER NOT NULL,
+                    lastConnection INTEGER NOT NULL,
+                    lastSeen INTEGER NOT NULL
+                );
+                CREATE TABLE userAddress (
+                    id INTEGER PRIMARY KEY,
+                    address TEXT NOT NULL,
+                    nick TEXT NOT NULL,
+                    UNIQUE (address, nick)
+                );
+                CREATE INDEX userAddress_nick ON userAddress (nick, id);
+                CREATE TABLE onlineUser (position INTEGER PRIMARY KEY, nick TEXT NOT NULL);
+                INSERT INTO onlineUser (nick) VALUES ('bot');
+                """)
+        }
+        return migrator
+    }
+}
