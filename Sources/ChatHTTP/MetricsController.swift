@@ -1,0 +1,36 @@
+internal import ChatStore
+internal import Hummingbird
+
+/// `GET /metrics`, in Prometheus text format.
+///
+/// Loopback peers are always answered. Other peers need the chat's credentials when the
+/// server is protected (401 otherwise), and are refused (403) when it is not: the numbers say
+/// who is online and how busy the chat is.
+struct MetricsController<Context: PeerAwareRequestContext, Store: MessageStore>: Sendable {
+    let store: Store
+    let metrics: ServerMetrics
+    let credentials: HTTPCredentials?
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("metrics") { request, context in try await render(request, context: context) }
+    }
+
+    func render(_ request: Request, context: Context) async throws -> Response {
+        if context.peer?.isLoopback != true {
+            guard let credentials else {
+                throw HTTPError(.forbidden, message: "metrics answer only to loopback clients on an unprotected server")
+            }
+            guard BasicAuthMiddleware<Context>(credentials: credentials).accepts(request.headers[.authorization]) else {
+                throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: #"Basic realm="ChaTT", charset="UTF-8""#],
+                                message: "metrics need the chat's credentials (HTTP Basic)")
+            }
+        }
+        if let messages = try? await store.messageCount(), let users = try? await store.onlineUsers() {
+            metrics.recordStore(messages: messages, users: users.count)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render())))
+    }
+}

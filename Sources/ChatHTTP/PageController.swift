@@ -1,0 +1,58 @@
+public import Hummingbird
+public import Logging
+internal import NIOCore
+
+/// `GET /`: `index.html` from the web root, with the `<meta>` tags the page reads at start:
+/// `chatt-client-address`, `chatt-broker-host`, `chatt-broker-port`, `chatt-broker-path`,
+/// `chatt-broker-tls`, `chatt-protected`.
+public struct PageController<Context: PeerAwareRequestContext>: Sendable {
+    let indexPath: String
+    let configuration: ServerConfiguration
+    let resolver: ClientAddressResolver
+    let cache: FileCache
+    let logger: Logger
+
+    /// Serves `webRoot/index.html` with the broker settings of `configuration`.
+    public init(webRoot: String, configuration: ServerConfiguration, logger: Logger) {
+        self.init(webRoot: webRoot, configuration: configuration, cache: FileCache(), logger: logger)
+    }
+
+    init(webRoot: String, configuration: ServerConfiguration, cache: FileCache, logger: Logger) {
+        self.indexPath = (webRoot.hasSuffix("/") ? webRoot : webRoot + "/") + "index.html"
+        self.configuration = configuration
+        self.resolver = ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
+        self.cache = cache
+        self.logger = logger
+    }
+
+    /// Adds `GET /` (and `GET /index.html`).
+    public func addRoutes(to group: RouterGroup<Context>) {
+        group.get("/") { request, context in try await page(request, context: context) }
+        group.get("index.html") { request, context in try await page(request, context: context) }
+    }
+
+    func page(_ request: Request, context: Context) async throws -> Response {
+        guard let file = try await cache.file(at: indexPath) else {
+            logger.error("the page is missing", metadata: ["path": "\(indexPath)", "fix": "pass --web-root DIR"])
+            throw HTTPError(.notFound, message: "the page is not installed on this server")
+        }
+        let template = PageTemplate(html: file.bytes)
+        let body = template.render(meta: meta(for: request, context: context))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: body))
+    }
+
+    func meta(for request: Request, context: Context) -> [(name: String, content: String)] {
+        let client = resolver.clientAddress(peer: context.peer, forwardedFor: request.headers[values: .xForwardedFor])
+        return [
+            ("chatt-client-address", client),
+            ("chatt-broker-host", configuration.brokerHost),
+            ("chatt-broker-port", String(configuration.wsPort)),
+            ("chatt-broker-path", configuration.wsPath),
+            ("chatt-broker-tls", configuration.brokerTLS.rawValue),
+            ("chatt-protected", configuration.isProtected ? "true" : "false"),
+        ]
+    }
+}

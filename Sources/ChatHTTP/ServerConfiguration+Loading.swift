@@ -1,0 +1,133 @@
+internal import ChatCore
+
+/// Values given on the command line; `nil` when the flag was not given.
+public struct ConfigurationFlags: Sendable, Equatable {
+    /// `--bind`
+    public var bind: String?
+    /// `--port`
+    public var port: Int?
+    /// `--db`
+    public var databasePath: String?
+    /// `--ws-port`
+    public var wsPort: Int?
+    /// `--ws-path`
+    public var wsPath: String?
+    /// `--web-root`
+    public var webRoot: String?
+    /// `--history-page-size`
+    public var historyPageSize: Int?
+
+    /// Creates the set; every flag not named is "not given".
+    public init(
+        bind: String? = nil, port: Int? = nil, databasePath: String? = nil, wsPort: Int? = nil,
+        wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil
+    ) {
+        self.bind = bind
+        self.port = port
+        self.databasePath = databasePath
+        self.wsPort = wsPort
+        self.wsPath = wsPath
+        self.webRoot = webRoot
+        self.historyPageSize = historyPageSize
+    }
+}
+
+extension ServerConfiguration {
+    /// Layers the defaults, the YAML file at `file` (when given), the `environment` and the
+    /// command-line `flags`, each overriding the one before.
+    ///
+    /// Environment variables read: `HOST`, `WS_PORT`, `CHATT_WEB_ROOT`, and for protection
+    /// `CHATT_USER` + `CHATT_PASS`, or else `USER` + `PASS` (only when `PASS` is set: `USER`
+    /// alone is the Unix login name and never protects).
+    ///
+    /// - Throws: ``ConfigurationError`` naming the key, variable or flag that is wrong.
+    public static func load(
+        file: String?, environment: [String: String], flags: ConfigurationFlags = ConfigurationFlags()
+    ) throws(ConfigurationError) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let file { try configuration.apply(ConfigurationFile.read(file)) }
+        try configuration.apply(environment: environment)
+        try configuration.apply(flags: flags)
+        return configuration
+    }
+
+    mutating func apply(environment: [String: String]) throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            return value
+        }
+        if let host = environment["HOST"] { brokerHost = host }
+        if let text = value("WS_PORT") {
+            guard let port = Int(text), Self.brokerPorts.contains(port) else {
+                throw .environment("WS_PORT", expected: "a port number 1–65535", got: text)
+            }
+            wsPort = port
+        }
+        if let root = value("CHATT_WEB_ROOT") { webRoot = root }
+
+        switch (value("CHATT_USER"), value("CHATT_PASS")) {
+        case (let login?, let password?):
+            credentials = HTTPCredentials(login: login, password: password, source: "CHATT_USER/CHATT_PASS")
+            return
+        case (nil, _?):
+            throw ConfigurationError("environment variable CHATT_PASS is set but CHATT_USER is not: set both, or neither")
+        case (_?, nil):
+            throw ConfigurationError("environment variable CHATT_USER is set but CHATT_PASS is not: set both, or neither")
+        case (nil, nil):
+            break
+        }
+        if let password = value("PASS") {
+            guard let login = value("USER") else {
+                throw ConfigurationError("environment variable PASS is set but USER is not: set both (chatt-genpass --env prints them)")
+            }
+            credentials = HTTPCredentials(login: login, password: password, source: "USER/PASS")
+        }
+    }
+
+    mutating func apply(flags: ConfigurationFlags) throws(ConfigurationError) {
+        if let bind = flags.bind { self.bind = bind }
+        if let port = flags.port {
+            guard Self.listenPorts.contains(port) else {
+                throw ConfigurationError("--port: expected a port number 0–65535, got \(port)")
+            }
+            self.port = port
+        }
+        if let path = flags.databasePath { databasePath = path }
+        if let port = flags.wsPort {
+            guard Self.brokerPorts.contains(port) else {
+                throw ConfigurationError("--ws-port: expected a port number 1–65535, got \(port)")
+            }
+            wsPort = port
+        }
+        if let path = flags.wsPath {
+            guard path.hasPrefix("/") else {
+                throw ConfigurationError("--ws-path: expected a path starting with '/', got \(ConfigurationError.quoted(path))")
+            }
+            wsPath = path
+        }
+        if let root = flags.webRoot { webRoot = root }
+        if let size = flags.historyPageSize {
+            guard Self.historyPageSizes.contains(size) else {
+                throw ConfigurationError("--history-page-size: expected a number 1–\(Self.maximumHistoryPageSize), got \(size)")
+            }
+            historyPageSize = size
+        }
+    }
+
+    static let listenPorts = 0...65535
+    static let brokerPorts = 1...65535
+    static let historyPageSizes = 1...maximumHistoryPageSize
+    static let bodySizes = 1024...(256 * 1024 * 1024)
+
+    /// Derives the HTTP credentials from a passphrase, as the page and `chatt-genpass` do;
+    /// an empty passphrase means "not protected".
+    static func credentials(passphrase: String, key: String) throws(ConfigurationError) -> HTTPCredentials? {
+        guard !passphrase.isEmpty else { return nil }
+        do {
+            let pair = try LegacyCredentials(passphrase: passphrase)
+            return HTTPCredentials(login: pair.login, password: pair.password, source: key)
+        } catch {
+            throw ConfigurationError("config key `\(key)`: \(error)")
+        }
+    }
+}

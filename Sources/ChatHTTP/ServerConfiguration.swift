@@ -1,0 +1,75 @@
+/// Everything `chatt-server` needs to know, after the defaults, the config file, the
+/// environment and the command-line flags have been layered (flags win, then the
+/// environment, then the file).
+///
+/// Build one with ``load(file:environment:flags:)``, or set the properties directly in tests.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// The address to listen on (`--bind`, `http.bind`).
+    public var bind = "127.0.0.1"
+    /// The port to listen on (`--port`, `http.port`); 0 picks a free one.
+    public var port = 8080
+    /// Where the page lives: `index.html` and `static/` (`--web-root`, `CHATT_WEB_ROOT`,
+    /// `http.web_root`); `nil` means "find `web/`" (see ``WebRoot``).
+    public var webRoot: String?
+    /// Proxies whose `X-Forwarded-For` is believed for the page's client address
+    /// (`http.trusted_proxies`). None by default: the socket's peer is the client.
+    public var trustedProxies: [PeerAddress] = []
+    /// The largest request body `/cmd/*` accepts, in bytes (`http.max_body_bytes`).
+    public var maxBodyBytes = 4 * 1024 * 1024
+    /// The SQLite database written by `chatt-memorize` (`--db`, `database.path`).
+    public var databasePath = "chatt.db"
+    /// The broker's host name for the page; empty means the page's own host name
+    /// (`HOST`, `broker.host`).
+    public var brokerHost = ""
+    /// The broker's WebSocket port (`--ws-port`, `WS_PORT`, `broker.ws_port`).
+    public var wsPort = 9001
+    /// The broker's WebSocket path (`--ws-path`, `broker.ws_path`).
+    public var wsPath = "/"
+    /// Whether the page connects with `wss:` (`broker.tls`): `auto` follows the page's scheme.
+    public var brokerTLS: BrokerTLS = .auto
+    /// How many messages per room `/data/lastinfo` sends, and the default page size of
+    /// `/data/rooms/<room>/messages` (`--history-page-size`, `history.page_size`).
+    public var historyPageSize = 50
+    /// The HTTP Basic pair `/data/*` demands; `nil` when the server is not protected.
+    public var credentials: HTTPCredentials?
+
+    /// The defaults: listen on 127.0.0.1:8080, `chatt.db`, broker on the page's host at 9001,
+    /// not protected.
+    public init() {}
+
+    /// Whether `/data/*` needs credentials.
+    public var isProtected: Bool { credentials != nil }
+
+    /// The largest page `/data/rooms/<room>/messages` and `/search` return.
+    public static let maximumPageSize = 200
+    /// The largest ``historyPageSize`` accepted.
+    public static let maximumHistoryPageSize = 1000
+}
+
+/// How the page chooses between `ws:` and `wss:` for the broker.
+public enum BrokerTLS: String, Sendable, Equatable, CaseIterable {
+    /// `wss:` when the page itself came over HTTPS.
+    case auto
+    /// Always `wss:`.
+    case on = "true"
+    /// Always `ws:`.
+    case off = "false"
+}
+
+/// The login and password that HTTP Basic must present, and where they came from.
+public struct HTTPCredentials: Sendable, Equatable {
+    /// The expected user name.
+    public var login: String
+    /// The expected password.
+    public var password: String
+    /// Where the pair came from, for the start-up log (`CHATT_USER/CHATT_PASS`, `USER/PASS`,
+    /// `auth.passphrase`).
+    public var source: String
+
+    /// Creates the pair.
+    public init(login: String, password: String, source: String) {
+        self.login = login
+        self.password = password
+        self.source = source
+    }
+}

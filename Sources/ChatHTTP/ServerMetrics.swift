@@ -1,0 +1,49 @@
+internal import CoreMetrics
+internal import Metrics
+internal import Prometheus
+
+/// The server's metrics, in a Prometheus registry of its own (so two servers in one process,
+/// as in tests, do not mix), fed through swift-metrics.
+///
+/// - `chatt_http_requests_total{method, route, status}`
+/// - `chatt_http_request_duration_seconds{method, route}` (histogram)
+/// - `chatt_messages_stored`, `chatt_users_online` (read from the store at each scrape)
+final class ServerMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let factory: PrometheusMetricsFactory
+    private let messagesStored: CoreMetrics.Gauge
+    private let usersOnline: CoreMetrics.Gauge
+
+    init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5),
+        ]
+        self.factory = factory
+        messagesStored = CoreMetrics.Gauge(label: "chatt_messages_stored", factory: factory)
+        usersOnline = CoreMetrics.Gauge(label: "chatt_users_online", factory: factory)
+    }
+
+    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        Counter(label: "chatt_http_requests_total",
+                dimensions: [("method", method), ("route", route), ("status", String(status))],
+                factory: factory).increment()
+        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        Metrics.Timer(label: "chatt_http_request_duration_seconds", dimensions: [("method", method), ("route", route)],
+                      factory: factory).recordNanoseconds(nanoseconds)
+    }
+
+    func recordStore(messages: Int, users: Int) {
+        messagesStored.record(messages)
+        usersOnline.record(users)
+    }
+
+    /// The registry in Prometheus text format.
+    func render() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
