@@ -12,6 +12,10 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         Self("config key `\(key)`: expected \(expected), got \(quoted(value))")
     }
 
+    static func key(_ key: String, expected: String, gotKind kind: String) -> Self {
+        Self("config key `\(key)`: expected \(expected), got \(kind)")
+    }
+
     static func unknownKey(_ key: String, known: [String]) -> Self {
         Self("config key `\(key)`: unknown key (known here: \(known.joined(separator: ", ")))")
     }

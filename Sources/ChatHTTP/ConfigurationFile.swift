@@ -61,7 +61,7 @@ struct ConfigurationValue {
     }
 
     func string(allowEmpty: Bool = true) throws(ConfigurationError) -> String {
-        guard case .scalar(let scalar) = node else { throw .key(key, expected: "a string", got: kind) }
+        guard case .scalar(let scalar) = node else { throw .key(key, expected: "a string", gotKind: kind) }
         if isNull {
             guard allowEmpty else { throw .key(key, expected: "a non-empty string", got: "") }
             return ""
@@ -71,17 +71,15 @@ struct ConfigurationValue {
 
     func integer(in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         let expected = "a number \(range.lowerBound)–\(range.upperBound)"
-        guard case .scalar(let scalar) = node else { throw .key(key, expected: expected, got: kind) }
-        guard let value = Int(scalar.string) else {
-            throw .key(key, expected: range.upperBound > 100_000 ? "a number" : expected, got: scalar.string)
-        }
+        guard case .scalar(let scalar) = node else { throw .key(key, expected: expected, gotKind: kind) }
+        guard let value = Int(scalar.string) else { throw .key(key, expected: "a number", got: scalar.string) }
         guard range.contains(value) else { throw .key(key, expected: expected, got: scalar.string) }
         return value
     }
 
     func stringList() throws(ConfigurationError) -> [(key: String, value: String)] {
         if isNull { return [] }
-        guard case .sequence(let sequence) = node else { throw .key(key, expected: "a list", got: kind) }
+        guard case .sequence(let sequence) = node else { throw .key(key, expected: "a list", gotKind: kind) }
         var result: [(key: String, value: String)] = []
         for (index, item) in sequence.enumerated() {
             let element = ConfigurationValue(key: "\(key)[\(index)]", node: item)
@@ -92,7 +90,7 @@ struct ConfigurationValue {
 
     func mapping() throws(ConfigurationError) -> [(name: String, value: ConfigurationValue)] {
         if isNull { return [] }
-        guard case .mapping(let mapping) = node else { throw .key(key, expected: "a mapping", got: kind) }
+        guard case .mapping(let mapping) = node else { throw .key(key, expected: "a mapping", gotKind: kind) }
         var result: [(name: String, value: ConfigurationValue)] = []
         for (name, value) in mapping {
             let nameText = name.string ?? "\(name)"

@@ -45,7 +45,7 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
     }
 
     func meta(for request: Request, context: Context) -> [(name: String, content: String)] {
-        let client = resolver.clientAddress(peer: context.peer, forwardedFor: request.headers[values: .xForwardedFor])
+        let client = resolver.clientAddress(peer: context.peer, forwardedFor: request.headers[values: .forwardedFor])
         return [
             ("chatt-client-address", client),
             ("chatt-broker-host", configuration.brokerHost),

@@ -23,7 +23,9 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant) {
-        metrics.recordRequest(method: request.method.rawValue, route: context.endpointPath ?? "unmatched",
+        // Hummingbird names the route of a request no route matched "NotFound".
+        let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
+        metrics.recordRequest(method: request.method.rawValue, route: route,
                               status: status, duration: ContinuousClock.now - start)
     }
 }

@@ -27,12 +27,12 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "no-referrer"
+        response.headers[.referrerPolicyHeader] = "no-referrer"
         return response
     }
 }
 
 extension HTTPField.Name {
-    static let referrerPolicy = Self("Referrer-Policy")!
-    static let xForwardedFor = Self("X-Forwarded-For")!
+    static let referrerPolicyHeader = Self("Referrer-Policy")!
+    static let forwardedFor = Self("X-Forwarded-For")!
 }
