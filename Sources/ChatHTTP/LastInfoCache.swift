@@ -8,7 +8,8 @@ internal import Foundation
 #endif
 
 /// The encoded `/data/lastinfo` body, kept until the store's ``MessageStore/version()`` moves:
-/// a repeated request with nothing new costs one tiny query.
+/// a repeated request with nothing new costs one tiny query, shared with the requests that
+/// ask at the same moment (``VersionCoalescer``).
 final class LastInfoCache: Sendable {
     struct Entry: Sendable {
         var version: Int64
@@ -17,6 +18,7 @@ final class LastInfoCache: Sendable {
     }
 
     private let entry = Mutex<Entry?>(nil)
+    private let versions = VersionCoalescer()
     let messagesPerRoom: Int
 
     init(messagesPerRoom: Int) {
@@ -25,7 +27,7 @@ final class LastInfoCache: Sendable {
 
     /// The current body, and its gzip form when `gzip` is asked and it is smaller.
     func body(from store: some MessageStore, gzip: Bool) async throws -> (body: ByteBuffer, isGzipped: Bool) {
-        let version = try await store.version()
+        let version = try await versions.version { try await store.version() }
         let current: Entry
         if let cached = entry.withLock({ $0 }), cached.version == version {
             current = cached

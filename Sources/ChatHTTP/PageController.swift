@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 internal import NIOCore
+internal import Synchronization
 
 /// `GET /`: `index.html` from the web root, with the `<meta>` tags the page reads at start:
 /// `chatt-client-address`, `chatt-broker-host`, `chatt-broker-port`, `chatt-broker-path`,
@@ -10,6 +11,7 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
     let configuration: ServerConfiguration
     let resolver: ClientAddressResolver
     let cache: FileCache
+    let template = TemplateBox()
     let logger: Logger
 
     /// Serves `webRoot/index.html` with the broker settings of `configuration`.
@@ -36,8 +38,7 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
             logger.error("the page is missing", metadata: ["path": "\(indexPath)", "fix": "pass --web-root DIR"])
             throw HTTPError(.notFound, message: "the page is not installed on this server")
         }
-        let template = PageTemplate(html: file.bytes)
-        let body = template.render(meta: meta(for: request, context: context))
+        let body = template.template(for: file).render(meta: meta(for: request, context: context))
         return Response(
             status: .ok,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -54,5 +55,17 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
             ("chatt-broker-tls", configuration.brokerTLS.rawValue),
             ("chatt-protected", configuration.isProtected ? "true" : "false"),
         ]
+    }
+}
+
+/// The page cut at the insertion point, kept for the current version of `index.html`.
+final class TemplateBox: Sendable {
+    private let current = Mutex<(eTag: String, template: PageTemplate)?>(nil)
+
+    func template(for file: CachedFile) -> PageTemplate {
+        if let known = current.withLock({ $0 }), known.eTag == file.eTag { return known.template }
+        let template = PageTemplate(html: file.bytes)
+        current.withLock { $0 = (file.eTag, template) }
+        return template
     }
 }

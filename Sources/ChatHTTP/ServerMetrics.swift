@@ -1,6 +1,7 @@
 internal import CoreMetrics
 internal import Metrics
 internal import Prometheus
+internal import Synchronization
 
 /// The server's metrics, in a Prometheus registry of its own (so two servers in one process,
 /// as in tests, do not mix), fed through swift-metrics.
@@ -13,6 +14,15 @@ final class ServerMetrics: Sendable {
     let factory: PrometheusMetricsFactory
     private let messagesStored: CoreMetrics.Gauge
     private let usersOnline: CoreMetrics.Gauge
+    /// The handles of each (method, route, status), made once: the registry's lookup takes a lock
+    /// and sorts labels, too dear for every request.
+    private let requestHandles = Mutex<[RequestKey: (counter: CoreMetrics.Counter, timer: Metrics.Timer)]>([:])
+
+    private struct RequestKey: Hashable {
+        var method: String
+        var route: String
+        var status: Int
+    }
 
     init() {
         registry = PrometheusCollectorRegistry()
@@ -27,12 +37,21 @@ final class ServerMetrics: Sendable {
     }
 
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        Counter(label: "chatt_http_requests_total",
-                dimensions: [("method", method), ("route", route), ("status", String(status))],
-                factory: factory).increment()
+        let key = RequestKey(method: method, route: route, status: status)
+        let handles = requestHandles.withLock { handles in
+            if let known = handles[key] { return known }
+            let made = (
+                counter: CoreMetrics.Counter(label: "chatt_http_requests_total",
+                                 dimensions: [("method", method), ("route", route), ("status", String(status))],
+                                 factory: factory),
+                timer: Metrics.Timer(label: "chatt_http_request_duration_seconds",
+                                     dimensions: [("method", method), ("route", route)], factory: factory))
+            handles[key] = made
+            return made
+        }
+        handles.counter.increment()
         let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        Metrics.Timer(label: "chatt_http_request_duration_seconds", dimensions: [("method", method), ("route", route)],
-                      factory: factory).recordNanoseconds(nanoseconds)
+        handles.timer.recordNanoseconds(nanoseconds)
     }
 
     func recordStore(messages: Int, users: Int) {

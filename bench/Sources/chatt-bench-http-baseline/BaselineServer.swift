@@ -16,7 +16,7 @@ struct BaselineServer: AsyncParsableCommand {
     func run() async throws {
         var body = ByteBuffer()
         body.writeString("{\"padding\":\"")
-        body.writeRepeatingByte(UInt8(ascii: "x"), count: max(0, size - 15))
+        body.writeRepeatingByte(UInt8(ascii: "x"), count: max(0, size - 14))
         body.writeString("\"}")
         let frozen = body
         let router = Router()
