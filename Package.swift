@@ -20,12 +20,23 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .target(name: "ChatCore", swiftSettings: strict),
         .target(
             name: "ChatStore",
             dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChatMemorize",
+            dependencies: [
+                "ChatCore", "ChatStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -44,6 +55,11 @@ let package = Package(
         .testTarget(
             name: "ChatStoreTests",
             dependencies: ["ChatStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChatMemorizeTests",
+            dependencies: ["ChatMemorize"],
             swiftSettings: strict
         ),
         .testTarget(
