@@ -9,13 +9,19 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
 let package = Package(
     name: "ChaTT",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ChatCore", targets: ["ChatCore"]),
+        .library(name: "ChatMQTT", targets: ["ChatMQTT"]),
         .library(name: "ChatStore", targets: ["ChatStore"]),
         .executable(name: "chatt-genpass", targets: ["chatt-genpass"]),
+        .executable(name: "chatt-memorize", targets: ["chatt-memorize"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,7 +30,18 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
+        // Libraries, from the bottom up.
         .target(name: "ChatCore", swiftSettings: strict),
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        .target(
+            name: "ChatMQTT",
+            dependencies: ["ChatCore", "CMosquitto", logging, serviceLifecycle],
+            swiftSettings: strict
+        ),
         .target(
             name: "ChatStore",
             dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -33,23 +50,39 @@ let package = Package(
         .target(
             name: "ChatMemorize",
             dependencies: [
-                "ChatCore", "ChatStore",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "ChatCore", "ChatMQTT", "ChatStore", logging, serviceLifecycle,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
+
+        // Thin executables.
         .executableTarget(
             name: "chatt-genpass",
-            dependencies: [
-                "ChatCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["ChatCore", argumentParser],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "chatt-memorize",
+            dependencies: ["ChatCore", "ChatStore", "ChatMemorize", argumentParser, logging],
+            swiftSettings: strict
+        ),
+
+        // Tests. ChatTestSupport starts real mosquitto brokers; a plain library so every
+        // test target (MQTT, memorize, HTTP) can use it.
+        .target(
+            name: "ChatTestSupport",
+            path: "Tests/TestSupport",
             swiftSettings: strict
         ),
         .testTarget(
             name: "ChatCoreTests",
             dependencies: ["ChatCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChatMQTTTests",
+            dependencies: ["ChatMQTT", "ChatCore", "ChatTestSupport", serviceLifecycle, logging],
             swiftSettings: strict
         ),
         .testTarget(
@@ -59,12 +92,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatMemorizeTests",
-            dependencies: ["ChatMemorize"],
+            dependencies: ["ChatMemorize", "ChatTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["chatt-genpass"],
+            dependencies: ["chatt-genpass", "chatt-memorize", "ChatTestSupport"],
             swiftSettings: strict
         ),
     ],
