@@ -105,15 +105,37 @@ extension ClientCore: MosquittoEvents {
     }
 
     func mosquittoDidReceive(_ message: MQTTMessage) {
-        // Copy and yield; never wait here: this thread also answers keepalives and
+        // Copy and keep; never wait here: this thread also answers keepalives and
         // acknowledgements, and libmosquitto has already sent this message's PUBACK.
-        if case .dropped = messageSink.yield(message) {
-            let dropped = droppedMessages.add(1, ordering: .relaxed).newValue
-            if dropped == 1 || dropped % 1000 == 0 {
-                logger.warning(
-                    "dropped incoming messages: the consumer is too slow for the buffer",
-                    metadata: ["dropped.total": "\(dropped)", "topic": "\(message.topic)"])
+        // The network loop yields the batch within a millisecond (see runNetworkLoop).
+        receivedBatch.withLock { $0.append(message) }
+    }
+
+    /// Hands the messages received so far to ``messages``, as one burst. Network thread only.
+    func flushReceived() {
+        var burst = receivedBatch.withLock { batch in
+            defer { batch.removeAll(keepingCapacity: true) }
+            return batch
+        }
+        guard !burst.isEmpty else { return }
+        if case .bounded(let limit) = configuration.messageBuffering {
+            let room = max(0, limit - waitingMessages.count.load(ordering: .relaxed))
+            if burst.count > room {
+                let dropped = burst.count - room
+                burst.removeLast(dropped)
+                let total = droppedMessages.add(dropped, ordering: .relaxed).newValue
+                if total == dropped || total / 1000 != (total - dropped) / 1000 {
+                    logger.warning(
+                        "dropped incoming messages: the consumer is too slow for the buffer",
+                        metadata: ["dropped.total": "\(total)", "buffer.limit": "\(limit)"])
+                }
+                if burst.isEmpty { return }
             }
         }
+        waitingMessages.count.add(burst.count, ordering: .relaxed)
+        messageSink.yield(burst)
     }
+
+    /// How many received messages wait for ``flushReceived()``.
+    var receivedBatchCount: Int { receivedBatch.withLock { $0.count } }
 }

@@ -16,6 +16,11 @@ extension ClientCore {
         case retry(after: Duration, MQTTError)
     }
 
+    /// The most received messages held back before yielding them.
+    static let maximumBatch = 256
+    /// The longest a received message is held back before it is yielded.
+    static let maximumBatchDelay = Duration.milliseconds(1)
+
     func runNetworkLoop() {
         guard let handle else { return }
         let address = configuration.brokerAddress
@@ -31,9 +36,22 @@ extension ClientCore {
 
             var status = handle.connectAsync(host: configuration.host, port: configuration.port, keepAlive: configuration.keepAlive)
             if status.isSuccess {
+                var batchDeadline = ContinuousClock.now
                 repeat {
-                    status = handle.loop(timeoutMilliseconds: 500)
+                    // Received messages are handed to the consumer in bursts: once 256
+                    // have gathered, or 1 ms after the first. Waking the consumer once
+                    // per burst rather than per message keeps up with mosquitto_sub.
+                    let waiting = receivedBatchCount
+                    if waiting > 0, waiting >= Self.maximumBatch || ContinuousClock.now >= batchDeadline {
+                        flushReceived()
+                        continue
+                    }
+                    status = handle.loop(timeoutMilliseconds: waiting == 0 ? 500 : 1)
+                    if waiting == 0, receivedBatchCount > 0 {
+                        batchDeadline = .now + Self.maximumBatchDelay
+                    }
                 } while status.isSuccess && !stopDeadlinePassed()
+                flushReceived()
             } else {
                 let failure = MQTTError.unreachable(address, status)
                 state.withLock { s in

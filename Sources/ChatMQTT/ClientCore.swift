@@ -15,14 +15,18 @@ final class ClientCore: Sendable {
     /// `nil` when libmosquitto could not create the client; ``setupError`` says why.
     let handle: MosquittoHandle?
     let setupError: MQTTError?
-    let messages: AsyncStream<MQTTMessage>
-    let messageSink: AsyncStream<MQTTMessage>.Continuation
+    let messages: MQTTMessages
+    let messageSink: AsyncStream<[MQTTMessage]>.Continuation
+    let waitingMessages = WaitingCount()
     let state = Mutex(CoreState())
     /// Wakes the network thread from its backoff wait when the client closes.
     let wakeup = DispatchSemaphore(value: 0)
     /// The network thread's name, unique per client (shows in /proc/self/task/*/comm).
     let threadName: String
     let droppedMessages = Atomic<Int>(0)
+    /// Messages received during the current burst, handed to ``messages`` together (see
+    /// ``flushReceived()``). Touched only by the network thread; the lock is never contended.
+    let receivedBatch = Mutex<[MQTTMessage]>([])
 
     private static let instanceCounter = Atomic<Int>(0)
 
@@ -33,13 +37,9 @@ final class ClientCore: Sendable {
         self.logger = logger
         let number = Self.instanceCounter.add(1, ordering: .relaxed).newValue
         self.threadName = "mqtt-\(String(number % 0xFFFF_FFFF, radix: 16))"
-        let policy: AsyncStream<MQTTMessage>.Continuation.BufferingPolicy
-        switch configuration.messageBuffering {
-        case .unbounded: policy = .unbounded
-        case .newest(let limit): policy = .bufferingNewest(max(1, limit))
-        case .oldest(let limit): policy = .bufferingOldest(max(1, limit))
-        }
-        (messages, messageSink) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: policy)
+        let (bursts, burstSink) = AsyncStream.makeStream(of: [MQTTMessage].self, bufferingPolicy: .unbounded)
+        messages = MQTTMessages(bursts: bursts, waiting: waitingMessages)
+        messageSink = burstSink
         do throws(MQTTError) {
             handle = try MosquittoHandle(configuration: configuration)
             setupError = nil

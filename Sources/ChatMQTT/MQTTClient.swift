@@ -43,7 +43,9 @@ public final class MQTTClient: Sendable {
     /// **Buffering.** Messages wait in a buffer between the network thread and the
     /// consumer, as ``MQTTConfiguration/messageBuffering`` says: unbounded by default,
     /// because the network thread must never wait for the consumer (it also sends
-    /// keepalives and acknowledgements) and a message dropped here is gone.
+    /// keepalives and acknowledgements) and a message dropped here is gone. The network
+    /// thread hands them over in bursts, each within about a millisecond of its first
+    /// message (see ``MQTTMessages``).
     ///
     /// **The acknowledgement window.** For a QoS 1 message libmosquitto sends the PUBACK
     /// to the broker *before* the message reaches this stream (eclipse-mosquitto/mosquitto
@@ -54,7 +56,7 @@ public final class MQTTClient: Sendable {
     /// <doc:DeliveryWindow>.
     ///
     /// The stream finishes when the client closes.
-    public var messages: AsyncStream<MQTTMessage> { core.messages }
+    public var messages: MQTTMessages { core.messages }
 
     /// The connection state now, then each change, until the client closes.
     ///

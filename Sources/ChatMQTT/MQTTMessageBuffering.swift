@@ -9,9 +9,8 @@ public enum MQTTMessageBuffering: Sendable, Hashable {
     /// consumer lags; nothing is lost while the process lives. Right for a store such as
     /// `chatt-memorize`, whose consumer drains in batches and catches up.
     case unbounded
-    /// Keep at most this many; when full, drop the oldest buffered message to make room.
-    /// For consumers that only care about the latest state. Drops are logged.
-    case newest(Int)
-    /// Keep at most this many; when full, drop each new message. Drops are logged.
-    case oldest(Int)
+    /// Keep at most this many messages waiting; drop those that arrive while the buffer
+    /// is full (the newest), and log it. For consumers that can afford to miss messages
+    /// but not to run out of memory.
+    case bounded(Int)
 }

@@ -39,7 +39,7 @@ struct LifecycleTests {
         }
     }
 
-    @Test("as a Service: graceful shutdown disconnects cleanly; a QoS 1 wait fails with 'closed'")
+    @Test("as a Service: graceful shutdown disconnects cleanly and stops the thread")
     func service() async throws {
         try await withTestBroker { broker in
             let client = makeClient(broker)
