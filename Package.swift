@@ -68,6 +68,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Benchmarks (bench/*.sh), not shipped.
+        .executableTarget(
+            name: "chatt-bench-mqtt",
+            dependencies: ["ChatMQTT"],
+            swiftSettings: strict
+        ),
+
         // Tests. ChatTestSupport starts real mosquitto brokers; a plain library so every
         // test target (MQTT, memorize, HTTP) can use it.
         .target(

@@ -4,12 +4,12 @@ public import ServiceLifecycle
 /// transaction (group commit). Returns at the end of input; on graceful shutdown it
 /// stores what was received, then returns.
 public struct IngestService: Service {
-    let queue: IngestQueue<IngestItem>
+    let queue: IngestQueue<IngestEvent>
     let memorizer: Memorizer
     let batchLimit: Int
 
     /// Creates the service.
-    public init(queue: IngestQueue<IngestItem>, memorizer: Memorizer, batchLimit: Int = 10_000) {
+    public init(queue: IngestQueue<IngestEvent>, memorizer: Memorizer, batchLimit: Int = 10_000) {
         self.queue = queue
         self.memorizer = memorizer
         self.batchLimit = batchLimit
@@ -17,9 +17,10 @@ public struct IngestService: Service {
 
     public func run() async throws {
         try await withGracefulShutdownHandler {
-            while let items = await queue.take(upTo: batchLimit) {
-                try await memorizer.ingest(items)
+            while let events = await queue.take(upTo: batchLimit) {
+                try await memorizer.ingest(events)
             }
+            await memorizer.waitForGreetings()
         } onGracefulShutdown: {
             queue.finish()
         }

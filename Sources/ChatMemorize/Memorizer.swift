@@ -28,28 +28,32 @@ public actor Memorizer {
     private let publisher: (any ChatPublisher)?
     private let resolver: any HostNameResolver
     private let clock: any ChatClock
-    private let limits: PayloadLimits
     private let logger: Logger
     private var skips: SkipLog
     private var stats = Statistics()
     private var publishFailing = false
     private var greetingTasks: [Int: Task<Void, Never>] = [:]
     private var nextGreetingTask = 0
+    private var observer: (@Sendable (StoreChange) async -> Void)?
 
     /// Loads the chat state from `store` and gets ready.
     public init(
         store: any MessageStore, publisher: (any ChatPublisher)?, resolver: any HostNameResolver = NoHostNameResolver(),
-        clock: any ChatClock = SystemClock(), limits: PayloadLimits = .default, rules: GreetingRules = .standard,
+        clock: any ChatClock = SystemClock(), rules: GreetingRules = .standard,
         logger: Logger = Logger(label: "chatt.memorize")
     ) async throws {
         self.store = store
         self.publisher = publisher
         self.resolver = resolver
         self.clock = clock
-        self.limits = limits
         self.logger = logger
         self.skips = SkipLog(logger: logger)
         self.chat = try await store.loadChatState(rules: rules)
+    }
+
+    /// Calls `observer` after each write with what changed (for ``LegacyServerNotifier``).
+    public func observeChanges(_ observer: @escaping @Sendable (StoreChange) async -> Void) {
+        self.observer = observer
     }
 
     /// What was done so far.
@@ -64,15 +68,15 @@ public actor Memorizer {
 
     // MARK: Ingest
 
-    /// Understands `items` in order and stores what they hold in one transaction. Bad
-    /// items are counted, logged (rate-limited) and skipped; the others are stored.
+    /// Applies `events` in order and stores what they hold in one transaction. Skipped
+    /// input is counted and logged (rate-limited); everything else is stored.
     @discardableResult
-    public func ingest(_ items: [IngestItem]) async throws -> StoreWriteResult {
+    public func ingest(_ events: [IngestEvent]) async throws -> StoreWriteResult {
         var batch = StoreBatch()
         var changedUsers = Set<Nickname>()
         let onlineBefore = chat.online
-        for item in items {
-            handle(item, into: &batch, changedUsers: &changedUsers)
+        for event in events {
+            apply(event, to: &batch, changedUsers: &changedUsers)
         }
         for nick in changedUsers {
             batch.users[nick] = chat.users[nick]
@@ -86,49 +90,34 @@ public actor Memorizer {
         if result.inserted > 0 {
             logger.debug("stored", metadata: ["messages": "\(result.inserted)", "duplicates": "\(result.duplicates)"])
         }
+        if let observer {
+            var change = StoreChange()
+            change.roomsWithMessages = Set(batch.messages.map(\.room))
+            change.roomListChanged = !batch.rooms.isEmpty
+            change.usersChanged = batch.online != nil
+            if !change.isEmpty { await observer(change) }
+        }
         return result
     }
 
-    /// Records something not read from a message (a line that was not `<topic> <payload>`).
-    public func skipped(reason: String, kind: String, lineNumber: Int? = nil) {
-        skips.skip(reason: reason, kind: kind, detail: lineNumber.map { ["line": "\($0)"] } ?? [:])
-    }
-
-    private func handle(_ item: IngestItem, into batch: inout StoreBatch, changedUsers: inout Set<Nickname>) {
-        let topic: Topic
-        do {
-            topic = try Topic(parsing: item.topic)
-        } catch .unknownRoomEvent(let room, _) {
-            // Any message under rooms/<room>/ makes the room known.
+    private func apply(_ event: IngestEvent, to batch: inout StoreBatch, changedUsers: inout Set<Nickname>) {
+        switch event {
+        case .message(let room, let payload, let receivedAt):
             if chat.addRoom(room) { batch.rooms.append(room) }
-            return
-        } catch {
-            skips.skip(reason: error.description, kind: "topic")
-            return
-        }
-        let now = Date(milliseconds: item.receivedAt)
-        do {
-            switch topic {
-            case .roomText(let room):
-                let payload = try NewTextPayload(decoding: item.payload, limits: limits)
-                if chat.addRoom(room) { batch.rooms.append(room) }
-                chat.recordMessage(from: payload.author, in: room, at: now)
-                batch.messages.append(NewMessage(room: room, payload: payload, receivedAt: item.receivedAt))
-                changedUsers.insert(payload.author)
-            case .roomCreated(let room):
-                if chat.addRoom(room) { batch.rooms.append(room) }
-            case .hello(let nick):
-                let hello = try HelloPayload(decoding: item.payload)
-                let greeting = chat.registerHello(from: nick, address: hello.ipAddress, at: now)
-                changedUsers.insert(nick)
-                batch.addresses.append(AddressNickname(address: hello.ipAddress, nick: nick))
-                if let greeting { startGreeting(greeting, address: hello.ipAddress) }
-            case .logout(let nick):
-                _ = try LogoutPayload(decoding: item.payload)
-                chat.logout(nick)
-            }
-        } catch {
-            skips.skip(reason: error.description, kind: "payload", detail: ["topic": "\(item.topic)"])
+            chat.recordMessage(from: payload.author, in: room, at: Date(milliseconds: receivedAt))
+            batch.messages.append(NewMessage(room: room, payload: payload, receivedAt: receivedAt))
+            changedUsers.insert(payload.author)
+        case .room(let room):
+            if chat.addRoom(room) { batch.rooms.append(room) }
+        case .hello(let nick, let address, let receivedAt):
+            let greeting = chat.registerHello(from: nick, address: address, at: Date(milliseconds: receivedAt))
+            changedUsers.insert(nick)
+            batch.addresses.append(AddressNickname(address: address, nick: nick))
+            if let greeting { startGreeting(greeting, address: address) }
+        case .logout(let nick):
+            chat.logout(nick)
+        case .skipped(let reason, let kind, let detail):
+            skips.skip(reason: reason, kind: kind, detail: detail.map { ["where": "\($0)"] } ?? [:])
         }
     }
 
@@ -187,6 +176,11 @@ public actor Memorizer {
         var batch = StoreBatch()
         batch.online = chat.online.map(\.rawValue)
         try await store.write(batch)
+        if let observer {
+            var change = StoreChange()
+            change.usersChanged = true
+            await observer(change)
+        }
         stats.idleLogouts += gone.count
         for nick in gone {
             logger.info("idle user logged out", metadata: ["nick": "\(nick)"])

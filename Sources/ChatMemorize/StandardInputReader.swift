@@ -1,24 +1,17 @@
-import ChatCore
+public import ChatCore
 import Foundation
 
-/// Reads standard input on a thread of its own (reading stdin blocks) and pushes each
-/// line into an ``IngestQueue``, waiting while the queue is full.
+/// Reads standard input on a thread of its own (reading stdin blocks), understands each
+/// line there (see ``IngestEvent/init(parsing:limits:)``) and pushes the result into an
+/// ``IngestQueue``, waiting while the queue is full.
 public enum StandardInputReader {
-    /// Something on standard input that is not a message, with the reason.
-    public struct Skipped: Sendable {
-        public var reason: InputLineError
-        public var lineNumber: Int
-    }
-
-    /// Starts the thread. `onSkipped` is called (on that thread) for each line that is not
-    /// `<topic> <payload>`; the queue is finished at end of input.
+    /// Starts the thread; the queue is finished at the end of input.
     public static func start(
-        fileDescriptor: Int32 = 0, maximumLineBytes: Int, into queue: IngestQueue<IngestItem>,
-        clock: any ChatClock, onSkipped: @escaping @Sendable (Skipped) -> Void
+        fileDescriptor: Int32 = 0, limits: PayloadLimits, into queue: IngestQueue<IngestEvent>, clock: any ChatClock
     ) {
         let thread = Thread {
-            read(fileDescriptor: fileDescriptor, maximumLineBytes: maximumLineBytes, into: queue,
-                 clock: clock, onSkipped: onSkipped)
+            read(fileDescriptor: fileDescriptor, maximumLineBytes: limits.maximumPayloadBytes + 1_024, limits: limits,
+                 into: queue, clock: clock)
             queue.finish()
         }
         thread.name = "chatt-stdin"
@@ -26,8 +19,8 @@ public enum StandardInputReader {
     }
 
     static func read(
-        fileDescriptor: Int32, maximumLineBytes: Int, into queue: IngestQueue<IngestItem>,
-        clock: any ChatClock, onSkipped: @Sendable (Skipped) -> Void
+        fileDescriptor: Int32, maximumLineBytes: Int, limits: PayloadLimits, into queue: IngestQueue<IngestEvent>,
+        clock: any ChatClock
     ) {
         var chunk = [UInt8](repeating: 0, count: 256 * 1024)
         var line: [UInt8] = []
@@ -37,16 +30,19 @@ public enum StandardInputReader {
         func endOfLine() {
             lineNumber += 1
             defer { line.removeAll(keepingCapacity: true) }
+            let event: IngestEvent
             if discarding {
                 discarding = false
-                onSkipped(Skipped(reason: .tooLong(limit: maximumLineBytes), lineNumber: lineNumber))
-                return
+                event = .skipped(reason: InputLineError.tooLong(limit: maximumLineBytes).description, kind: "line",
+                                 detail: "line \(lineNumber)")
+            } else {
+                do {
+                    event = IngestEvent(parsing: try InputLine.parse(line, receivedAt: clock.now().milliseconds), limits: limits)
+                } catch {
+                    event = .skipped(reason: error.description, kind: "line", detail: "line \(lineNumber)")
+                }
             }
-            do {
-                queue.pushWaitingWhileFull(try InputLine.parse(line, receivedAt: clock.now().milliseconds))
-            } catch {
-                onSkipped(Skipped(reason: error, lineNumber: lineNumber))
-            }
+            queue.pushWaitingWhileFull(event)
         }
 
         while true {

@@ -1,3 +1,4 @@
+import ChatCore
 import ChatMemorize
 import Foundation
 import Testing
@@ -37,26 +38,22 @@ struct IngestQueueTests {
     func standardInput() async throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        let queue = IngestQueue<IngestItem>()
-        let skipped = SkippedLines()
-        StandardInputReader.start(fileDescriptor: fds[0], maximumLineBytes: 100, into: queue, clock: SystemClock()) {
-            skipped.add($0.lineNumber)
-        }
-        let input = "a/b 1\n\n" + "x/y " + String(repeating: "z", count: 300) + "\nc/d 2\r\ne/f 3"
+        let queue = IngestQueue<IngestEvent>()
+        let limits = PayloadLimits(maximumTextBytes: 10)
+        StandardInputReader.start(fileDescriptor: fds[0], limits: limits, into: queue, clock: SystemClock())
+        let tooLong = "rooms/x/new " + String(repeating: "z", count: limits.maximumPayloadBytes + 2_000)
+        let input = "rooms/a/new\n\n" + tooLong + "\nrooms/c/new {}\r\nrooms/e/new"
         _ = input.withCString { write(fds[1], $0, strlen($0)) }
         close(fds[1])
-        var items: [IngestItem] = []
-        while let chunk = await queue.take() { items += chunk }
+        var events: [IngestEvent] = []
+        while let chunk = await queue.take() { events += chunk }
         close(fds[0])
-        #expect(items.map(\.topic) == ["a/b", "c/d", "e/f"])
-        #expect(items.map { String(decoding: $0.payload, as: UTF8.self) } == ["1", "2", "3"])
-        #expect(skipped.lines == [2, 3])
+        #expect(events.count == 5)
+        #expect(events[0] == .room(try RoomName("a")))
+        #expect(events[1] == .skipped(reason: "empty line", kind: "line", detail: "line 2"))
+        #expect(events[2] == .skipped(reason: InputLineError.tooLong(limit: limits.maximumPayloadBytes + 1_024).description,
+                                      kind: "line", detail: "line 3"))
+        #expect(events[3] == .room(try RoomName("c")))
+        #expect(events[4] == .room(try RoomName("e")))
     }
-}
-
-final class SkippedLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [Int] = []
-    func add(_ line: Int) { lock.withLock { stored.append(line) } }
-    var lines: [Int] { lock.withLock { stored } }
 }

@@ -8,8 +8,8 @@ import Testing
 struct MemorizerTests {
     let start = Date(timeIntervalSince1970: 1_700_000_000)
 
-    func item(_ line: String, clock: ManualClock) throws -> IngestItem {
-        try InputLine.parse(Array(line.utf8), receivedAt: clock.now().milliseconds)
+    func item(_ line: String, clock: ManualClock) throws -> IngestEvent {
+        IngestEvent(parsing: try InputLine.parse(Array(line.utf8), receivedAt: clock.now().milliseconds), limits: .default)
     }
 
     func make(publisher: RecordingPublisher = RecordingPublisher(), store: any MessageStore = InMemoryMessageStore())
@@ -48,14 +48,14 @@ struct MemorizerTests {
             "users/a+b/hello {\"ipAddress\":\"x\"}", "users/ann/hello {}", "users/ann/logout nope",
             "rooms/main/newtext {\"author\":\"a/b\",\"text\":\"x\"}", "rooms/main/newtext",
         ]
-        var items: [IngestItem] = []
+        var items: [IngestEvent] = []
         for (index, line) in bad.enumerated() {
             items.append(try item(line, clock: clock))
             items.append(try item(#"rooms/main/newtext {"author":"ann","text":"ok \#(index)"}"#, clock: clock))
         }
         var invalidUTF8 = Array(#"rooms/main/newtext {"author":"ann","text":""#.utf8)
         invalidUTF8 += [0xFF, 0xFE] + Array(#""}"#.utf8)
-        items.append(try InputLine.parse(invalidUTF8, receivedAt: 1))
+        items.append(IngestEvent(parsing: try InputLine.parse(invalidUTF8, receivedAt: 1), limits: .default))
         try await memorizer.ingest(items)
         #expect(try await store.messageCount() == bad.count)
         #expect(await memorizer.statistics.skipped == bad.count + 1)

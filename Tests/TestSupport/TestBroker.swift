@@ -53,6 +53,23 @@ public final class TestBroker: Sendable {
         persistence: Bool = false,
         extraConfiguration: String = ""
     ) async throws -> TestBroker {
+        // A free port can be taken by a test running in parallel before mosquitto binds
+        // it: try again with fresh ports.
+        var attempt = 1
+        while true {
+            do {
+                return try await startOnce(passwords: passwords, persistence: persistence, extraConfiguration: extraConfiguration)
+            } catch let error as TestSupportError where attempt < 5 && error.description.contains("mosquitto exited") {
+                attempt += 1
+            }
+        }
+    }
+
+    private static func startOnce(
+        passwords: [(String, String)]?,
+        persistence: Bool,
+        extraConfiguration: String
+    ) async throws -> TestBroker {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-broker-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let port = try freeLoopbackPort()
@@ -94,7 +111,12 @@ public final class TestBroker: Sendable {
             extraConfiguration,
         ]
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: broker.configurationFile)
-        try await broker.launch()
+        do {
+            try await broker.launch()
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
         return broker
     }
 

@@ -30,10 +30,16 @@ public final class ToolProcess: Sendable {
 
     /// Starts `executable` (a path, or a name looked up in PATH) with `arguments`, with
     /// `input` on standard input; `environment` replaces the environment when given.
-    public init(_ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws {
+    public convenience init(_ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws {
+        try self.init(executable, arguments, inputBytes: Array((input ?? "").utf8), environment: environment)
+    }
+
+    /// Starts `executable` with raw bytes on standard input (read from a file, so it sees
+    /// the end of input at once and no pipe can leak into another child).
+    public init(_ executable: String, _ arguments: [String], inputBytes: [UInt8], environment: [String: String]? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-tool-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Data((input ?? "").utf8).write(to: directory.appendingPathComponent("stdin"))
+        try Data(inputBytes).write(to: directory.appendingPathComponent("stdin"))
         commandLine = ([executable] + arguments).joined(separator: " ")
 
         var actions = posix_spawn_file_actions_t()
@@ -42,6 +48,9 @@ public final class ToolProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, directory.appendingPathComponent("stdin").path, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, directory.appendingPathComponent("stdout").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, directory.appendingPathComponent("stderr").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else of the test process: a pipe another test holds open must not
+        // reach a long-lived child (it would never see its end of input).
+        closeInheritedDescriptors(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -131,4 +140,19 @@ private func withCStrings<T>(_ strings: [String], _ body: ([UnsafeMutablePointer
     let pointers = strings.map { strdup($0) } + [nil]
     defer { pointers.forEach { free($0) } }
     return body(pointers)
+}
+
+/// Adds "close every descriptor from 3 up" to `actions`: glibc's
+/// `posix_spawn_file_actions_addclosefrom_np` (2.34+, not visible to Swift without
+/// `_GNU_SOURCE`, so looked up at run time), else one close per descriptor open now.
+private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+        let addCloseFrom = unsafeBitCast(symbol, to: AddCloseFrom.self)
+        if addCloseFrom(&actions, 3) == 0 { return }
+    }
+    let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    for name in open {
+        if let fd = Int32(name), fd >= 3 { posix_spawn_file_actions_addclose(&actions, fd) }
+    }
 }
