@@ -96,10 +96,8 @@ export function encodeSubscribe(packetId, subscriptions) {
 
 const ack = (type, packetId, flags = 0) => packet((type << 4) | flags, Uint8Array.from(u16(packetId)));
 
-/**
- * Splits a byte stream into MQTT packets. `push` takes the bytes of one WebSocket
- * message (which may hold part of a packet, or several) and returns whole packets.
- */
+// Splits the byte stream into packets: push() takes one WebSocket message (part of a
+// packet, or several) and returns the whole packets so far.
 export class PacketReader {
   constructor() {
     this.buffer = new Uint8Array(0);
@@ -153,27 +151,13 @@ export function decodePublish(flags, body) {
   return { topic, payload, qos, retain: (flags & 1) === 1, dup: (flags & 8) === 8, packetId };
 }
 
-/**
- * The client. Events (`on(name, fn)`): `connect` ({ reconnected }), `message`
- * ({ topic, payload, text, qos, retain }), `offline` ({ error, retryIn }) when the
- * connection is lost or could not be made, `error` (Error) for a refusal that stops it.
- */
+// The client. Options: url (ws:// or wss://), clientId, username, password, will
+// ({topic, payload, qos, retain}), subscriptions ([{topic, qos}], made again on every
+// connect), keepalive (s, 45), minRetry/maxRetry (ms, 1000/30000), connectTimeout (ms,
+// 10000), maxQueue (publishes kept while offline, 200), createSocket(url, protocols).
+// Events (on(name, fn)): connect ({reconnected}), message ({topic, payload, text, qos,
+// retain}), offline ({error, retryIn}) while it retries, error (a refusal; it stops).
 export class MqttClient {
-  /**
-   * @param {object} options
-   * @param {string} options.url ws:// or wss:// address of the broker's WebSocket listener
-   * @param {string} options.clientId
-   * @param {string} [options.username]
-   * @param {string} [options.password]
-   * @param {{topic: string, payload: string|Uint8Array, qos?: number, retain?: boolean}} [options.will]
-   * @param {{topic: string, qos?: number}[]} [options.subscriptions] made again on every connect
-   * @param {number} [options.keepalive] seconds (default 45)
-   * @param {number} [options.minRetry] first reconnect delay in ms (default 1000)
-   * @param {number} [options.maxRetry] longest reconnect delay in ms (default 30000)
-   * @param {(url: string, protocols: string[]) => WebSocket} [options.createSocket]
-   * @param {number} [options.maxQueue] messages kept while offline (default 200)
-   * @param {number} [options.connectTimeout] ms to wait for CONNACK (default 10000)
-   */
   constructor(options) {
     this.options = {
       keepalive: 45, minRetry: 1000, maxRetry: 30000, maxQueue: 200, connectTimeout: 10000, subscriptions: [], ...options,
@@ -309,10 +293,7 @@ export class MqttClient {
     throw new Error('too many MQTT messages waiting for an acknowledgement');
   }
 
-  /**
-   * Publishes. QoS 0 resolves once written, QoS 1 on PUBACK. While offline the message
-   * waits (up to maxQueue) and goes out after the next connect.
-   */
+  // QoS 0 resolves once written, QoS 1 on PUBACK; while offline it waits for the next connect.
   publish(topic, payload = '', options = {}) {
     const qos = options.qos ?? 0;
     if (qos !== 0 && qos !== 1) return Promise.reject(new Error('only QoS 0 and 1 are supported'));
