@@ -110,6 +110,12 @@ export class NodeWebSocket {
     this.frame(0x2, Buffer.from(data));
   }
 
+  /** A text frame (what the DevTools protocol wants). */
+  sendText(text) {
+    if (this.readyState !== 1) throw new Error('WebSocket is not open');
+    this.frame(0x1, Buffer.from(String(text), 'utf8'));
+  }
+
   close() {
     if (this.readyState > 1) return;
     if (this.readyState === 1) {

@@ -2,8 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { MqttClient, ConnectionRefusedError, PacketReader, encodePublish, decodePublish } from '../static/js/mqtt.js';
-import { NodeWebSocket } from './helpers/websocket.mjs';
-import { startBroker, waitFor } from './helpers/broker.mjs';
+import { NodeWebSocket } from '../test-support/websocket.mjs';
+import { startBroker, waitFor } from '../test-support/broker.mjs';
 import { makeRandomPair } from '../static/js/credentials.js';
 
 let counter = 0;

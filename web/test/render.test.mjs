@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseText, renderText, safeHttpUrl, mentions, nickHue, EMOTICONS } from '../static/js/render.js';
-import { fakeDocument, elements } from './helpers/fakedom.mjs';
+import { fakeDocument, elements } from '../test-support/fakedom.mjs';
 
 const text = (s) => ({ type: 'text', text: s });
 
