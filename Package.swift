@@ -9,43 +9,68 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+
 let package = Package(
     name: "ChaTT",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ChatCore", targets: ["ChatCore"]),
+        .library(name: "ChatMQTT", targets: ["ChatMQTT"]),
         .library(name: "ChatStore", targets: ["ChatStore"]),
         .library(name: "ChatHTTP", targets: ["ChatHTTP"]),
         .executable(name: "chatt-genpass", targets: ["chatt-genpass"]),
+        .executable(name: "chatt-memorize", targets: ["chatt-memorize"]),
         .executable(name: "chatt-server", targets: ["chatt-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
+        // Libraries, from the bottom up.
         .target(name: "ChatCore", swiftSettings: strict),
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        .target(
+            name: "ChatMQTT",
+            dependencies: ["ChatCore", "CMosquitto", logging, serviceLifecycle],
+            swiftSettings: strict
+        ),
         .target(
             name: "ChatStore",
             dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(
+            name: "ChatMemorize",
+            dependencies: [
+                "ChatCore", "ChatMQTT", "ChatStore", logging, serviceLifecycle,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ChatHTTP",
             dependencies: [
-                "ChatCore", "ChatStore",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "ChatCore", "ChatStore", hummingbird, logging,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -53,41 +78,48 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+
+        // Thin executables.
         .executableTarget(
-            name: "chatt-server",
-            dependencies: [
-                "ChatHTTP", "ChatStore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            name: "chatt-genpass",
+            dependencies: ["ChatCore", argumentParser],
             swiftSettings: strict
         ),
-        // Benchmark helpers for bench/http.sh; not shipped.
+        .executableTarget(
+            name: "chatt-memorize",
+            dependencies: ["ChatCore", "ChatStore", "ChatMemorize", argumentParser, logging],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "chatt-server",
+            dependencies: ["ChatHTTP", "ChatStore", argumentParser, hummingbird, logging],
+            swiftSettings: strict
+        ),
+
+        // Benchmarks (bench/*.sh), not shipped.
+        .executableTarget(
+            name: "chatt-bench-mqtt",
+            dependencies: ["ChatMQTT"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "chatt-bench-http-baseline",
-            dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
+            dependencies: [argumentParser, hummingbird],
             path: "bench/Sources/chatt-bench-http-baseline",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "chatt-bench-fill",
-            dependencies: [
-                "ChatCore", "ChatStore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["ChatCore", "ChatStore", argumentParser],
             path: "bench/Sources/chatt-bench-fill",
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "chatt-genpass",
-            dependencies: [
-                "ChatCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+
+        // Tests. ChatTestSupport starts real mosquitto brokers; a plain library so every
+        // test target (MQTT, memorize, HTTP) can use it.
+        .target(
+            name: "ChatTestSupport",
+            path: "Tests/TestSupport",
             swiftSettings: strict
         ),
         .testTarget(
@@ -96,26 +128,34 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ChatMQTTTests",
+            dependencies: ["ChatMQTT", "ChatCore", "ChatTestSupport", serviceLifecycle, logging],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ChatStoreTests",
             dependencies: ["ChatStore"],
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ChatMemorizeTests",
+            dependencies: ["ChatMemorize", "ChatTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ChatHTTPTests",
             dependencies: [
-                "ChatCore", "ChatStore", "ChatHTTP",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "ChatCore", "ChatStore", "ChatHTTP", hummingbird, logging,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["chatt-genpass", "chatt-server"],
+            dependencies: ["chatt-genpass", "chatt-memorize", "chatt-server", "ChatTestSupport"],
             swiftSettings: strict
         ),
     ],

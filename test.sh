@@ -8,10 +8,13 @@ cd "$(dirname "$0")"
 # Everything the suite starts for real: the broker, its clients, the C libraries.
 scripts/ensure-packages.sh \
     mosquitto mosquitto-clients libmosquitto-dev \
-    sqlite3 libsqlite3-dev pkg-config
+    sqlite3 libsqlite3-dev pkg-config nodejs
 
 echo "== swift build --build-tests"
 swift build --build-tests
 
 echo "== swift test"
 swift test --skip-build "$@"
+
+echo "== node --test web/test/"
+web/test/run.sh

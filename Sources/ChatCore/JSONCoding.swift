@@ -4,18 +4,40 @@ internal import FoundationEssentials
 internal import Foundation
 #endif
 
-/// Decodes a JSON payload, turning Foundation's decoding errors into ``PayloadError``s
-/// that name the field.
-func decodePayload<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws(PayloadError) -> T {
-    guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
-    do {
-        return try JSONDecoder().decode(T.self, from: Data(bytes))
-    } catch let error as PayloadError {
-        throw error
-    } catch let error as DecodingError {
-        throw PayloadError(error)
-    } catch {
-        throw .notJSON(reason: "\(error)")
+/// Reads a payload's top-level fields with ``JSONFields`` after checking it is UTF-8.
+func payloadFields(_ bytes: some Collection<UInt8>) throws(PayloadError) -> JSONFields {
+    let result = bytes.withContiguousStorageIfAvailable { buffer in
+        Result { () throws(PayloadError) -> JSONFields in try fields(of: buffer) }
+    } ?? Array(bytes).withUnsafeBufferPointer { buffer in
+        Result { () throws(PayloadError) -> JSONFields in try fields(of: buffer) }
+    }
+    return try result.get()
+}
+
+private func fields(of buffer: UnsafeBufferPointer<UInt8>) throws(PayloadError) -> JSONFields {
+    guard String(validating: buffer, as: UTF8.self) != nil else { throw .notUTF8 }
+    return try JSONFields(parsing: buffer)
+}
+
+extension JSONFields {
+    /// A string field; `nil` when absent or null (if `required`, absent or null is an error).
+    func string(_ key: String, required: Bool) throws(PayloadError) -> String? {
+        switch self[key] {
+        case .string(let value): return value
+        case nil where required: throw .missingField(key)
+        case .null where required: throw .wrongType(field: key, expected: "a string", found: "null")
+        case nil, .null: return nil
+        case let other?: throw .wrongType(field: key, expected: "a string", found: other.typeName)
+        }
+    }
+
+    /// An optional number field; `nil` when absent or null.
+    func number(_ key: String) throws(PayloadError) -> Double? {
+        switch self[key] {
+        case .number(let value): return value
+        case nil, .null: return nil
+        case let other?: throw .wrongType(field: key, expected: "a number", found: other.typeName)
+        }
     }
 }
 
@@ -25,38 +47,4 @@ func encodePayload(_ value: some Encodable) -> [UInt8] {
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     // Encoding these plain structs of strings and integers cannot fail.
     return (try? Array(encoder.encode(value))) ?? []
-}
-
-extension PayloadError {
-    init(_ error: DecodingError) {
-        func field(_ path: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
-            let keys = (path + (key.map { [$0] } ?? [])).map(\.stringValue)
-            return keys.isEmpty ? "(payload)" : keys.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            self = .missingField(field(context.codingPath, key))
-        case .valueNotFound(let type, let context):
-            self = .wrongType(field: field(context.codingPath), expected: Self.jsonTypeName(type), found: "null")
-        case .typeMismatch(let type, let context):
-            self = .wrongType(field: field(context.codingPath), expected: Self.jsonTypeName(type), found: nil)
-        case .dataCorrupted(let context):
-            if context.codingPath.isEmpty {
-                self = .notJSON(reason: context.debugDescription)
-            } else {
-                self = .invalidField(field: field(context.codingPath), reason: context.debugDescription)
-            }
-        @unknown default:
-            self = .notJSON(reason: "\(error)")
-        }
-    }
-
-    private static func jsonTypeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Double.Type, is Int.Type, is Int64.Type: "a number"
-        case is Bool.Type: "a boolean"
-        default: "an object"
-        }
-    }
 }

@@ -8,11 +8,9 @@ public struct LogoutPayload: Sendable, Hashable {
     public init(decoding bytes: some Collection<UInt8>) throws(PayloadError) {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return }
         guard bytes.count <= 4096 else { throw .tooLarge(bytes: bytes.count, limit: 4096) }
-        _ = try decodePayload(EmptyObject.self, from: bytes)
+        _ = try payloadFields(bytes)
     }
 
     /// The payload as published: `{}`.
     public var jsonBytes: [UInt8] { Array("{}".utf8) }
-
-    private struct EmptyObject: Decodable {}
 }

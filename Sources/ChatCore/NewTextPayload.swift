@@ -27,7 +27,12 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
         guard bytes.count <= limits.maximumPayloadBytes else {
             throw .tooLarge(bytes: bytes.count, limit: limits.maximumPayloadBytes)
         }
-        self = try decodePayload(NewTextPayload.self, from: bytes)
+        let fields = try payloadFields(bytes)
+        try self.init(
+            rawAuthor: try fields.string("author", required: true) ?? "",
+            text: try fields.string("text", required: true) ?? "",
+            id: try fields.string("id", required: false),
+            milliseconds: try fields.number("ts"))
         let textBytes = text.utf8.count
         guard textBytes <= limits.maximumTextBytes else {
             throw .invalidField(
@@ -48,19 +53,28 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
         case author, text, id, ts
     }
 
+    /// Decoding through `Codable` (for instance inside a larger JSON document) applies
+    /// the same checks as ``init(decoding:limits:)``, except the size limits.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let rawAuthor = try container.decode(String.self, forKey: .author)
+        try self.init(
+            rawAuthor: try container.decode(String.self, forKey: .author),
+            text: try container.decode(String.self, forKey: .text),
+            id: try container.decodeIfPresent(String.self, forKey: .id),
+            milliseconds: try container.decodeIfPresent(Double.self, forKey: .ts))
+    }
+
+    private init(rawAuthor: String, text: String, id: String?, milliseconds: Double?) throws(PayloadError) {
         do {
             author = try Nickname(rawAuthor)
         } catch {
-            throw PayloadError.invalidField(field: "author", reason: error.description)
+            throw .invalidField(field: "author", reason: error.description)
         }
-        text = try container.decode(String.self, forKey: .text)
-        id = try container.decodeIfPresent(String.self, forKey: .id)
-        if let milliseconds = try container.decodeIfPresent(Double.self, forKey: .ts) {
+        self.text = text
+        self.id = id
+        if let milliseconds {
             guard milliseconds.isFinite, milliseconds >= 0, milliseconds < 9.0e15 else {
-                throw PayloadError.invalidField(field: "ts", reason: "must be milliseconds since 1970")
+                throw .invalidField(field: "ts", reason: "must be milliseconds since 1970")
             }
             ts = Int64(milliseconds)
         } else {

@@ -56,6 +56,7 @@ public final class SQLiteMessageStore: MessageStore {
         }
 
         var result = StoreWriteResult()
+        let lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT max(id) FROM message") ?? 0
         let insertMessage = try db.cachedStatement(sql: """
             INSERT INTO message (room, author, text, messageID, ts, receivedAt) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (messageID) DO NOTHING
@@ -65,6 +66,10 @@ public final class SQLiteMessageStore: MessageStore {
                 message.room.rawValue, message.author, message.text, message.messageID, message.ts, message.receivedAt,
             ])
             if db.changesCount > 0 { result.inserted += 1 } else { result.duplicates += 1 }
+        }
+        if result.inserted > 0 {
+            try db.execute(sql: "INSERT INTO message_fts (rowid, text) SELECT id, text FROM message WHERE id > ?",
+                           arguments: [lastKeyBefore])
         }
 
         let upsertUser = try db.cachedStatement(sql: """

@@ -24,10 +24,11 @@ struct PayloadTests {
     @Test("errors name the field", arguments: [
         (#"{"text":"hi"}"#, PayloadError.missingField("author")),
         (#"{"author":"ann"}"#, PayloadError.missingField("text")),
-        (#"{"author":1,"text":"hi"}"#, PayloadError.wrongType(field: "author", expected: "a string", found: nil)),
+        (#"{"author":1,"text":"hi"}"#, PayloadError.wrongType(field: "author", expected: "a string", found: "a number")),
         (#"{"author":"ann","text":null}"#, PayloadError.wrongType(field: "text", expected: "a string", found: "null")),
-        (#"{"author":"ann","text":"hi","ts":"now"}"#, PayloadError.wrongType(field: "ts", expected: "a number", found: nil)),
-        (#"{"author":"ann","text":"hi","id":5}"#, PayloadError.wrongType(field: "id", expected: "a string", found: nil)),
+        (#"{"author":"ann","text":"hi","ts":"now"}"#, PayloadError.wrongType(field: "ts", expected: "a number", found: "a string")),
+        (#"{"author":"ann","text":"hi","id":5}"#, PayloadError.wrongType(field: "id", expected: "a string", found: "a number")),
+        (#"{"author":["ann"],"text":"hi"}"#, PayloadError.wrongType(field: "author", expected: "a string", found: "an array")),
     ])
     func fieldErrors(json: String, expected: PayloadError) {
         #expect(throws: expected) { try NewTextPayload(decoding: Array(json.utf8)) }

@@ -1,3 +1,4 @@
+import ChatTestSupport
 import Foundation
 import Testing
 
@@ -11,46 +12,46 @@ struct GenpassCommandTests {
         """
 
     @Test("prints the sample of SPEC.md byte for byte")
-    func sampleOutput() throws {
-        let run = try runProduct("chatt-genpass", ["foobar"])
+    func sampleOutput() async throws {
+        let run = try await runProduct("chatt-genpass", ["foobar"])
         #expect(run.status == 0)
         #expect(run.stdout == Self.sample)
         #expect(run.stderr.isEmpty)
     }
 
     @Test("reads the passphrase from stdin with no argument or '-'", arguments: [[], ["-"]])
-    func standardInput(arguments: [String]) throws {
-        #expect(try runProduct("chatt-genpass", arguments, input: "foobar\n").stdout == Self.sample)
-        #expect(try runProduct("chatt-genpass", arguments, input: "foobar\r\n").stdout == Self.sample)
-        #expect(try runProduct("chatt-genpass", arguments, input: "foobar").stdout == Self.sample)
+    func standardInput(arguments: [String]) async throws {
+        #expect(try await runProduct("chatt-genpass", arguments, input: "foobar\n").stdout == Self.sample)
+        #expect(try await runProduct("chatt-genpass", arguments, input: "foobar\r\n").stdout == Self.sample)
+        #expect(try await runProduct("chatt-genpass", arguments, input: "foobar").stdout == Self.sample)
     }
 
     @Test("only one trailing newline is removed from stdin")
-    func oneNewline() throws {
-        let twice = try runProduct("chatt-genpass", ["-"], input: "foobar\n\n")
+    func oneNewline() async throws {
+        let twice = try await runProduct("chatt-genpass", ["-"], input: "foobar\n\n")
         #expect(twice.stdout != Self.sample)
         #expect(twice.status == 0)
     }
 
     @Test("--json and --env")
-    func formats() throws {
-        let json = try runProduct("chatt-genpass", ["--json", "foobar"])
+    func formats() async throws {
+        let json = try await runProduct("chatt-genpass", ["--json", "foobar"])
         let decoded = try JSONDecoder().decode([String: String].self, from: Data(json.stdout.utf8))
         #expect(decoded["login"] == "R3ZXKboT3M5VqPxOQclSB1SPAM3TVS5lqq33YTyi6iN26SRtboiRAzV4TbGP6ha4CI")
         #expect(decoded["password"] == "vUYP1AR1P23lTb6XAO1KhNaK2NQAFQ6DtrLpaEC1wdvu5hafjvCVQFn4R64WuQv4pD")
-        let env = try runProduct("chatt-genpass", ["--env", "foobar"])
+        let env = try await runProduct("chatt-genpass", ["--env", "foobar"])
         #expect(env.stdout == """
             USER=R3ZXKboT3M5VqPxOQclSB1SPAM3TVS5lqq33YTyi6iN26SRtboiRAzV4TbGP6ha4CI
             PASS=vUYP1AR1P23lTb6XAO1KhNaK2NQAFQ6DtrLpaEC1wdvu5hafjvCVQFn4R64WuQv4pD
 
             """)
-        #expect(try runProduct("chatt-genpass", ["--env", "--json", "x"]).status != 0)
+        #expect(try await runProduct("chatt-genpass", ["--env", "--json", "x"]).status != 0)
     }
 
     @Test("a too-long passphrase: one line on stderr naming the limit, exit 2, at once")
-    func tooLong() throws {
+    func tooLong() async throws {
         let start = Date()
-        let run = try runProduct("chatt-genpass", [String(repeating: "a", count: 2_000)])
+        let run = try await runProduct("chatt-genpass", [String(repeating: "a", count: 2_000)])
         #expect(run.status == 2)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("too long"))
@@ -60,8 +61,8 @@ struct GenpassCommandTests {
     }
 
     @Test("--help says what the pair is for")
-    func help() throws {
-        let run = try runProduct("chatt-genpass", ["--help"])
+    func help() async throws {
+        let run = try await runProduct("chatt-genpass", ["--help"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("password file"))
         #expect(run.stdout.contains("chatt-server"))

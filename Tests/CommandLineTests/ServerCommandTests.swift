@@ -1,72 +1,9 @@
+import ChatTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 import Testing
-
-/// A `chatt-server` process started by a test, its stderr collected as it comes.
-final class RunningServer: @unchecked Sendable {
-    let process = Process()
-    private let lock = NSLock()
-    private var collected = Data()
-
-    init(_ arguments: [String], environment: [String: String]) throws {
-        process.executableURL = productsDirectory.appendingPathComponent("chatt-server")
-        process.arguments = arguments
-        process.environment = environment
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.collected.append(data) }
-        }
-        try process.run()
-    }
-
-    var stderr: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
-
-    /// The port from the "listening" log line, waiting for it up to `deadline`.
-    func listeningPort(deadline: Duration = .seconds(60)) async throws -> Int {
-        let end = ContinuousClock.now + deadline
-        while ContinuousClock.now < end {
-            for line in stderr.split(separator: "\n") where line.hasSuffix("listening") {
-                if let range = line.range(of: #"port=\d+"#, options: .regularExpression),
-                   let port = Int(line[range].dropFirst(5)) {
-                    return port
-                }
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw ServerDidNotStart(stderr: stderr)
-    }
-
-    /// Waits for the process to end, up to `deadline`; its exit status.
-    func waitForExit(deadline: Duration = .seconds(30)) async throws -> Int32 {
-        let end = ContinuousClock.now + deadline
-        while process.isRunning && ContinuousClock.now < end {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        if process.isRunning {
-            process.interrupt()
-            throw ServerDidNotStop()
-        }
-        return process.terminationStatus
-    }
-
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-}
-
-struct ServerDidNotStart: Error, CustomStringConvertible {
-    var stderr: String
-    var description: String { "chatt-server did not log a listening port; stderr:\n\(stderr)" }
-}
-
-struct ServerDidNotStop: Error {}
 
 @Suite("chatt-server")
 struct ServerCommandTests {
@@ -76,14 +13,29 @@ struct ServerCommandTests {
         return folder
     }
 
+    /// The port from chatt-server's "listening" log line.
+    static func listeningPort(in stderr: String) -> Int? {
+        for line in stderr.split(separator: "\n") where line.hasSuffix("listening") {
+            if let range = line.range(of: #"port=\d+"#, options: .regularExpression) {
+                return Int(line[range].dropFirst(5))
+            }
+        }
+        return nil
+    }
+
     @Test("starts on a free port with a new database, answers /healthz, exits 0 on SIGTERM")
     func startServeStop() async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let db = folder.appendingPathComponent("chatt.db").path
-        let server = try RunningServer(["--port", "0", "--db", db], environment: ["PATH": "/usr/bin:/bin"])
-        defer { server.stop() }
-        let port = try await server.listeningPort()
+        let server = try ToolProcess(productsDirectory.appendingPathComponent("chatt-server").path,
+                                     ["--port", "0", "--db", db], environment: ["PATH": "/usr/bin:/bin"])
+        defer { server.kill() }
+        try await waitUntil("chatt-server to log its port", timeout: .seconds(60)) {
+            guard server.isRunning else { throw ServerEnded(stderr: server.stderr) }
+            return Self.listeningPort(in: server.stderr) != nil
+        }
+        let port = try #require(Self.listeningPort(in: server.stderr))
 
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/healthz"))
         let (data, response) = try await URLSession.shared.data(from: url)
@@ -92,13 +44,14 @@ struct ServerCommandTests {
         #expect(FileManager.default.fileExists(atPath: db))
         #expect(server.stderr.contains("configuration"))
 
-        kill(server.process.processIdentifier, SIGTERM)
-        #expect(try await server.waitForExit() == 0)
+        server.terminate()
+        let result = try await server.wait(timeout: .seconds(30))
+        #expect(result.status == 0, "stderr: \(result.stderr)")
     }
 
     @Test("--help explains the options and the environment")
-    func help() throws {
-        let run = try runProduct("chatt-server", ["--help"])
+    func help() async throws {
+        let run = try await runProduct("chatt-server", ["--help"])
         #expect(run.status == 0)
         for word in ["--db", "--bind", "--port", "--ws-port", "--ws-path", "--config", "--web-root",
                      "--history-page-size", "CHATT_USER", "WS_PORT", "SIGTERM", "loopback"] {
@@ -107,13 +60,19 @@ struct ServerCommandTests {
     }
 
     @Test("a bad config file stops it with one line naming the key")
-    func badConfig() throws {
+    func badConfig() async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("chatt.yaml")
         try Data("http:\n  port: 80a\n".utf8).write(to: config)
-        let run = try runProduct("chatt-server", ["--config", config.path, "--db", folder.appendingPathComponent("x.db").path])
+        let run = try await runProduct(
+            "chatt-server", ["--config", config.path, "--db", folder.appendingPathComponent("x.db").path])
         #expect(run.status != 0)
         #expect(run.stderr == "chatt-server: config key `http.port`: expected a number, got \"80a\"\n")
     }
+}
+
+struct ServerEnded: Error, CustomStringConvertible {
+    var stderr: String
+    var description: String { "chatt-server ended before listening; stderr:\n\(stderr)" }
 }

@@ -1,0 +1,113 @@
+import Logging
+import Synchronization
+import Dispatch
+
+/// The network thread: connect, run `mosquitto_loop` until the connection ends, wait a
+/// backoff delay, connect again — until the client closes.
+///
+/// libmosquitto's own `mosquitto_loop_start` thread is not used: its `loop_forever` gives
+/// up for good on a DNS failure or a protocol error, blocks in a synchronous reconnect,
+/// only knows whole-second delays and reports nothing about failed attempts. This loop
+/// does the same work with `mosquitto_loop` and reports every attempt.
+extension ClientCore {
+    private enum Next {
+        case stop
+        case giveUp(MQTTError, [Waiter])
+        case retry(after: Duration, MQTTError)
+    }
+
+    /// The most received messages held back before yielding them.
+    static let maximumBatch = 256
+    /// The longest a received message is held back before it is yielded.
+    static let maximumBatchDelay = Duration.milliseconds(1)
+
+    func runNetworkLoop() {
+        guard let handle else { return }
+        let address = configuration.brokerAddress
+        while true {
+            let proceed = state.withLock { s in
+                guard !s.stopRequested else { return false }
+                s.attemptFailure = nil
+                s.connectedThisAttempt = false
+                s.report(.connecting)
+                return true
+            }
+            guard proceed else { return }
+
+            var status = handle.connectAsync(host: configuration.host, port: configuration.port, keepAlive: configuration.keepAlive)
+            if status.isSuccess {
+                var batchDeadline = ContinuousClock.now
+                repeat {
+                    // Received messages are handed to the consumer in bursts: once 256
+                    // have gathered, or 1 ms after the first. Waking the consumer once
+                    // per burst rather than per message keeps up with mosquitto_sub.
+                    let waiting = receivedBatchCount
+                    if waiting > 0, waiting >= Self.maximumBatch || ContinuousClock.now >= batchDeadline {
+                        flushReceived()
+                        continue
+                    }
+                    status = handle.loop(timeoutMilliseconds: waiting == 0 ? 500 : 1)
+                    if waiting == 0, receivedBatchCount > 0 {
+                        batchDeadline = .now + Self.maximumBatchDelay
+                    }
+                } while status.isSuccess && !stopDeadlinePassed()
+                flushReceived()
+            } else {
+                let failure = MQTTError.unreachable(address, status)
+                state.withLock { s in
+                    if s.attemptFailure == nil { s.attemptFailure = failure }
+                }
+            }
+
+            let next: Next = state.withLock { s in
+                guard !s.stopRequested else { return .stop }
+                let failure = s.attemptFailure
+                    ?? (s.connectedThisAttempt ? .connectionLost(address, status) : .unreachable(address, status))
+                s.report(.disconnected(reason: failure.message))
+                // The mids of SUBSCRIBE and UNSUBSCRIBE died with the connection: the
+                // filters are sent again on the next CONNACK; unsubscribes are done
+                // (a clean session forgets them anyway).
+                s.subscribeMids = [:]
+                let unsubscribed = s.unsubscribeWaiters.values
+                s.unsubscribeWaiters = [:]
+                for waiter in unsubscribed {
+                    waiter.resume(returning: .success(()))
+                }
+                if !s.everConnected, s.phase == .running(failFast: true) {
+                    s.stopRequested = true
+                    defer { s.connectWaiters = [] }
+                    return .giveUp(failure, s.connectWaiters)
+                }
+                let delay = configuration.reconnectDelay(attempt: s.reconnectAttempt)
+                s.reconnectAttempt += 1
+                return .retry(after: delay, failure)
+            }
+
+            switch next {
+            case .stop:
+                return
+            case .giveUp(let failure, let waiters):
+                logger.error("cannot connect to the MQTT broker", metadata: ["reason": "\(failure)"])
+                for waiter in waiters {
+                    waiter.resume(returning: .failure(failure))
+                }
+                return
+            case .retry(let delay, let failure):
+                logger.warning(
+                    "MQTT connection down, retrying",
+                    metadata: ["reason": "\(failure)", "retry.in": "\(delay)"])
+                let (seconds, attoseconds) = delay.components
+                let nanoseconds = Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000)
+                _ = wakeup.wait(timeout: .now() + .nanoseconds(nanoseconds))
+            }
+        }
+    }
+
+    /// While closing: whether the clean disconnect has had its time.
+    private func stopDeadlinePassed() -> Bool {
+        state.withLock { s in
+            guard s.stopRequested, let deadline = s.stopDeadline else { return false }
+            return ContinuousClock.now >= deadline
+        }
+    }
+}

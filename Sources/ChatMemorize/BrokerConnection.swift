@@ -1,0 +1,113 @@
+import ChatCore
+import ChatMQTT
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// memorize's one connection to the broker: where greetings and logouts are published,
+/// and, with `--subscribe`, where messages come from (a persistent session at QoS 1 under
+/// a stable client id, so what is published while memorize is down arrives when it is back).
+///
+/// libmosquitto acknowledges an incoming QoS 1 message before the application sees it
+/// (see ChatMQTT's "Delivery window" article): a message acknowledged but not yet stored
+/// is lost if the process is killed in that window. Two memorize instances subscribed
+/// with their own client ids on the same database, whose inserts are idempotent by
+/// message id, close it.
+final class BrokerConnection: ChatPublisher, Service {
+    private let client: MQTTClient
+    private let subscribes: Bool
+    private let logger: Logger
+    /// How long a greeting or logout waits for the broker before it is given up.
+    private let publishTimeout: Duration
+
+    init(options: MemorizeOptions, logger: Logger, publishTimeout: Duration = .seconds(5)) {
+        let configuration = MQTTConfiguration(
+            host: options.broker.host, port: options.broker.port, clientID: options.clientID,
+            username: options.broker.username, password: options.broker.password,
+            cleanSession: options.input != .subscription)
+        client = MQTTClient(configuration: configuration, logger: logger)
+        subscribes = options.input == .subscription
+        self.logger = logger
+        self.publishTimeout = publishTimeout
+    }
+
+    /// Publishes at QoS 1 and waits for the broker's acknowledgement, at most
+    /// `publishTimeout`: a broker that is down makes a greeting fail (and say so), never
+    /// wait forever. (The client may still deliver it once the broker is back.)
+    func publish(topic: String, payload: [UInt8]) async throws {
+        let client = self.client, timeout = publishTimeout
+        let outcome = FirstOutcome()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            outcome.set(continuation)
+            // A waiting publish cannot be cancelled (it ends when the broker acknowledges
+            // or the client closes), so it runs on its own and the timeout races it.
+            Task {
+                do {
+                    try await client.publish(topic: topic, payload: payload, qos: .atLeastOnce)
+                    outcome.resume(with: .success(()))
+                } catch {
+                    outcome.resume(with: .failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                outcome.resume(with: .failure(BrokerUnavailable(state: "\(client.state)", timeout: timeout)))
+            }
+        }
+    }
+
+    /// Understands every message the broker delivers (stamped with `clock`) and hands it
+    /// to `queue`, on a task of its own, in parallel with the storing.
+    func forwardMessages(into queue: IngestQueue<IngestEvent>, limits: PayloadLimits, clock: any ChatClock) {
+        let messages = client.messages
+        Task {
+            for await message in messages {
+                let item = IngestItem(topic: message.topic, payload: message.payload, receivedAt: clock.now().milliseconds)
+                queue.push(IngestEvent(parsing: item, limits: limits))
+            }
+        }
+    }
+
+    func run() async throws {
+        if subscribes {
+            do {
+                try await client.connect()
+            } catch where error.kind == .refused {
+                // Wrong credentials do not get better by retrying.
+                throw error
+            } catch {
+                logger.warning("the broker does not answer yet; retrying", metadata: ["error": "\(error)"])
+            }
+            // Remembered by the client, and granted once it is connected.
+            for filter in Topic.subscriptionFilters {
+                try await client.subscribe(filter, qos: .atLeastOnce)
+            }
+            logger.info("subscribed", metadata: ["filters": "\(Topic.subscriptionFilters.joined(separator: " "))"])
+        }
+        try await client.run()
+    }
+}
+
+/// Resumes a continuation with whichever outcome comes first.
+private final class FirstOutcome: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Void, any Error>?>(nil)
+
+    func set(_ continuation: CheckedContinuation<Void, any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(with result: Result<Void, any Error>) {
+        let waiting = continuation.withLock { current in
+            defer { current = nil }
+            return current
+        }
+        waiting?.resume(with: result)
+    }
+}
+
+/// The broker did not acknowledge in time.
+struct BrokerUnavailable: Error, CustomStringConvertible {
+    let state: String
+    let timeout: Duration
+    var description: String { "the broker did not acknowledge within \(timeout) (connection: \(state))" }
+}

@@ -1,0 +1,50 @@
+/// One message as it arrived, from standard input or from the broker, not yet understood.
+public struct IngestItem: Sendable {
+    /// The MQTT topic.
+    public var topic: String
+    /// The payload bytes.
+    public var payload: [UInt8]
+    /// When it arrived, milliseconds since 1970.
+    public var receivedAt: Int64
+
+    /// Creates an item.
+    public init(topic: String, payload: [UInt8], receivedAt: Int64) {
+        self.topic = topic
+        self.payload = payload
+        self.receivedAt = receivedAt
+    }
+}
+
+/// One input line that could not be read as `<topic> <payload>`.
+public enum InputLineError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// An empty (or blank) line.
+    case empty
+    /// The topic is not valid UTF-8.
+    case topicNotUTF8
+    /// The line is longer than the limit; it was skipped whole.
+    case tooLong(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .empty: "empty line"
+        case .topicNotUTF8: "the topic is not valid UTF-8"
+        case .tooLong(let limit): "line longer than \(limit) bytes"
+        }
+    }
+}
+
+/// Reads the lines `mosquitto_sub -v` prints: the topic, one space, the payload.
+public enum InputLine {
+    /// Splits a line (without its newline) at the first space. A line with no space is a
+    /// topic with an empty payload, as `mosquitto_sub -v` prints it. A trailing `\r` is
+    /// dropped.
+    public static func parse(_ line: some Collection<UInt8>, receivedAt: Int64) throws(InputLineError) -> IngestItem {
+        var bytes = Array(line)
+        if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        guard bytes.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { throw .empty }
+        let space = bytes.firstIndex(of: UInt8(ascii: " ")) ?? bytes.endIndex
+        guard let topic = String(validating: bytes[..<space], as: UTF8.self) else { throw .topicNotUTF8 }
+        let payload = space < bytes.endIndex ? Array(bytes[(space + 1)...]) : []
+        return IngestItem(topic: topic, payload: payload, receivedAt: receivedAt)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// The buffer between what receives messages (a stdin thread, the MQTT client) and the
+/// task that stores them.
+///
+/// Buffering is a decision here: a blocking producer (the stdin thread) waits while
+/// ``capacity`` items are waiting, so memory stays flat however fast the input comes;
+/// an async producer (the MQTT client, already bounded by the broker's in-flight window)
+/// never waits. The consumer takes everything waiting at once, which is what makes a
+/// group commit: one transaction for whatever has arrived.
+public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
+    // NSCondition guards every stored property below.
+    private let condition = NSCondition()
+    private var buffer: [Element] = []
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var finished = false
+
+    /// How many items may wait before a blocking producer waits too.
+    public let capacity: Int
+
+    /// Creates a queue.
+    public init(capacity: Int = 8_192) {
+        self.capacity = capacity
+    }
+
+    /// Adds an item, waiting (blocking the calling thread) while the queue is full.
+    /// For producers on a thread of their own only.
+    public func pushWaitingWhileFull(_ element: Element) {
+        condition.lock()
+        while buffer.count >= capacity && !finished {
+            condition.wait()
+        }
+        buffer.append(element)
+        let resumed = waiter
+        waiter = nil
+        condition.unlock()
+        resumed?.resume()
+    }
+
+    /// Adds an item without ever waiting.
+    public func push(_ element: Element) {
+        condition.lock()
+        buffer.append(element)
+        let resumed = waiter
+        waiter = nil
+        condition.unlock()
+        resumed?.resume()
+    }
+
+    /// No more items will come: the consumer gets what is left, then `nil`.
+    public func finish() {
+        condition.lock()
+        finished = true
+        let resumed = waiter
+        waiter = nil
+        condition.broadcast()
+        condition.unlock()
+        resumed?.resume()
+    }
+
+    /// Takes up to `limit` waiting items, suspending until there is at least one; `nil`
+    /// once the queue is finished and empty. One consumer at a time.
+    public func take(upTo limit: Int = .max) async -> [Element]? {
+        while true {
+            switch takeWaiting(upTo: limit) {
+            case .items(let items): return items
+            case .finished: return nil
+            case .empty:
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    if !park(continuation) { continuation.resume() }
+                }
+            }
+        }
+    }
+
+    private enum Taken {
+        case items([Element]), empty, finished
+    }
+
+    private func takeWaiting(upTo limit: Int) -> Taken {
+        condition.lock()
+        defer { condition.unlock() }
+        if !buffer.isEmpty {
+            let taken: [Element]
+            if buffer.count <= limit {
+                taken = buffer
+                buffer.removeAll(keepingCapacity: true)
+            } else {
+                taken = Array(buffer.prefix(limit))
+                buffer.removeFirst(limit)
+            }
+            condition.broadcast()
+            return .items(taken)
+        }
+        return finished ? .finished : .empty
+    }
+
+    /// Keeps `continuation` to resume on the next push; `false` when there is no need to wait.
+    private func park(_ continuation: CheckedContinuation<Void, Never>) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard buffer.isEmpty && !finished else { return false }
+        waiter = continuation
+        return true
+    }
+
+    /// How many items are waiting.
+    public var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return buffer.count
+    }
+}

@@ -1,0 +1,51 @@
+public import ServiceLifecycle
+
+/// Drains an ``IngestQueue`` into a ``Memorizer``: everything waiting goes into one
+/// transaction (group commit). Returns at the end of input; on graceful shutdown it
+/// stores what was received, then returns.
+public struct IngestService: Service {
+    let queue: IngestQueue<IngestEvent>
+    let memorizer: Memorizer
+    let batchLimit: Int
+
+    /// Creates the service.
+    public init(queue: IngestQueue<IngestEvent>, memorizer: Memorizer, batchLimit: Int = 10_000) {
+        self.queue = queue
+        self.memorizer = memorizer
+        self.batchLimit = batchLimit
+    }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            while let events = await queue.take(upTo: batchLimit) {
+                try await memorizer.ingest(events)
+            }
+            await memorizer.waitForGreetings()
+        } onGracefulShutdown: {
+            queue.finish()
+        }
+    }
+}
+
+/// Runs the idle sweep every `interval` until graceful shutdown.
+public struct IdleSweepService: Service {
+    let memorizer: Memorizer
+    let interval: Duration
+
+    /// Creates the service.
+    public init(memorizer: Memorizer, interval: Duration = .seconds(60)) {
+        self.memorizer = memorizer
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+            try await memorizer.sweepIdle()
+        }
+    }
+}

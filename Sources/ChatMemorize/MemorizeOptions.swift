@@ -1,0 +1,44 @@
+public import ChatCore
+public import Foundation
+
+/// Everything `chatt-memorize` can be told.
+public struct MemorizeOptions: Sendable {
+    /// Where messages come from.
+    public enum Input: Sendable, Hashable {
+        /// Lines as `mosquitto_sub -v` prints them.
+        case standardInput
+        /// Its own persistent subscription to `rooms/#` and `users/#`.
+        case subscription
+    }
+
+    public var input: Input = .standardInput
+    /// The broker greetings and logouts go to, and what `--subscribe` subscribes to.
+    public var broker = BrokerAddress()
+    /// The MQTT client id; stable across restarts, so the persistent session resumes.
+    public var clientID: String
+    /// The SQLite file.
+    public var databasePath: String
+    /// A server of the original ChaTT to keep up to date, if any.
+    public var legacyServer: URL?
+    /// Whether greetings look up the client's host name.
+    public var reverseDNS = true
+    /// Payload limits.
+    public var limits = PayloadLimits.default
+    /// How often idle users are swept.
+    public var sweepInterval: Duration = .seconds(60)
+    /// The greeting and idle timing.
+    public var rules = GreetingRules.standard
+
+    /// Options with the defaults.
+    public init(clientID: String = MemorizeOptions.defaultClientID(), databasePath: String) {
+        self.clientID = clientID
+        self.databasePath = databasePath
+    }
+
+    /// `chatt-memorize-<host name>`: the same across restarts on one host.
+    public static func defaultClientID() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
+        let safe = host.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+        return "chatt-memorize-" + String(String.UnicodeScalarView(safe)).prefix(40)
+    }
+}

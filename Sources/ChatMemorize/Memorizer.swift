@@ -1,0 +1,212 @@
+public import ChatCore
+public import ChatStore
+import Foundation
+public import Logging
+
+/// The heart of `chatt-memorize`: understands each message, keeps the chat state, stores
+/// everything in one transaction per batch, greets newcomers and logs out idle users.
+///
+/// An actor: the ingest loop, the idle sweep and the greetings (which wait for reverse
+/// DNS) all change the same state.
+public actor Memorizer {
+    /// What the daemon did so far.
+    public struct Statistics: Sendable, Hashable {
+        /// Messages stored.
+        public var stored = 0
+        /// Messages not stored again because their id was already stored.
+        public var duplicates = 0
+        /// Input skipped, whatever the reason.
+        public var skipped = 0
+        /// Greetings published.
+        public var greetings = 0
+        /// Users logged out by the idle sweep.
+        public var idleLogouts = 0
+    }
+
+    private var chat: ChatState
+    private let store: any MessageStore
+    private let publisher: (any ChatPublisher)?
+    private let resolver: any HostNameResolver
+    private let clock: any ChatClock
+    private let logger: Logger
+    private var skips: SkipLog
+    private var stats = Statistics()
+    private var publishFailing = false
+    private var greetingTasks: [Int: Task<Void, Never>] = [:]
+    private var nextGreetingTask = 0
+    private var observer: (@Sendable (StoreChange) async -> Void)?
+
+    /// Loads the chat state from `store` and gets ready.
+    public init(
+        store: any MessageStore, publisher: (any ChatPublisher)?, resolver: any HostNameResolver = NoHostNameResolver(),
+        clock: any ChatClock = SystemClock(), rules: GreetingRules = .standard,
+        logger: Logger = Logger(label: "chatt.memorize")
+    ) async throws {
+        self.store = store
+        self.publisher = publisher
+        self.resolver = resolver
+        self.clock = clock
+        self.logger = logger
+        self.skips = SkipLog(logger: logger)
+        self.chat = try await store.loadChatState(rules: rules)
+    }
+
+    /// Calls `observer` after each write with what changed (for ``LegacyServerNotifier``).
+    public func observeChanges(_ observer: @escaping @Sendable (StoreChange) async -> Void) {
+        self.observer = observer
+    }
+
+    /// What was done so far.
+    public var statistics: Statistics {
+        var current = stats
+        current.skipped = skips.total
+        return current
+    }
+
+    /// The chat as memorize sees it now.
+    public var state: ChatState { chat }
+
+    // MARK: Ingest
+
+    /// Applies `events` in order and stores what they hold in one transaction. Skipped
+    /// input is counted and logged (rate-limited); everything else is stored.
+    @discardableResult
+    public func ingest(_ events: [IngestEvent]) async throws -> StoreWriteResult {
+        var batch = StoreBatch()
+        var changedUsers = Set<Nickname>()
+        let onlineBefore = chat.online
+        for event in events {
+            apply(event, to: &batch, changedUsers: &changedUsers)
+        }
+        for nick in changedUsers {
+            batch.users[nick] = chat.users[nick]
+        }
+        if chat.online != onlineBefore {
+            batch.online = chat.online.map(\.rawValue)
+        }
+        let result = try await store.write(batch)
+        stats.stored += result.inserted
+        stats.duplicates += result.duplicates
+        if result.inserted > 0 {
+            logger.debug("stored", metadata: ["messages": "\(result.inserted)", "duplicates": "\(result.duplicates)"])
+        }
+        if let observer {
+            var change = StoreChange()
+            change.roomsWithMessages = Set(batch.messages.map(\.room))
+            change.roomListChanged = !batch.rooms.isEmpty
+            change.usersChanged = batch.online != nil
+            if !change.isEmpty { await observer(change) }
+        }
+        return result
+    }
+
+    private func apply(_ event: IngestEvent, to batch: inout StoreBatch, changedUsers: inout Set<Nickname>) {
+        switch event {
+        case .message(let room, let payload, let receivedAt):
+            if chat.addRoom(room) { batch.rooms.append(room) }
+            chat.recordMessage(from: payload.author, in: room, at: Date(milliseconds: receivedAt))
+            batch.messages.append(NewMessage(room: room, payload: payload, receivedAt: receivedAt))
+            changedUsers.insert(payload.author)
+        case .room(let room):
+            if chat.addRoom(room) { batch.rooms.append(room) }
+        case .hello(let nick, let address, let receivedAt):
+            let greeting = chat.registerHello(from: nick, address: address, at: Date(milliseconds: receivedAt))
+            changedUsers.insert(nick)
+            batch.addresses.append(AddressNickname(address: address, nick: nick))
+            if let greeting { startGreeting(greeting, address: address) }
+        case .logout(let nick):
+            chat.logout(nick)
+        case .skipped(let reason, let kind, let detail):
+            skips.skip(reason: reason, kind: kind, detail: detail.map { ["where": "\($0)"] } ?? [:])
+        }
+    }
+
+    // MARK: Greetings
+
+    private func startGreeting(_ greeting: Greeting, address: String) {
+        let key = nextGreetingTask
+        nextGreetingTask += 1
+        let resolver = self.resolver
+        greetingTasks[key] = Task {
+            let host = await resolver.hostName(for: address)
+            await self.greet(greeting, address: address, hostName: host)
+            self.greetingDone(key)
+        }
+    }
+
+    private func greetingDone(_ key: Int) {
+        greetingTasks[key] = nil
+    }
+
+    private func greet(_ greeting: Greeting, address: String, hostName: String?) async {
+        if let hostName, chat.users[greeting.nick]?.hostName != hostName {
+            chat.setHostName(hostName, for: greeting.nick)
+            var batch = StoreBatch()
+            batch.users[greeting.nick] = chat.users[greeting.nick]
+            do {
+                try await store.write(batch)
+            } catch {
+                logger.error("cannot store a host name", metadata: ["error": "\(error)"])
+            }
+        }
+        let payload = greeting.payload(
+            hostName: hostName, address: address, id: "bot-\(UUID().uuidString.lowercased())",
+            ts: clock.now().milliseconds)
+        if await publish(topic: Topic.roomText(.main), payload: payload.jsonBytes) {
+            stats.greetings += 1
+            logger.info("greeted", metadata: ["nick": "\(greeting.nick)", "address": "\(address)"])
+        }
+    }
+
+    /// Waits until the greetings under way are published (or given up).
+    public func waitForGreetings() async {
+        while let task = greetingTasks.values.first {
+            await task.value
+        }
+    }
+
+    // MARK: Idle users
+
+    /// Logs out every user not seen for the idle timeout: stores the new list of users
+    /// online and publishes `users/<nick>/logout` for each. Returns them.
+    @discardableResult
+    public func sweepIdle() async throws -> [Nickname] {
+        let gone = chat.sweepIdle(at: clock.now())
+        guard !gone.isEmpty else { return [] }
+        var batch = StoreBatch()
+        batch.online = chat.online.map(\.rawValue)
+        try await store.write(batch)
+        if let observer {
+            var change = StoreChange()
+            change.usersChanged = true
+            await observer(change)
+        }
+        stats.idleLogouts += gone.count
+        for nick in gone {
+            logger.info("idle user logged out", metadata: ["nick": "\(nick)"])
+            _ = await publish(topic: Topic.logout(nick), payload: LogoutPayload().jsonBytes)
+        }
+        return gone
+    }
+
+    // MARK: Publishing
+
+    private func publish(topic: Topic, payload: [UInt8]) async -> Bool {
+        guard let publisher else { return false }
+        do {
+            try await publisher.publish(topic: topic.description, payload: payload)
+            if publishFailing {
+                publishFailing = false
+                logger.info("the broker takes greetings and logouts again")
+            }
+            return true
+        } catch {
+            if !publishFailing {
+                publishFailing = true
+                logger.warning("cannot greet or log users out: the broker does not answer; messages are still stored",
+                               metadata: ["error": "\(error)"])
+            }
+            return false
+        }
+    }
+}

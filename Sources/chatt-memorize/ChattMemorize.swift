@@ -1,0 +1,70 @@
+import ArgumentParser
+import ChatMemorize
+import Foundation
+import Logging
+
+@main
+struct ChattMemorize: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chatt-memorize",
+        abstract: "Store every ChaTT message, greet newcomers and log idle users out.",
+        discussion: """
+            Reads what mosquitto_sub -v prints (one "<topic> <payload>" a line) on standard \
+            input, as the original did:
+
+              mosquitto_sub -L "mqtt://$USER:$PASS@localhost:1883/rooms/#" -t 'users/#' -v | chatt-memorize
+
+            or subscribes by itself with a persistent session, so nothing published while it \
+            was down is lost:
+
+              chatt-memorize --subscribe --broker mqtt://localhost:1883
+
+            Broker credentials: CHATT_USER/CHATT_PASS, else those in --broker, else USER/PASS \
+            (only when PASS is set). History goes to --db (default: $DATA_DIR/chatt.db, else \
+            ~/.local/share/chatt/chatt.db), which chatt-server reads. SIGTERM, SIGINT or the \
+            end of input: what was received is stored, then it exits 0.
+            """)
+
+    @Flag(help: "Subscribe to rooms/# and users/# on the broker instead of reading standard input.")
+    var subscribe = false
+
+    @Option(help: "The broker: mqtt://[user:pass@]host:port.")
+    var broker = "mqtt://localhost:1883"
+
+    @Option(help: "MQTT client id of the persistent session (default: chatt-memorize-<host name>).")
+    var clientID: String?
+
+    @Option(help: "SQLite database file.")
+    var db: String?
+
+    @Option(name: .customLong("import"), help: "Import the original's chatinfo.json into the database, then exit.")
+    var importFile: String?
+
+    @Flag(help: "Print all history as JSON Lines ({\"room\",\"author\",\"text\",\"ts\",\"id\"}, oldest first), then exit.")
+    var export = false
+
+    @Option(help: "Also keep a server of the original ChaTT up to date (POST /cmd/*), e.g. http://127.0.0.1:8080.")
+    var legacyServer: String?
+
+    @Flag(inversion: .prefixedNo, help: "Look up the host name of a newcomer's address for the greeting.")
+    var reverseDNS = true
+
+    @Option(help: "Longest message text accepted, in bytes.")
+    var maxTextBytes = 16 * 1024
+
+    @Option(help: .hidden)
+    var sweepSeconds: Double = 60
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let logger = MemorizeCommandSupport.bootstrapLogging(environment: environment)
+        let options = try MemorizeCommandSupport.options(from: self, environment: environment)
+        if let importFile {
+            try await MemorizeCommandSupport.importLegacy(importFile, into: options.databasePath, logger: logger)
+        } else if export {
+            try await MemorizeCommandSupport.export(from: options.databasePath)
+        } else {
+            try await MemorizeDaemon.run(options, environment: environment, logger: logger)
+        }
+    }
+}

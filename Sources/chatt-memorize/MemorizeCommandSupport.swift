@@ -1,0 +1,95 @@
+import ArgumentParser
+import ChatCore
+import ChatMemorize
+import ChatStore
+import Foundation
+import Logging
+
+/// What the command does besides running the daemon: turning flags into options, the
+/// import and the export.
+enum MemorizeCommandSupport {
+    static func bootstrapLogging(environment: [String: String]) -> Logger {
+        let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "chatt.memorize")
+    }
+
+    static func options(from command: ChattMemorize, environment: [String: String]) throws -> MemorizeOptions {
+        var options = MemorizeOptions(databasePath: command.db ?? DefaultDatabasePath.path(environment: environment))
+        if let clientID = command.clientID {
+            guard !clientID.isEmpty, clientID.utf8.count <= 128 else {
+                throw ValidationError("--client-id must be 1 to 128 bytes long")
+            }
+            options.clientID = clientID
+        }
+        options.input = command.subscribe ? .subscription : .standardInput
+        do {
+            options.broker = try BrokerAddress(parsing: command.broker).withCredentials(from: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let legacy = command.legacyServer {
+            guard let url = URL(string: legacy), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ValidationError("--legacy-server must be an http(s) URL, like http://127.0.0.1:8080")
+            }
+            options.legacyServer = url
+        }
+        options.reverseDNS = command.reverseDNS
+        guard command.maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
+        options.limits = PayloadLimits(maximumTextBytes: command.maxTextBytes)
+        guard command.sweepSeconds > 0 else { throw ValidationError("--sweep-seconds must be positive") }
+        options.sweepInterval = .milliseconds(Int(command.sweepSeconds * 1_000))
+        return options
+    }
+
+    static func openStore(_ path: String) throws -> SQLiteMessageStore {
+        do {
+            try DefaultDatabasePath.createDirectory(for: path)
+            return try SQLiteMessageStore(path: path)
+        } catch let error as StoreError {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    static func importLegacy(_ file: String, into databasePath: String, logger: Logger) async throws {
+        let info: LegacyChatInfo
+        do {
+            info = try LegacyChatInfo(contentsOf: file)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        let store = try openStore(databasePath)
+        logger.info("importing", metadata: ["file": "\(file)", "db": "\(databasePath)"])
+        var lastShown = Date.distantPast
+        let report = try await info.importInto(store) { done, total in
+            if Date().timeIntervalSince(lastShown) >= 1 || done == total {
+                lastShown = Date()
+                logger.info("import progress", metadata: ["messages": "\(done)/\(total)"])
+            }
+        }
+        for reason in report.skipped.prefix(20) {
+            logger.warning("skipped", metadata: ["reason": "\(reason)"])
+        }
+        logger.info("imported", metadata: [
+            "messages": "\(report.messagesStored)", "already-stored": "\(report.messagesAlreadyStored)",
+            "users": "\(report.users)", "skipped": "\(report.skipped.count)",
+        ])
+    }
+
+    static func export(from databasePath: String) async throws {
+        let store = try openStore(databasePath)
+        try await JSONLinesExport.export(store) { bytes in
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+}
+
+/// A failure to report in one line on stderr, with exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

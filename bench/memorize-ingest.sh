@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Benchmark: chatt-memorize standard-input ingest next to the sqlite3 CLI (same run).
+# Usage: bench/memorize-ingest.sh [LINES ...]   (default: 100000 1000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-packages.sh sqlite3 libsqlite3-dev libmosquitto-dev
+swift build -c release --product chatt-memorize >&2
+exec python3 bench/memorize-ingest.py "$@"

@@ -1,0 +1,71 @@
+// The history API of chatt-server: /data/lastinfo, older pages, search. With a
+// protected server every call sends HTTP Basic with the derived pair.
+import { entryToMessage } from './state.js';
+
+export class HttpError extends Error {
+  constructor(status, what) {
+    super(status === 401
+      ? 'the server refused the passphrase (HTTP 401): check it and join again'
+      : `cannot load ${what}: HTTP ${status}`);
+    this.name = 'HttpError';
+    this.status = status;
+  }
+}
+
+function basic(login, password) {
+  const bytes = new TextEncoder().encode(`${login}:${password}`);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return `Basic ${btoa(binary)}`;
+}
+
+export class HistoryApi {
+  /**
+   * @param {object} options
+   * @param {string[]|null} [options.credentials] [login, password] when protected
+   * @param {string} [options.base] prefix of the routes (default "", i.e. relative to the page)
+   * @param {typeof fetch} [options.fetch]
+   */
+  constructor({ credentials = null, base = '', fetch: fetchFunction = globalThis.fetch.bind(globalThis) } = {}) {
+    this.headers = { Accept: 'application/json' };
+    if (credentials) this.headers.Authorization = basic(credentials[0], credentials[1]);
+    this.base = base;
+    this.fetch = fetchFunction;
+  }
+
+  async get(path, what) {
+    let response;
+    try {
+      response = await this.fetch(`${this.base}${path}`, { headers: this.headers, cache: 'no-store', credentials: 'omit' });
+    } catch (error) {
+      throw new Error(`cannot load ${what}: ${error.message}`);
+    }
+    if (!response.ok) throw new HttpError(response.status, what);
+    try {
+      return await response.json();
+    } catch {
+      throw new Error(`cannot load ${what}: the answer is not JSON`);
+    }
+  }
+
+  /** { users, rooms, messages: { room: [entry…] } } as the server sent it. */
+  lastinfo() {
+    return this.get('data/lastinfo', 'the recent messages');
+  }
+
+  /** Older messages of a room, oldest first: { messages, hasMore }. */
+  async older(room, before, limit = 50) {
+    const query = new URLSearchParams({ before: String(before), limit: String(limit) });
+    const data = await this.get(`data/rooms/${encodeURIComponent(room)}/messages?${query}`, 'older messages');
+    const list = Array.isArray(data?.messages) ? data.messages : [];
+    return { messages: list.map(entryToMessage).filter(Boolean), hasMore: data?.hasMore === true };
+  }
+
+  /** Search results of a room, newest first. */
+  async search(room, q) {
+    const query = new URLSearchParams({ q });
+    const data = await this.get(`data/rooms/${encodeURIComponent(room)}/search?${query}`, 'the search results');
+    const list = Array.isArray(data?.messages) ? data.messages : [];
+    return list.map(entryToMessage).filter(Boolean);
+  }
+}

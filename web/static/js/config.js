@@ -1,0 +1,26 @@
+// Where the broker is and who we are, from the <meta> tags chatt-server puts in the
+// page; every tag may be missing (then: this host, port 9001, path "/", wss on https).
+
+function meta(doc, name) {
+  const element = doc.querySelector(`meta[name="${name}"]`);
+  const value = element ? element.getAttribute('content') : null;
+  return value === null ? null : value.trim();
+}
+
+export function readConfig(doc, location) {
+  let host = meta(doc, 'chatt-broker-host') || location.hostname || '127.0.0.1';
+  if (host.includes(':') && !host.startsWith('[')) host = `[${host}]`; // a bare IPv6 address
+  const portText = meta(doc, 'chatt-broker-port');
+  const port = /^\d{1,5}$/.test(portText ?? '') && Number(portText) > 0 && Number(portText) < 65536 ? Number(portText) : 9001;
+  let path = meta(doc, 'chatt-broker-path') || '/';
+  if (!path.startsWith('/')) path = `/${path}`;
+  const tlsText = (meta(doc, 'chatt-broker-tls') || 'auto').toLowerCase();
+  const tls = ['true', 'on', 'yes', 'wss', '1'].includes(tlsText) ? true
+    : ['false', 'off', 'no', 'ws', '0'].includes(tlsText) ? false
+      : location.protocol === 'https:';
+  return {
+    brokerUrl: `${tls ? 'wss' : 'ws'}://${host}:${port}${path}`,
+    address: meta(doc, 'chatt-client-address') || 'unknown',
+    protected: (meta(doc, 'chatt-protected') || '').toLowerCase() === 'true',
+  };
+}

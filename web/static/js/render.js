@@ -1,0 +1,159 @@
+// Message text -> DOM nodes. Text stays text: the only elements made are links and
+// images whose address is http(s), and emoticon pictures from our own static files.
+// `parseText` is pure (a list of parts); `toNodes` turns parts into nodes with
+// createElement/createTextNode/setAttribute only.
+
+export const EMOTICONS = {
+  ':))': 'shappy',
+  ':)': 'happy',
+  ':(': 'sad',
+  ':D': 'shappy',
+  ':P': 'gibber',
+  ':/': 'confused',
+  ';)': 'wink',
+  XD: 'crazy',
+  '^^': 'happy',
+};
+
+const EMOTICON_BASE = 'static/img/emoticons/';
+
+// One scan, earliest match first: an :img:(url), a bare http(s) link, or an emoticon
+// standing alone (start or space before it; end, space or punctuation after it).
+const TOKEN = new RegExp(
+  [
+    String.raw`:img:\(([^()\s]*)\)`,
+    String.raw`\b([Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s<>"'\x60]+)`,
+    String.raw`(?<=^|\s)(:\)\)|:\)|:\(|:D|:P|:\/|;\)|XD|\^\^)(?=$|\s|[.,!?])`,
+  ].join('|'),
+  'gu',
+);
+
+/** The address as the browser would resolve it, if it is an absolute http(s) URL; else null. */
+export function safeHttpUrl(raw) {
+  if (typeof raw !== 'string' || !/^https?:\/\//i.test(raw)) return null;
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (!url.hostname) return null;
+  return url.href;
+}
+
+// Punctuation that ends a sentence rather than the link: "see http://x.org." or "(http://x.org)".
+function trimLink(raw) {
+  let end = raw.length;
+  for (;;) {
+    const last = raw[end - 1];
+    if (/[.,;:!?'"\]}*]/.test(last)) end -= 1;
+    else if (last === ')' && (raw.slice(0, end).match(/\(/g) ?? []).length < (raw.slice(0, end).match(/\)/g) ?? []).length) end -= 1;
+    else break;
+  }
+  return raw.slice(0, end);
+}
+
+/**
+ * @param {string} text
+ * @returns {({type:'text', text:string}|{type:'link', href:string, text:string}|
+ *   {type:'image', src:string, text:string}|{type:'emoticon', name:string, text:string})[]}
+ */
+export function parseText(text) {
+  const parts = [];
+  const pushText = (s) => {
+    if (!s) return;
+    const last = parts[parts.length - 1];
+    if (last && last.type === 'text') last.text += s;
+    else parts.push({ type: 'text', text: s });
+  };
+  const source = String(text ?? '');
+  let position = 0;
+  TOKEN.lastIndex = 0;
+  for (let match = TOKEN.exec(source); match; match = TOKEN.exec(source)) {
+    const [whole, image, link, emoticon] = match;
+    let consumed = whole;
+    let part = null;
+    if (image !== undefined) {
+      const src = safeHttpUrl(image);
+      if (src) part = { type: 'image', src, text: whole };
+    } else if (link !== undefined) {
+      consumed = trimLink(link);
+      const href = safeHttpUrl(consumed);
+      if (href) part = { type: 'link', href, text: consumed };
+    } else if (emoticon !== undefined) {
+      part = { type: 'emoticon', name: EMOTICONS[emoticon], text: emoticon };
+    }
+    pushText(source.slice(position, match.index));
+    if (part) parts.push(part);
+    else pushText(consumed);
+    position = match.index + consumed.length;
+    TOKEN.lastIndex = position;
+  }
+  pushText(source.slice(position));
+  return parts;
+}
+
+/** Does `text` mention `@nick` (case-insensitive, not as the start of a longer name)? */
+export function mentions(text, nick) {
+  if (!nick) return false;
+  const haystack = String(text).toLowerCase();
+  const needle = `@${nick.toLowerCase()}`;
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+    const next = haystack.slice(at + needle.length);
+    if (!/^[\p{L}\p{N}_-]/u.test(next)) return true;
+  }
+  return false;
+}
+
+/** A stable hue (0–359) per nickname: FNV-1a over the UTF-16 code units. */
+export function nickHue(nick) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < nick.length; i += 1) {
+    hash ^= nick.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % 360;
+}
+
+/** Builds the nodes for `parts` in `doc`; returns them in order (append them to a parent). */
+export function toNodes(doc, parts) {
+  return parts.map((part) => {
+    switch (part.type) {
+      case 'link': {
+        const a = doc.createElement('a');
+        a.setAttribute('href', part.href);
+        a.setAttribute('rel', 'noopener noreferrer');
+        a.setAttribute('target', '_blank');
+        a.textContent = part.text;
+        return a;
+      }
+      case 'image': {
+        const img = doc.createElement('img');
+        img.setAttribute('src', part.src);
+        img.setAttribute('alt', part.text);
+        img.setAttribute('class', 'inline-image');
+        img.setAttribute('loading', 'lazy');
+        img.setAttribute('referrerpolicy', 'no-referrer');
+        img.setAttribute('tabindex', '0');
+        img.setAttribute('title', 'click to enlarge');
+        return img;
+      }
+      case 'emoticon': {
+        const img = doc.createElement('img');
+        img.setAttribute('src', `${EMOTICON_BASE}${part.name}.svg`);
+        img.setAttribute('alt', part.text);
+        img.setAttribute('title', part.text);
+        img.setAttribute('class', 'emoticon');
+        return img;
+      }
+      default:
+        return doc.createTextNode(part.text);
+    }
+  });
+}
+
+/** Text -> nodes in one step. */
+export function renderText(doc, text) {
+  return toNodes(doc, parseText(text));
+}

@@ -1,0 +1,33 @@
+// A tiny stand-in for `document`, enough for render.js: it records what was made.
+class FakeNode {
+  constructor(nodeType, tagName = null) {
+    this.nodeType = nodeType;
+    this.tagName = tagName;
+    this.attributes = new Map();
+    this.childNodes = [];
+    this.data = '';
+  }
+  setAttribute(name, value) { this.attributes.set(String(name).toLowerCase(), String(value)); }
+  getAttribute(name) { return this.attributes.get(name) ?? null; }
+  appendChild(child) { this.childNodes.push(child); return child; }
+  append(...children) { for (const c of children) this.appendChild(c); }
+  set textContent(value) { this.childNodes = [fakeDocument.createTextNode(value)]; }
+  get textContent() { return this.nodeType === 3 ? this.data : this.childNodes.map((c) => c.textContent).join(''); }
+  set innerHTML(_) { throw new Error('innerHTML must not be used'); }
+}
+
+export const fakeDocument = {
+  createElement: (tag) => new FakeNode(1, String(tag).toUpperCase()),
+  createTextNode: (text) => Object.assign(new FakeNode(3), { data: String(text) }),
+};
+
+/** Every element under `nodes`, depth first. */
+export function elements(nodes) {
+  const out = [];
+  const walk = (node) => {
+    if (node.nodeType === 1) out.push(node);
+    node.childNodes.forEach(walk);
+  };
+  nodes.forEach(walk);
+  return out;
+}

@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseText, renderText, safeHttpUrl, mentions, nickHue, EMOTICONS } from '../static/js/render.js';
+import { fakeDocument, elements } from '../test-support/fakedom.mjs';
+
+const text = (s) => ({ type: 'text', text: s });
+
+test('plain text stays one text part', () => {
+  assert.deepEqual(parseText('hello world'), [text('hello world')]);
+  assert.deepEqual(parseText(''), []);
+});
+
+test('http(s) links become links; trailing punctuation stays text', () => {
+  assert.deepEqual(parseText('see https://example.org/a?b=1#c, ok'), [
+    text('see '),
+    { type: 'link', href: 'https://example.org/a?b=1#c', text: 'https://example.org/a?b=1#c' },
+    text(', ok'),
+  ]);
+  assert.deepEqual(parseText('(http://x.org/wiki/A_(b)).'), [
+    text('('),
+    { type: 'link', href: 'http://x.org/wiki/A_(b)', text: 'http://x.org/wiki/A_(b)' },
+    text(').'),
+  ]);
+  assert.equal(parseText('HTTP://EXAMPLE.ORG')[0].href, 'http://example.org/');
+});
+
+test(':img:(url) becomes an image for http(s) only', () => {
+  assert.deepEqual(parseText('look :img:(https://x.org/cat.png)!'), [
+    text('look '),
+    { type: 'image', src: 'https://x.org/cat.png', text: ':img:(https://x.org/cat.png)' },
+    text('!'),
+  ]);
+});
+
+test('emoticons become pictures, only standing alone', () => {
+  for (const [code, name] of Object.entries(EMOTICONS)) {
+    assert.deepEqual(parseText(`a ${code} b`), [text('a '), { type: 'emoticon', name, text: code }, text(' b')], code);
+    assert.deepEqual(parseText(code), [{ type: 'emoticon', name, text: code }], code);
+  }
+  assert.deepEqual(parseText('ok :)).'), [text('ok '), { type: 'emoticon', name: 'shappy', text: ':))' }, text('.')]);
+  for (const s of ['XDR', 'a:)', 'ftp://x', 'C:/dir', 'f(:P)', 'xd', ':p']) assert.deepEqual(parseText(s), [text(s)], s);
+});
+
+test('links and emoticons mixed', () => {
+  const parts = parseText(':) http://a.b/c :( ^^');
+  assert.deepEqual(parts.map((p) => p.type), ['emoticon', 'text', 'link', 'text', 'emoticon', 'text', 'emoticon']);
+});
+
+test('safeHttpUrl', () => {
+  assert.equal(safeHttpUrl('https://x.org'), 'https://x.org/');
+  for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,x', 'vbscript:x', '//x.org', '/local', 'http://', 'https:x.org', ' http://x.org', null, 42]) {
+    assert.equal(safeHttpUrl(bad), null, String(bad));
+  }
+  assert.equal(safeHttpUrl('http://x.org/"onmouseover="alert(1)'), 'http://x.org/%22onmouseover=%22alert(1)');
+});
+
+// Strings that tried to run script in the original page.
+const INJECTIONS = [
+  '<img src=x onerror=alert(1)>',
+  '<script>alert(1)</script>',
+  '"><svg onload=alert(1)>',
+  '<a href="javascript:alert(1)">x</a>',
+  'javascript:alert(1)',
+  ' javascript:alert(document.cookie)',
+  'JaVaScRiPt:alert(1)',
+  ':img:(javascript:alert(1))',
+  ':img:(data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)',
+  ':img:(data:text/html,<script>alert(1)</script>)',
+  ':img:(vbscript:msgbox(1))',
+  ':img:(//evil.example/x.png)',
+  ':img:(http://x.org/a.png" onerror="alert(1))',
+  ':img:(https://x.org/a.png"onerror="alert(1)")',
+  'http://x.org/"onmouseover="alert(1)',
+  "http://x.org/'onmouseover='alert(1)",
+  'http://x.org/<script>alert(1)</script>',
+  'https://x.org/`onmouseover=alert(1)`',
+  'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+  '<iframe src="javascript:alert(1)"></iframe>',
+  '&lt;b&gt;bold&lt;/b&gt;',
+  '<b onmouseover=alert(1)>@bob: hi</b> :)',
+  'http://javascript:alert(1)',
+  '\u202ehttp://x.org\u202c <img>',
+  ':img:(http://x.org/a.png):img:(javascript:x)',
+];
+
+test('injection strings give only text nodes and safe http(s) elements', () => {
+  for (const input of INJECTIONS) {
+    const nodes = renderText(fakeDocument, input);
+    assert.equal(nodes.map((n) => n.textContent || n.getAttribute('alt') || '').join(''), input, `${input}: nothing lost`);
+    for (const el of elements(nodes)) {
+      assert.ok(['A', 'IMG'].includes(el.tagName), `${input}: <${el.tagName}>`);
+      for (const [name, value] of el.attributes) {
+        assert.ok(!name.startsWith('on'), `${input}: attribute ${name}`);
+        if (name === 'href' || name === 'src') {
+          assert.ok(/^https?:\/\/[^\s"'<>`]+$/.test(value) || /^static\/img\/emoticons\/[a-z]+\.svg$/.test(value), `${input}: ${name}=${value}`);
+        }
+      }
+      if (el.tagName === 'A') {
+        assert.equal(el.getAttribute('rel'), 'noopener noreferrer');
+        assert.equal(el.getAttribute('target'), '_blank');
+      }
+    }
+  }
+});
+
+test('tags in messages are text, not elements', () => {
+  const nodes = renderText(fakeDocument, '<img src=x onerror=alert(1)>');
+  assert.equal(nodes.length, 1);
+  assert.equal(nodes[0].nodeType, 3);
+  assert.equal(nodes[0].data, '<img src=x onerror=alert(1)>');
+});
+
+test('mentions', () => {
+  assert.ok(mentions('@ann: hi', 'ann'));
+  assert.ok(mentions('hi @Ann!', 'ann'));
+  assert.ok(mentions('hi @zoé', 'Zoé'));
+  assert.ok(!mentions('hi @anna', 'ann'));
+  assert.ok(!mentions('hi ann', 'ann'));
+  assert.ok(mentions('@anna and @ann', 'ann'));
+  assert.ok(!mentions('@ann', ''));
+});
+
+test('nickname hue is stable and spread', () => {
+  assert.equal(nickHue('ann'), nickHue('ann'));
+  const hues = new Set(['ann', 'bob', 'carl', 'dora', 'eve', 'fred', 'gus', 'hal'].map(nickHue));
+  assert.ok(hues.size >= 6);
+  for (const h of hues) assert.ok(h >= 0 && h < 360);
+});
