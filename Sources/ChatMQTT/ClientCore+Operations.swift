@@ -19,11 +19,19 @@ extension ClientCore {
         return await withCheckedContinuation { (waiter: Waiter) in
             let immediate: Result<Void, MQTTError>? = state.withLock { s in
                 guard s.phase != .closed else { return .failure(.closed(operation)) }
+                // Until the CONNACK, keep the message and send it, in order, after the
+                // re-subscriptions (see mosquittoDidConnect): libmosquitto queues QoS 1
+                // messages only while it has a socket, and once it has one it writes them
+                // right behind the CONNECT, where the broker routes them before this
+                // client has subscribed again.
+                let parked = CoreState.ParkedPublish(topic: topic, payload: payload, retain: retain, waiter: waiter)
+                guard s.connection == .connected else {
+                    s.parkedPublishes.append(parked)
+                    return nil
+                }
                 let (status, mid) = handle.publish(topic: topic, payload: payload, qos: qos, retain: retain)
                 if status.isNoConnection {
-                    // libmosquitto only queues QoS 1 messages while connected: keep it
-                    // until the next CONNACK, in order.
-                    s.parkedPublishes.append(.init(topic: topic, payload: payload, retain: retain, waiter: waiter))
+                    s.parkedPublishes.append(parked)
                     return nil
                 }
                 guard status.isSuccess else { return .failure(MQTTError(operation, status)) }

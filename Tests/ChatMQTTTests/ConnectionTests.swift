@@ -81,8 +81,13 @@ struct ConnectionTests {
             try await pending.value
             try await client.publish(topic: "r/after", payload: [3])
             // QoS 1 allows a redelivery across the restart: wait for the three topics.
-            try await waitUntil("the three messages") {
-                Set(inbox.messages.map(\.topic)) == ["r/before", "r/during", "r/after"]
+            do {
+                try await waitUntil("the three messages") {
+                    Set(inbox.messages.map(\.topic)) == ["r/before", "r/during", "r/after"]
+                }
+            } catch {
+                Issue.record("received \(inbox.messages.map(\.topic)); the broker logged:\n\(broker.log)")
+                throw error
             }
             #expect(inbox.messages.first?.topic == "r/before")
             await client.disconnect()

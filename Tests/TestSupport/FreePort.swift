@@ -56,3 +56,33 @@ func loopbackAddress(port: Int) -> sockaddr_in {
     address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
     return address
 }
+
+/// Holds a loopback port while its server is down, so that a parallel test's
+/// ``freeLoopbackPort()`` and the kernel's choice of a client's local port cannot take
+/// it: a socket bound to the port that does not listen (a connection attempt is refused,
+/// as with nothing there). Release it just before the server binds the port again.
+final class PortReservation: Sendable {
+    private let descriptor: Int32
+
+    /// Binds 127.0.0.1:`port` (with `SO_REUSEADDR`, so that connections of the stopped
+    /// server waiting in TIME_WAIT do not stand in the way); `nil` when the port is taken.
+    init?(port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = loopbackAddress(port: port)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else {
+            close(fd)
+            return nil
+        }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+}

@@ -25,6 +25,9 @@ public final class TestBroker: Sendable {
     /// The broker's temporary directory: config, password file, log, persistence.
     public let directory: URL
     private let process = Mutex<ToolProcess?>(nil)
+    /// The two ports, held while the broker is stopped between ``stop()``/``kill()`` and
+    /// ``restart()``: a parallel test's broker must not take them meanwhile.
+    private let reservations = Mutex<[PortReservation]>([])
 
     /// The config file mosquitto runs with.
     public var configurationFile: URL { directory.appendingPathComponent("mosquitto.conf") }
@@ -152,6 +155,7 @@ public final class TestBroker: Sendable {
         guard let tool = process.withLock({ $0 }) else { return }
         tool.terminate()
         try await tool.wait(timeout: .seconds(10))
+        reservePorts()
     }
 
     /// Kills the broker (SIGKILL: no goodbye to clients, no final save) and waits for it.
@@ -159,12 +163,19 @@ public final class TestBroker: Sendable {
         guard let tool = process.withLock({ $0 }) else { return }
         tool.kill()
         try await tool.wait(timeout: .seconds(10))
+        reservePorts()
+    }
+
+    private func reservePorts() {
+        let held = [port, webSocketPort].compactMap { PortReservation(port: $0) }
+        reservations.withLock { $0 = held }
     }
 
     /// Starts the broker again, on the same ports with the same config and directory
     /// (so with its persistence, if any); stops it first if it still runs.
     public func restart() async throws {
         if isRunning { try await stop() }
+        reservations.withLock { $0 = [] }
         try await waitUntil("port \(port) to be free") { !isListening(port: port) }
         try await launch()
     }
