@@ -8,7 +8,9 @@ cd "$(dirname "$0")"
 # Everything the suite starts for real: the broker, its clients, the C libraries.
 scripts/ensure-packages.sh \
     mosquitto mosquitto-clients libmosquitto-dev \
-    sqlite3 libsqlite3-dev pkg-config nodejs
+    sqlite3 libsqlite3-dev pkg-config nodejs \
+    chromium chromium-driver nginx
+python=$(scripts/python-env.sh)
 
 echo "== swift build --build-tests"
 swift build --build-tests
@@ -18,3 +20,8 @@ swift test --skip-build "$@"
 
 echo "== node --test web/test/"
 web/test/run.sh
+
+if compgen -G "e2e/test_*.py" >/dev/null; then
+    echo "== pytest e2e/ (real broker, daemons and headless Chromium)"
+    "$python" -m pytest -q e2e/
+fi
