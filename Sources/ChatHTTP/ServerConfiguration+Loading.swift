@@ -1,4 +1,5 @@
 internal import ChatCore
+internal import ChatStore
 
 /// Values given on the command line; `nil` when the flag was not given.
 public struct ConfigurationFlags: Sendable, Equatable {
@@ -36,6 +37,10 @@ extension ServerConfiguration {
     /// Layers the defaults, the YAML file at `file` (when given), the `environment` and the
     /// command-line `flags`, each overriding the one before.
     ///
+    /// Without `--db` or `database.path` the database is chatt-memorize's default,
+    /// ``ChatStore/DefaultDatabasePath`` (`$DATA_DIR/chatt.db`, else under
+    /// `$XDG_DATA_HOME` or `~/.local/share`).
+    ///
     /// Environment variables read: `HOST`, `WS_PORT`, `CHATT_WEB_ROOT`, and for protection
     /// `CHATT_USER` + `CHATT_PASS`, or else `USER` + `PASS` (only when `PASS` is set: `USER`
     /// alone is the Unix login name and never protects).
@@ -45,6 +50,8 @@ extension ServerConfiguration {
         file: String?, environment: [String: String], flags: ConfigurationFlags = ConfigurationFlags()
     ) throws(ConfigurationError) -> ServerConfiguration {
         var configuration = ServerConfiguration()
+        // The same default as chatt-memorize's, so the two find one database unasked.
+        configuration.databasePath = DefaultDatabasePath.path(environment: environment)
         if let file { try configuration.apply(ConfigurationFile.read(file)) }
         try configuration.apply(environment: environment)
         try configuration.apply(flags: flags)

@@ -7,7 +7,7 @@ import Logging
 /// The command line of `chatt-server`. Every option is optional here so that "not given"
 /// can fall back to the environment, then the config file, then the default.
 struct ServerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("SQLite database written by chatt-memorize (created if missing). Default: chatt.db.",
+    @Option(help: ArgumentHelp("SQLite database written by chatt-memorize (created if missing). Default: chatt-memorize's, $DATA_DIR/chatt.db, else ~/.local/share/chatt/chatt.db.",
                                valueName: "path"))
     var db: String?
     @Option(help: ArgumentHelp("Address to listen on. Default: 127.0.0.1.", valueName: "address"))
@@ -47,6 +47,7 @@ struct ServerOptions: ParsableArguments {
 
     func openStore(_ configuration: ServerConfiguration) throws -> SQLiteMessageStore {
         do {
+            try DefaultDatabasePath.createDirectory(for: configuration.databasePath)
             return try SQLiteMessageStore(path: configuration.databasePath)
         } catch {
             FileHandle.standardError.write(Data("chatt-server: \(error)\n".utf8))

@@ -51,12 +51,24 @@ struct ConfigurationTests {
     }
 
     @Test func defaults() throws {
-        let configuration = try ServerConfiguration.load(file: nil, environment: ["USER": "someone"])
-        #expect(configuration == ServerConfiguration())
+        let configuration = try ServerConfiguration.load(file: nil, environment: ["USER": "someone", "HOME": "/home/someone"])
+        var expected = ServerConfiguration()
+        expected.databasePath = "/home/someone/.local/share/chatt/chatt.db"
+        #expect(configuration == expected)
         #expect(configuration.bind == "127.0.0.1" && configuration.port == 8080 && configuration.wsPort == 9001)
         #expect(configuration.wsPath == "/" && configuration.brokerHost == "" && configuration.brokerTLS == .auto)
         #expect(configuration.historyPageSize == 50 && configuration.trustedProxies.isEmpty)
         #expect(!configuration.isProtected, "USER alone is the Unix login name: it never protects")
+    }
+
+    @Test("without --db, the database is chatt-memorize's default: $DATA_DIR/chatt.db first")
+    func databaseDefaultIsMemorizes() throws {
+        let fromDataDirectory = try ServerConfiguration.load(file: nil, environment: ["DATA_DIR": "/srv/chatt", "HOME": "/root"])
+        #expect(fromDataDirectory.databasePath == "/srv/chatt/chatt.db")
+        let fromXDG = try ServerConfiguration.load(file: nil, environment: ["XDG_DATA_HOME": "/x", "HOME": "/root"])
+        #expect(fromXDG.databasePath == "/x/chatt/chatt.db")
+        let fromFile = try load("database:\n  path: /var/lib/chatt/chatt.db\n", environment: ["DATA_DIR": "/srv/chatt"])
+        #expect(fromFile.databasePath == "/var/lib/chatt/chatt.db", "the file's path wins over the default")
     }
 
     @Test func everyFileKeyIsRead() throws {
