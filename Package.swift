@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatStoreTests",
-            dependencies: ["ChatStore"],
+            dependencies: ["ChatStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -128,10 +128,14 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
+    /// The newest messages of a room (room, limit): an index search on `(room, id)`, so
+    /// its cost follows the limit, never the history (a test counts SQLite's steps).
+    static let lastMessagesSQL = "SELECT \(messageColumns) FROM message WHERE room = ? ORDER BY id DESC LIMIT ?"
+    /// The page before a key, newest first (room, key, limit): keyset paging, never OFFSET.
+    static let pageBeforeSQL = "SELECT \(messageColumns) FROM message WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?"
+
     private static func lastMessages(_ db: Database, room: RoomName, limit: Int) throws -> [StoredMessage] {
-        try storedMessages(db, sql: """
-            SELECT \(messageColumns) FROM message WHERE room = ? ORDER BY id DESC LIMIT ?
-            """, arguments: [room.rawValue, limit]).reversed()
+        try storedMessages(db, sql: lastMessagesSQL, arguments: [room.rawValue, limit]).reversed()
     }
 
     public func lastMessages(in room: RoomName, limit: Int) async throws -> [StoredMessage] {
@@ -140,9 +144,8 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func messages(in room: RoomName, before: Int64?, limit: Int) async throws -> MessagePage {
         try await pool.read { db in
-            let newestFirst = try Self.storedMessages(db, sql: """
-                SELECT \(Self.messageColumns) FROM message WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?
-                """, arguments: [room.rawValue, before ?? Int64.max, limit + 1])
+            let newestFirst = try Self.storedMessages(
+                db, sql: Self.pageBeforeSQL, arguments: [room.rawValue, before ?? Int64.max, limit + 1])
             return MessagePage(messages: newestFirst.prefix(limit).reversed(), hasMore: newestFirst.count > limit)
         }
     }
