@@ -1,6 +1,8 @@
 // The page's MQTT client (web/static/js/mqtt.js) against a broker's WebSocket listener:
 // connect with the derived login and password, subscribe, publish QoS 0 and QoS 1,
-// receive both (the QoS of each is reported); then a wrong password must be refused with CONNACK "not authorized".
+// receive both (the QoS of each is reported); the will (the page's users/<nick>/logout)
+// is published when a socket dies; keepalive pings hold an idle connection; then a wrong
+// password must be refused with CONNACK "not authorized".
 //
 //   node e2e/amqtt_page_roundtrip.mjs ws://127.0.0.1:PORT/ LOGIN PASSWORD
 //
@@ -27,9 +29,14 @@ function client(options) {
     minRetry: 200,
     maxRetry: 1000,
     connectTimeout: 5000,
-    createSocket: (u, protocols) => new NodeWebSocket(u, protocols),
+    createSocket: (u, protocols) => {
+      const socket = new NodeWebSocket(u, protocols);
+      c.sockets.push(socket);
+      return socket;
+    },
     ...options,
   });
+  c.sockets = [];
   c.events = [];
   c.received = [];
   c.on('message', (m) => c.received.push(m));
@@ -67,6 +74,29 @@ try {
   if (JSON.stringify(got) !== JSON.stringify(expected)) {
     throw new Error(`received ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
   }
+
+  // The page's will: users/<nick>/logout at QoS 1, sent by the broker when the tab dies.
+  const nick = `pagert${process.pid}`;
+  const watcher = client({ subscriptions: [{ topic: 'users/#', qos: 1 }] });
+  watcher.connect();
+  await waitFor(() => watcher.connected && watcher.inflight.size === 0, "the watcher's SUBACK");
+  const dying = client({ will: { topic: `users/${nick}/logout`, payload: '{}', qos: 1 } });
+  dying.connect();
+  await waitFor(() => dying.connected, "the dying client's CONNACK");
+  dying.stopped = true; // no reconnect
+  dying.sockets[0].kill();
+  await waitFor(() => watcher.received.some((m) => m.topic === `users/${nick}/logout`), 'the will');
+  report.will = watcher.received.find((m) => m.topic === `users/${nick}/logout`).text;
+
+  // Keepalive: PINGREQ/PINGRESP keep an idle connection open past 1.5 x keepalive.
+  const idle = client({ keepalive: 1 });
+  idle.connect();
+  await waitFor(() => idle.connected, "the idle client's CONNACK");
+  await new Promise((r) => setTimeout(r, 2600));
+  if (!idle.connected || idle.events.some(([name]) => name === 'offline')) {
+    throw new Error(`the idle client was dropped: ${JSON.stringify(idle.events)}`);
+  }
+  await idle.publish('still/here', 'yes', { qos: 1 });
 
   const stranger = client({ password: `${password}x` });
   let refusalError = null;
