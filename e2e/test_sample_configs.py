@@ -382,6 +382,56 @@ def test_nginx_sample_config_proxies_the_page_and_mqtt_over_wss(workdir):
         upstream.server_close()
 
 
+def test_nginx_in_front_of_chatt_server_as_the_readme_says(workdir):
+    """The documented combination: chatt-server from sample chatt.yaml with the three
+    "behind nginx" settings, nginx from the sample in front. The page comes through and
+    points the browser at wss://<host>:<nginx port>/mqtt; a client's own X-Forwarded-For
+    does not reach the page; /cmd/* works on loopback but not through nginx."""
+    need("nginx")
+    need("openssl")
+    server = need_built("chatt-server")
+    server_dir, nginx_dir = workdir / "server", workdir / "nginx"
+    server_dir.mkdir()
+    nginx_dir.mkdir()
+    server_port, http_port, https_port = cs.free_port(), cs.free_port(), cs.free_port()
+    config = chatt_yaml_copy(server_dir, server_port, None, [
+        (r"^  trusted_proxies: \[\]$", "  trusted_proxies: [127.0.0.1]"),
+        (r"^  ws_port: 9001$", f"  ws_port: {https_port}"),
+        (r"^  ws_path: /$", "  ws_path: /mqtt"),
+    ])
+    with cs.running("chatt-server", [str(server), "--config", str(config)], server_dir / "server.log",
+                    cwd=server_dir) as chatt:
+        chatt.wait_for_port(server_port)
+        nginx_conf = nginx_config(nginx_dir, http_port, https_port, server_port, cs.free_port())
+        with cs.running("nginx", nginx_argv(nginx_dir, nginx_conf, foreground=True), nginx_dir / "nginx.out") as nginx:
+            nginx.wait_for_port(https_port)
+            status, body, _ = https_get(https_port, "/", {"X-Forwarded-For": "6.6.6.6"})
+            assert status == 200
+            page = body.decode()
+            assert '<meta name="chatt-client-address" content="127.0.0.1">' in page
+            assert f'<meta name="chatt-broker-port" content="{https_port}">' in page
+            assert '<meta name="chatt-broker-path" content="/mqtt">' in page
+            status, body, _ = https_get(https_port, "/healthz")
+            assert status == 200 and json.loads(body)["status"] == "ok"
+
+            request = urllib.request.Request(f"https://127.0.0.1:{https_port}/cmd/setChannels", data=b'["cfgroom"]',
+                                             headers={"Content-Type": "application/json"})
+            import ssl
+
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, context=context, timeout=10)
+            assert refused.value.code == 403
+            direct = urllib.request.Request(f"http://127.0.0.1:{server_port}/cmd/setChannels", data=b'["cfgroom"]',
+                                            headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(direct, timeout=10) as response:
+                assert json.loads(response.read()) == {"status": "ok"}
+            assert nginx.stop() == 0
+        assert chatt.stop() == 0, chatt.log()
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *_args, **_kwargs):
         return None
@@ -433,8 +483,9 @@ def test_systemd_analyze_verify(unit, workdir):
 
 # --- 5. chatt.yaml --------------------------------------------------------------------
 
-def chatt_yaml_copy(directory: Path, port: int, misspell: tuple[str, str] | None = None) -> Path:
-    replacements = [(r"^(  port: )8080$", rf"\g<1>{port}")]
+def chatt_yaml_copy(directory: Path, port: int, misspell: tuple[str, str] | None = None,
+                    more: list[tuple[str, str]] | None = None) -> Path:
+    replacements = [(r"^(  port: )8080$", rf"\g<1>{port}"), *(more or [])]
     if misspell:
         replacements.append(misspell)
     path = directory / "chatt.yaml"
