@@ -1,0 +1,343 @@
+"""Helpers for e2e/test_sample_configs.py: temp copies of sample_configs/ with ports and
+paths substituted, processes started and always stopped, MQTT checks with paho.
+
+Everything listens on 127.0.0.1 on free ports and writes under a temp directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import paho.mqtt.client as mqtt
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_configs"
+BUILD = REPO / ".build" / "debug"
+PASSPHRASE = "plop"
+
+
+# --- ports, directories ---------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def work_dir(owner: str | None = None) -> Iterator[Path]:
+    """A fresh directory under /tmp, removed afterwards. Mode 755 (and owned by `owner`
+    when we are root and the user exists), so a broker that drops root privileges can
+    still read its files and write its persistence there."""
+    path = Path(tempfile.mkdtemp(prefix="chatt-cfg-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def chown_to(path: Path, user: str) -> None:
+    """Hands `path` (recursively) to `user` when we are root and the user exists."""
+    if os.geteuid() != 0:
+        return
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        return
+    for p in [path, *path.rglob("*")]:
+        os.chown(p, entry.pw_uid, entry.pw_gid)
+
+
+# --- substitution ---------------------------------------------------------------------
+
+def substitute(text: str, replacements: list[tuple[str, str]], what: str) -> str:
+    """Applies regex replacements (MULTILINE), each of which must match at least once,
+    so a sample that drifts away from what the test expects fails loudly."""
+    for pattern, replacement in replacements:
+        text, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
+        assert count >= 1, f"{what}: expected a line matching {pattern!r}"
+    return text
+
+
+# --- credentials ----------------------------------------------------------------------
+
+def plop_pair() -> tuple[str, str]:
+    """The MQTT login and password for "plop": chatt-genpass when built, else the page's
+    own derivation (web/static/js/credentials.js) through node; both are held to the
+    same 1,500 vectors by their own tests."""
+    genpass = BUILD / "chatt-genpass"
+    if genpass.exists():
+        out = subprocess.run([str(genpass), "--json", PASSPHRASE], check=True, capture_output=True,
+                             text=True, timeout=30).stdout
+        pair = json.loads(out)
+        return pair["login"], pair["password"]
+    script = ("import('./web/static/js/credentials.js')"
+              f".then(m => console.log(JSON.stringify(m.makeRandomPair({json.dumps(PASSPHRASE)}))))")
+    out = subprocess.run(["node", "-e", script], cwd=REPO, check=True, capture_output=True, text=True,
+                         timeout=30).stdout
+    login, password = json.loads(out)
+    return login, password
+
+
+# --- processes ------------------------------------------------------------------------
+
+class Service:
+    """A process started by a test, logging to a file, stopped by `stop()` (the given
+    signal, then SIGKILL)."""
+
+    def __init__(self, name: str, argv: list[str], log: Path, cwd: Path | None = None,
+                 env: dict[str, str] | None = None, stop_signal: int = signal.SIGTERM):
+        self.name = name
+        self.argv = argv
+        self.log_path = log
+        self.stop_signal = stop_signal
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT, cwd=cwd,
+                                     env={**os.environ, **(env or {})}, start_new_session=True)
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for_port(self, port: int, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"{self.name} does not listen on {port} after {timeout}s:\n{self.log()}")
+
+    def wait_for_log(self, needle: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.log():
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited with {self.proc.returncode}:\n{self.log()}")
+            time.sleep(0.1)
+        raise AssertionError(f"{self.name}: no {needle!r} in its log after {timeout}s:\n{self.log()}")
+
+    def stop(self, timeout: float = 10) -> int:
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(self.stop_signal)
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=timeout)
+        # Anything it left in its process group goes too (none expected).
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._log.close()
+        return self.proc.returncode
+
+
+@contextmanager
+def running(*args, **kwargs) -> Iterator[Service]:
+    service = Service(*args, **kwargs)
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
+# --- brokers --------------------------------------------------------------------------
+
+# Debian's /etc/mosquitto/mosquitto.conf (package mosquitto 2.0.11), comments left out:
+# what the sample is installed beside, as /etc/mosquitto/conf.d/chatt.conf.
+DEBIAN_MOSQUITTO_CONF = """\
+pid_file /run/mosquitto/mosquitto.pid
+persistence true
+persistence_location /var/lib/mosquitto/
+log_dest file /var/log/mosquitto/mosquitto.log
+include_dir /etc/mosquitto/conf.d
+"""
+
+
+def mosquitto_config(directory: Path, tcp_port: int, ws_port: int, layout: str = "debian") -> Path:
+    """sample_configs/mosquitto.conf, with its ports and password file moved into
+    `directory`, everything else as shipped. Layout "debian": as Debian runs it, in
+    conf.d/ beside the stock mosquitto.conf (its paths moved into `directory` too);
+    "standalone": alone, with the commented persistence_location turned on."""
+    shutil.copy(SAMPLES / "passwords", directory / "passwords")
+    (directory / "data").mkdir()
+    replacements = [
+        (r"^listener 1883 127\.0\.0\.1$", f"listener {tcp_port} 127.0.0.1"),
+        (r"^listener 9001$", f"listener {ws_port} 127.0.0.1"),
+        (r"^password_file .*$", f"password_file {directory / 'passwords'}"),
+    ]
+    if layout == "standalone":
+        replacements.append((r"^#persistence_location .*$", f"persistence_location {directory / 'data'}/"))
+    sample = substitute((SAMPLES / "mosquitto.conf").read_text(), replacements, "mosquitto.conf")
+    if layout == "standalone":
+        path = directory / "mosquitto.conf"
+        path.write_text(sample)
+    else:
+        (directory / "conf.d").mkdir()
+        (directory / "conf.d" / "chatt.conf").write_text(sample)
+        main = substitute(DEBIAN_MOSQUITTO_CONF, [
+            (r"^pid_file .*$", f"pid_file {directory / 'mosquitto.pid'}"),
+            (r"^persistence_location .*$", f"persistence_location {directory / 'data'}/"),
+            (r"^log_dest file .*$", "log_dest stdout"),
+            (r"^include_dir .*$", f"include_dir {directory / 'conf.d'}"),
+        ], "Debian's mosquitto.conf")
+        path = directory / "mosquitto.conf"
+        path.write_text(main)
+    chown_to(directory, "mosquitto")
+    return path
+
+
+@contextmanager
+def mosquitto(directory: Path, layout: str = "debian") -> Iterator[tuple[Service, int, int]]:
+    tcp_port, ws_port = free_port(), free_port()
+    config = mosquitto_config(directory, tcp_port, ws_port, layout)
+    with running("mosquitto", ["mosquitto", "-c", str(config)], directory / "mosquitto.log") as broker:
+        broker.wait_for_port(tcp_port)
+        broker.wait_for_port(ws_port)
+        yield broker, tcp_port, ws_port
+
+
+def amqtt_command() -> list[str]:
+    import sys
+    script = Path(sys.executable).parent / "amqtt"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "amqtt.scripts.broker_script"]
+
+
+def amqtt_config(directory: Path, tcp_port: int, ws_port: int, password_file: Path | None = None) -> Path:
+    """sample_configs/amqtt.yaml with its ports and password file substituted."""
+    shutil.copy(password_file or SAMPLES / "amqtt.passwords", directory / "amqtt.passwords")
+    text = substitute((SAMPLES / "amqtt.yaml").read_text(), [
+        (r"^(    bind: )127\.0\.0\.1:1883$", rf"\g<1>127.0.0.1:{tcp_port}"),
+        (r"^(    bind: )0\.0\.0\.0:9001$", rf"\g<1>127.0.0.1:{ws_port}"),
+        (r"^(    password_file: ).*$", rf"\g<1>{directory / 'amqtt.passwords'}"),
+    ], "amqtt.yaml")
+    path = directory / "amqtt.yaml"
+    path.write_text(text)
+    return path
+
+
+@contextmanager
+def amqtt(directory: Path, password_file: Path | None = None) -> Iterator[tuple[Service, int, int]]:
+    tcp_port, ws_port = free_port(), free_port()
+    config = amqtt_config(directory, tcp_port, ws_port, password_file)
+    # amqtt shuts down cleanly on SIGINT (KeyboardInterrupt); SIGTERM would just end it.
+    with running("amqtt", [*amqtt_command(), "-c", str(config)], directory / "amqtt.log",
+                 env={"PYTHONWARNINGS": "ignore"}, stop_signal=signal.SIGINT) as broker:
+        broker.wait_for_port(tcp_port)
+        broker.wait_for_port(ws_port)
+        yield broker, tcp_port, ws_port
+
+
+# --- MQTT with paho -------------------------------------------------------------------
+
+def paho_client(transport: str = "tcp", path: str = "/", tls: bool = False,
+                username: str | None = None, password: str | None = None) -> mqtt.Client:
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"cfg-test-{uuid.uuid4().hex[:12]}",
+                         transport=transport)
+    if transport == "websockets":
+        client.ws_set_options(path=path)
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        client.tls_set_context(context)
+    if username is not None:
+        client.username_pw_set(username, password)
+    return client
+
+
+def connect_result(port: int, username: str | None = None, password: str | None = None,
+                   transport: str = "tcp", path: str = "/", tls: bool = False, timeout: float = 10) -> str:
+    """Connects once and tells what happened: "accepted", "refused: <reason>", or
+    "dropped" (the connection closed with no CONNACK)."""
+    client = paho_client(transport, path, tls, username, password)
+    done = threading.Event()
+    result: list[str] = []
+
+    def on_connect(_c, _u, _flags, reason_code, _props):
+        result.append("accepted" if not reason_code.is_failure else f"refused: {reason_code}")
+        done.set()
+
+    def on_disconnect(_c, _u, _flags, _reason_code, _props):
+        if not result:
+            result.append("dropped")
+        done.set()
+
+    def on_connect_fail(_c, _u):
+        if not result:
+            result.append("dropped")
+        done.set()
+
+    client.on_connect = on_connect
+    client.on_disconnect = on_disconnect
+    client.on_connect_fail = on_connect_fail
+    client.reconnect_delay_set(60, 60)
+    try:
+        client.connect("127.0.0.1", port, keepalive=30)
+    except OSError as error:
+        return f"dropped ({error})"
+    client.loop_start()
+    try:
+        done.wait(timeout)
+        return result[0] if result else "no answer"
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def round_trip(port: int, username: str, password: str, transport: str = "tcp", path: str = "/",
+               tls: bool = False, timeout: float = 15) -> bytes:
+    """Subscribes to a fresh topic, publishes one QoS 1 message to it from a second
+    client, and returns the payload received."""
+    topic = f"rooms/cfgtest-{uuid.uuid4().hex[:8]}/newtext"
+    payload = json.dumps({"author": "cfgtest", "text": f"hello over {transport}"}).encode()
+    received: list[bytes] = []
+    got, subscribed, connected = threading.Event(), threading.Event(), threading.Event()
+
+    subscriber = paho_client(transport, path, tls, username, password)
+    subscriber.on_connect = lambda c, _u, _f, rc, _p: (
+        c.subscribe(topic, qos=1) if not rc.is_failure else None)
+    subscriber.on_subscribe = lambda *_: subscribed.set()
+    subscriber.on_message = lambda _c, _u, m: (received.append(m.payload), got.set())
+    publisher = paho_client(transport, path, tls, username, password)
+    publisher.on_connect = lambda _c, _u, _f, rc, _p: connected.set() if not rc.is_failure else None
+    try:
+        subscriber.connect("127.0.0.1", port)
+        subscriber.loop_start()
+        assert subscribed.wait(timeout), f"no SUBACK over {transport} on port {port}"
+        publisher.connect("127.0.0.1", port)
+        publisher.loop_start()
+        assert connected.wait(timeout), f"the publisher got no CONNACK over {transport} on port {port}"
+        publisher.publish(topic, payload, qos=1).wait_for_publish(timeout)
+        assert got.wait(timeout), f"nothing received over {transport} on port {port}"
+        assert received[0] == payload
+        return received[0]
+    finally:
+        for client in (publisher, subscriber):
+            client.disconnect()
+            client.loop_stop()
