@@ -88,28 +88,34 @@ def test_mosquitto_sample_config_lets_in_only_the_plop_pair(workdir, layout):
     assert (workdir / "data" / "mosquitto.db").exists(), f"persistence is on:\n{log}"
 
 
+def mosquitto_clients_round_trip(tcp_port: int) -> str:
+    """What `mosquitto_sub -v` printed for a `mosquitto_pub` with the plop pair: publishes
+    until the subscriber (which may still be subscribing) has its one line."""
+    auth = ["-h", "127.0.0.1", "-p", str(tcp_port), "-u", LOGIN, "-P", PASSWORD]
+    sub = subprocess.Popen(["mosquitto_sub", *auth, "-t", "rooms/#", "-v", "-C", "1", "-W", "20"],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while sub.poll() is None and time.monotonic() < deadline:
+            subprocess.run(["mosquitto_pub", *auth, "-t", "rooms/main/newtext", "-m", '{"author":"a","text":"b"}'],
+                           check=True, timeout=10)
+            try:
+                sub.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+        return sub.communicate(timeout=10)[0]
+    finally:
+        if sub.poll() is None:
+            sub.kill()
+            sub.wait()
+
+
 def test_mosquitto_sample_config_with_mosquitto_clients(workdir):
     """The daemons' side of the original: mosquitto_sub -v lines, as chatt-memorize reads them."""
     need("mosquitto")
     need("mosquitto_sub")
     with cs.mosquitto(workdir) as (_broker, tcp_port, _ws_port):
-        auth = ["-h", "127.0.0.1", "-p", str(tcp_port), "-u", LOGIN, "-P", PASSWORD]
-        sub = subprocess.Popen(["mosquitto_sub", *auth, "-t", "rooms/#", "-v", "-C", "1", "-W", "20"],
-                               stdout=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 20
-            while sub.poll() is None and time.monotonic() < deadline:
-                subprocess.run(["mosquitto_pub", *auth, "-t", "rooms/main/newtext", "-m", '{"author":"a","text":"b"}'],
-                               check=True, timeout=10)
-                try:
-                    sub.wait(timeout=0.3)
-                except subprocess.TimeoutExpired:
-                    pass
-            out = sub.communicate(timeout=10)[0]
-        finally:
-            if sub.poll() is None:
-                sub.kill()
-                sub.wait()
+        out = mosquitto_clients_round_trip(tcp_port)
         assert out.strip() == 'rooms/main/newtext {"author":"a","text":"b"}'
         refused = subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(tcp_port), "-t", "t", "-m", "x"],
                                  capture_output=True, text=True, timeout=10)
@@ -142,23 +148,7 @@ def test_amqtt_sample_config_tcp_and_websocket(workdir):
 def test_amqtt_with_mosquitto_clients(workdir):
     need("mosquitto_pub")
     with cs.amqtt(workdir) as (_broker, tcp_port, _ws_port):
-        auth = ["-h", "127.0.0.1", "-p", str(tcp_port), "-u", LOGIN, "-P", PASSWORD]
-        sub = subprocess.Popen(["mosquitto_sub", *auth, "-t", "rooms/#", "-v", "-C", "1", "-W", "20"],
-                               stdout=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 20
-            while sub.poll() is None and time.monotonic() < deadline:
-                subprocess.run(["mosquitto_pub", *auth, "-t", "rooms/main/newtext", "-m", '{"author":"a","text":"b"}'],
-                               check=True, timeout=10)
-                try:
-                    sub.wait(timeout=0.5)
-                except subprocess.TimeoutExpired:
-                    pass
-            out = sub.communicate(timeout=10)[0]
-        finally:
-            if sub.poll() is None:
-                sub.kill()
-                sub.wait()
+        out = mosquitto_clients_round_trip(tcp_port)
         assert out.strip() == 'rooms/main/newtext {"author":"a","text":"b"}'
 
 

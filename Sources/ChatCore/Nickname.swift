@@ -1,6 +1,6 @@
 /// A user's nickname: not empty, at most ``maximumLength`` characters, and none of `/`,
 /// `+`, `#` or control characters (they would break the `users/<nick>/…` topics).
-public struct Nickname: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Nickname: ValidatedName {
     /// The user that greets newcomers; it is always online.
     public static let bot = Nickname(unchecked: "bot")
     /// The longest nickname accepted, in Unicode scalars.
@@ -35,24 +35,5 @@ public struct Nickname: Sendable, Hashable, Comparable, Codable, CustomStringCon
             return scalar.properties.generalCategory == .control
                 || scalar == "\u{2028}" || scalar == "\u{2029}"
         }
-    }
-
-    public var description: String { rawValue }
-
-    public static func < (lhs: Nickname, rhs: Nickname) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let raw = try container.decode(String.self)
-        do {
-            try self.init(raw)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }

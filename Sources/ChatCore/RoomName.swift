@@ -2,7 +2,7 @@
 ///
 /// Room names appear as a topic level (`rooms/<room>/newtext`), so the rule keeps MQTT's
 /// special characters and anything a page could misread out of them.
-public struct RoomName: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct RoomName: ValidatedName {
     /// The room every deployment has.
     public static let main = RoomName(unchecked: "main")
     /// The longest room name accepted.
@@ -32,24 +32,5 @@ public struct RoomName: Sendable, Hashable, Comparable, Codable, CustomStringCon
         case "a"..."z", "A"..."Z", "0"..."9", "-": true
         default: false
         }
-    }
-
-    public var description: String { rawValue }
-
-    public static func < (lhs: RoomName, rhs: RoomName) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let raw = try container.decode(String.self)
-        do {
-            try self.init(raw)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }
