@@ -30,9 +30,27 @@ public final class SQLiteMessageStore: MessageStore {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch {
             throw StoreError(path: path, operation: "open", underlying: error)
+        }
+    }
+
+    /// Brings the schema up to date, also when another process does the same at the same
+    /// moment (two memorize instances, or memorize and chatt-server, started together on a
+    /// new file). GRDB reads which migrations are applied outside the migration's own
+    /// (immediate) transaction, so both may decide to run one; the second then fails on
+    /// `CREATE TABLE` once the first has committed. Asked again, it finds the migration
+    /// applied and has nothing to do.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 1
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError where attempt < 5 && error.resultCode == .SQLITE_ERROR {
+                attempt += 1
+            }
         }
     }
 
