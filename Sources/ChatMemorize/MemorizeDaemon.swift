@@ -17,7 +17,7 @@ public enum MemorizeDaemon {
         let broker = BrokerConnection(options: options, logger: logger)
         let memorizer = try await Memorizer(
             store: store, publisher: broker, resolver: options.reverseDNS ? SystemHostNameResolver() : NoHostNameResolver(),
-            clock: clock, rules: options.rules, logger: logger)
+            clock: clock, rules: options.rules, roomLimit: options.roomLimit, logger: logger)
         let queue = IngestQueue<IngestEvent>()
 
         logger.info("chatt-memorize starting", metadata: [

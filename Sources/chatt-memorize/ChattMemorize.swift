@@ -52,6 +52,9 @@ struct ChattMemorize: AsyncParsableCommand {
     @Option(help: "Longest message text accepted, in bytes.")
     var maxTextBytes = 16 * 1024
 
+    @Option(help: "The most rooms kept; a message that would create one more is skipped and logged.")
+    var maxRooms = MemorizeOptions.defaultRoomLimit
+
     @Option(help: .hidden)
     var sweepSeconds: Double = 60
 
