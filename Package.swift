@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["chatt-genpass", "chatt-memorize", "chatt-server", "ChatTestSupport"],
+            dependencies: ["chatt-genpass", "chatt-memorize", "chatt-server", "chatt-fuzz", "ChatTestSupport"],
             swiftSettings: strict
         ),
     ],
