@@ -16,7 +16,7 @@ public enum MemorizeDaemon {
         let clock: any ChatClock = environment["CHATT_CLOCK_FILE"].map { FileClock(path: $0) } ?? SystemClock()
         let broker = BrokerConnection(options: options, logger: logger)
         let memorizer = try await Memorizer(
-            store: store, publisher: broker, resolver: options.reverseDNS ? SystemHostNameResolver() : NoHostNameResolver(),
+            store: store, publisher: options.greets ? broker : nil, resolver: options.reverseDNS ? SystemHostNameResolver() : NoHostNameResolver(),
             clock: clock, rules: options.rules, roomLimit: options.roomLimit, logger: logger)
         let queue = IngestQueue<IngestEvent>()
 

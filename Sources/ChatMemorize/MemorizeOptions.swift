@@ -26,6 +26,10 @@ public struct MemorizeOptions: Sendable {
     public var limits = PayloadLimits.default
     /// The most rooms memorize lets exist; a message that would create one more is skipped.
     public var roomLimit = MemorizeOptions.defaultRoomLimit
+    /// Whether this instance publishes greetings and idle logouts. A second instance beside
+    /// one that does (the no-loss pair of docs/reliability.md) turns it off, or every
+    /// newcomer is greeted twice.
+    public var greets = true
     /// How often idle users are swept.
     public var sweepInterval: Duration = .seconds(60)
     /// The greeting and idle timing.

@@ -39,6 +39,7 @@ enum MemorizeCommandSupport {
             options.legacyServer = url
         }
         options.reverseDNS = command.reverseDNS
+        options.greets = command.greet
         guard command.maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
         options.limits = PayloadLimits(maximumTextBytes: command.maxTextBytes)
         guard command.maxRooms > 0 else { throw ValidationError("--max-rooms must be positive") }

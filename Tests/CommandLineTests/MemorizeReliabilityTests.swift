@@ -11,7 +11,7 @@ extension MemorizeBrokerTests {
             let (db, cleanup) = try temporaryDatabase()
             defer { cleanup() }
             var first = try startSubscriber(broker, db: db, clientID: "memorize-pair-a")
-            let second = try startSubscriber(broker, db: db, clientID: "memorize-pair-b")
+            let second = try startSubscriber(broker, db: db, clientID: "memorize-pair-b", extra: ["--no-greet"])
             try await waitUntil("both instances to subscribe", timeout: .seconds(20)) {
                 first.stderr.contains("subscribed") && second.stderr.contains("subscribed")
             }
@@ -165,4 +165,25 @@ func storedCount(_ db: String) async throws -> (rows: Int, distinctIDs: Int) {
 /// The ids of the messages stored.
 func storedIDs(_ db: String) async throws -> Set<String> {
     Set(try await sqliteOnMessages(db, "SELECT messageID FROM message WHERE messageID IS NOT NULL").split(separator: "\n").map(String.init))
+}
+
+extension MemorizeBrokerTests {
+    @Test("--no-greet: the second instance of a pair stores everything but does not greet again")
+    func noGreet() async throws {
+        try await withTestBroker { broker in
+            let input = #"users/ann/hello {"ipAddress":"127.0.0.1"}"# + "\n" + #"rooms/main/newtext {"author":"ann","text":"hi"}"# + "\n"
+            var greetings: [String: String] = [:]
+            for flags in [[], ["--no-greet"]] {
+                let (db, cleanup) = try temporaryDatabase()
+                defer { cleanup() }
+                let run = try await runProduct("chatt-memorize", ["--db", db, "--broker", broker.url, "--no-reverse-dns"] + flags,
+                                               input: input, environment: ["LOG_LEVEL": "info"])
+                #expect(run.status == 0, "\(run.stderr)")
+                #expect(try await storedTexts(db) == ["hi"])
+                let stopped = run.stderr.split(separator: "\n").first { $0.contains("chatt-memorize stopped") } ?? ""
+                greetings[flags.first ?? "default"] = stopped.range(of: #"greetings=\d+"#, options: .regularExpression).map { String(stopped[$0]) }
+            }
+            #expect(greetings == ["default": "greetings=1", "--no-greet": "greetings=0"])
+        }
+    }
 }
