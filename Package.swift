@@ -96,6 +96,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The fuzz target of the parsers (scripts/fuzz.sh builds it with libFuzzer); a plain
+        // build replays the files it is given.
+        .executableTarget(
+            name: "chatt-fuzz",
+            dependencies: ["ChatCore", "ChatMemorize"],
+            swiftSettings: strict
+        ),
+
         // Benchmarks (bench/*.sh), not shipped.
         .executableTarget(
             name: "chatt-bench-mqtt",
@@ -155,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["chatt-genpass", "chatt-memorize", "chatt-server", "ChatTestSupport"],
+            dependencies: ["chatt-genpass", "chatt-memorize", "chatt-server", "chatt-fuzz", "ChatTestSupport"],
             swiftSettings: strict
         ),
     ],

@@ -40,6 +40,9 @@ public struct ChatState: Sendable, Hashable {
         return true
     }
 
+    /// Whether `room` is known.
+    public func hasRoom(_ room: RoomName) -> Bool { roomSet.contains(room) }
+
     // MARK: Users
 
     /// Whether `nick` is marked online.

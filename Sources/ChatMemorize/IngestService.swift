@@ -16,12 +16,20 @@ public struct IngestService: Service {
     }
 
     public func run() async throws {
-        try await withGracefulShutdownHandler {
-            while let events = await queue.take(upTo: batchLimit) {
-                try await memorizer.ingest(events)
+        // Cancelled (the group cancels everything when a service fails without a graceful
+        // shutdown), the queue is finished too: a consumer parked in `take` would otherwise
+        // wait forever, and with it the whole process, deaf even to SIGTERM.
+        let queue = self.queue
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                while let events = await queue.take(upTo: batchLimit) {
+                    try await memorizer.ingest(events)
+                }
+                await memorizer.waitForGreetings()
+            } onGracefulShutdown: {
+                queue.finish()
             }
-            await memorizer.waitForGreetings()
-        } onGracefulShutdown: {
+        } onCancel: {
             queue.finish()
         }
     }

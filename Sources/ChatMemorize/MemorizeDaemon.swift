@@ -16,8 +16,8 @@ public enum MemorizeDaemon {
         let clock: any ChatClock = environment["CHATT_CLOCK_FILE"].map { FileClock(path: $0) } ?? SystemClock()
         let broker = BrokerConnection(options: options, logger: logger)
         let memorizer = try await Memorizer(
-            store: store, publisher: broker, resolver: options.reverseDNS ? SystemHostNameResolver() : NoHostNameResolver(),
-            clock: clock, rules: options.rules, logger: logger)
+            store: store, publisher: options.greets ? broker : nil, resolver: options.reverseDNS ? SystemHostNameResolver() : NoHostNameResolver(),
+            clock: clock, rules: options.rules, roomLimit: options.roomLimit, logger: logger)
         let queue = IngestQueue<IngestEvent>()
 
         logger.info("chatt-memorize starting", metadata: [
@@ -27,7 +27,12 @@ public enum MemorizeDaemon {
         ])
 
         // Shut down in reverse order: ingest first (it stores what is left), the broker last.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: broker)]
+        // The broker connection fails for good only on a refusal (wrong credentials): the
+        // group then shuts down gracefully, so what was received is stored, and the error
+        // is reported.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: broker, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
         if let url = options.legacyServer {
             let notifier = LegacyServerNotifier(baseURL: url, store: store, logger: logger)
             await memorizer.observeChanges { await notifier.note($0) }

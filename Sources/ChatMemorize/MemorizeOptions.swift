@@ -24,10 +24,19 @@ public struct MemorizeOptions: Sendable {
     public var reverseDNS = true
     /// Payload limits.
     public var limits = PayloadLimits.default
+    /// The most rooms memorize lets exist; a message that would create one more is skipped.
+    public var roomLimit = MemorizeOptions.defaultRoomLimit
+    /// Whether this instance publishes greetings and idle logouts. A second instance beside
+    /// one that does (the no-loss pair of docs/reliability.md) turns it off, or every
+    /// newcomer is greeted twice.
+    public var greets = true
     /// How often idle users are swept.
     public var sweepInterval: Duration = .seconds(60)
     /// The greeting and idle timing.
     public var rules = GreetingRules.standard
+
+    /// 1,000 rooms: plenty for friends, and a bound on what a flood of new room names costs.
+    public static let defaultRoomLimit = 1_000
 
     /// Options with the defaults.
     public init(clientID: String = MemorizeOptions.defaultClientID(), databasePath: String) {

@@ -29,6 +29,7 @@ public actor Memorizer {
     private let resolver: any HostNameResolver
     private let clock: any ChatClock
     private let logger: Logger
+    private let roomLimit: Int
     private var skips: SkipLog
     private var stats = Statistics()
     private var publishFailing = false
@@ -39,9 +40,10 @@ public actor Memorizer {
     /// Loads the chat state from `store` and gets ready.
     public init(
         store: any MessageStore, publisher: (any ChatPublisher)?, resolver: any HostNameResolver = NoHostNameResolver(),
-        clock: any ChatClock = SystemClock(), rules: GreetingRules = .standard,
+        clock: any ChatClock = SystemClock(), rules: GreetingRules = .standard, roomLimit: Int = MemorizeOptions.defaultRoomLimit,
         logger: Logger = Logger(label: "chatt.memorize")
     ) async throws {
+        self.roomLimit = roomLimit
         self.store = store
         self.publisher = publisher
         self.resolver = resolver
@@ -103,11 +105,13 @@ public actor Memorizer {
     private func apply(_ event: IngestEvent, to batch: inout StoreBatch, changedUsers: inout Set<Nickname>) {
         switch event {
         case .message(let room, let payload, let receivedAt):
+            guard admits(room, detail: "topic rooms/\(room)/newtext") else { return }
             if chat.addRoom(room) { batch.rooms.append(room) }
             chat.recordMessage(from: payload.author, in: room, at: Date(milliseconds: receivedAt))
             batch.messages.append(NewMessage(room: room, payload: payload, receivedAt: receivedAt))
             changedUsers.insert(payload.author)
         case .room(let room):
+            guard admits(room, detail: "topic rooms/\(room)/…") else { return }
             if chat.addRoom(room) { batch.rooms.append(room) }
         case .hello(let nick, let address, let receivedAt):
             let greeting = chat.registerHello(from: nick, address: address, at: Date(milliseconds: receivedAt))
@@ -119,6 +123,16 @@ public actor Memorizer {
         case .skipped(let reason, let kind, let detail):
             skips.skip(reason: reason, kind: kind, detail: detail.map { ["where": "\($0)"] } ?? [:])
         }
+    }
+
+    /// Whether `room` is known or may become so: past `roomLimit` rooms a new room is
+    /// refused, with its message (skipped and logged), so that a flood of made-up room
+    /// names cannot grow the state, the database and `/data/lastinfo` without bound.
+    private func admits(_ room: RoomName, detail: String) -> Bool {
+        if chat.hasRoom(room) || chat.rooms.count < roomLimit { return true }
+        skips.skip(reason: "too many rooms: \(roomLimit) exist, so the new room \(room) is refused (raise --max-rooms)",
+                   kind: "room-limit", detail: ["where": "\(detail)"])
+        return false
     }
 
     // MARK: Greetings

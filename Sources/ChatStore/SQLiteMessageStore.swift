@@ -1,5 +1,8 @@
 public import ChatCore
 internal import GRDB
+#if canImport(Glibc)
+internal import Glibc
+#endif
 #if canImport(FoundationEssentials)
 internal import FoundationEssentials
 #else
@@ -29,10 +32,32 @@ public final class SQLiteMessageStore: MessageStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            pool = try Self.openSharingFirstUse(path: path, configuration: configuration)
         } catch {
             throw StoreError(path: path, operation: "open", underlying: error)
+        }
+    }
+
+    /// Opens the pool and brings the schema up to date, also when another process does the
+    /// same at the same moment on a new file (two memorize instances, or memorize and
+    /// chatt-server, started together). Two races end in an error the busy timeout does not
+    /// cover: switching a new file to WAL needs a lock SQLite does not wait for
+    /// (`SQLITE_BUSY`), and GRDB reads which migrations are applied outside the migration's
+    /// own transaction, so both may run one and the second fails on `CREATE TABLE` once the
+    /// first has committed (`SQLITE_ERROR`). Tried again, the other process's work is seen
+    /// done.
+    private static func openSharingFirstUse(path: String, configuration: Configuration) throws -> DatabasePool {
+        var attempt = 1
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrator.migrate(pool)
+                return pool
+            } catch let error as DatabaseError
+                where attempt < 10 && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode) {
+                attempt += 1
+                usleep(UInt32.random(in: 5_000...50_000))
+            }
         }
     }
 

@@ -49,8 +49,14 @@ struct ChattMemorize: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Look up the host name of a newcomer's address for the greeting.")
     var reverseDNS = true
 
+    @Flag(inversion: .prefixedNo, help: "Publish greetings and idle logouts (--no-greet for a second instance beside one that does).")
+    var greet = true
+
     @Option(help: "Longest message text accepted, in bytes.")
     var maxTextBytes = 16 * 1024
+
+    @Option(help: "The most rooms kept; a message that would create one more is skipped and logged.")
+    var maxRooms = MemorizeOptions.defaultRoomLimit
 
     @Option(help: .hidden)
     var sweepSeconds: Double = 60

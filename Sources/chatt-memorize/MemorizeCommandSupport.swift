@@ -39,8 +39,11 @@ enum MemorizeCommandSupport {
             options.legacyServer = url
         }
         options.reverseDNS = command.reverseDNS
+        options.greets = command.greet
         guard command.maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
         options.limits = PayloadLimits(maximumTextBytes: command.maxTextBytes)
+        guard command.maxRooms > 0 else { throw ValidationError("--max-rooms must be positive") }
+        options.roomLimit = command.maxRooms
         guard command.sweepSeconds > 0 else { throw ValidationError("--sweep-seconds must be positive") }
         options.sweepInterval = .milliseconds(Int(command.sweepSeconds * 1_000))
         return options

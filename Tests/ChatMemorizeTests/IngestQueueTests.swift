@@ -1,6 +1,9 @@
 import ChatCore
 import ChatMemorize
+import ChatStore
+import ChatTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Ingest queue and standard input")
@@ -14,6 +17,20 @@ struct IngestQueueTests {
         queue.finish()
         #expect(await queue.take() == [10])
         #expect(await queue.take() == nil)
+    }
+
+    @Test("a cancelled ingest service returns instead of waiting forever for input")
+    func cancelledIngestReturns() async throws {
+        let memorizer = try await Memorizer(store: InMemoryMessageStore(), publisher: nil)
+        let service = IngestService(queue: IngestQueue<IngestEvent>(), memorizer: memorizer)
+        let ended = EndFlag()
+        let running = Task {
+            try? await service.run()
+            ended.set()
+        }
+        try await Task.sleep(for: .milliseconds(50))  // let it park in take()
+        running.cancel()
+        try await waitUntil("the cancelled service to return", timeout: .seconds(10)) { ended.isSet }
     }
 
     @Test("a blocking producer waits while the queue is full; nothing is lost")
@@ -56,4 +73,11 @@ struct IngestQueueTests {
         #expect(events[3] == .room(try RoomName("c")))
         #expect(events[4] == .room(try RoomName("e")))
     }
+}
+
+/// Set once, read from anywhere.
+private final class EndFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

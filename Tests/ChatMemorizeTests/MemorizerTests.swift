@@ -39,6 +39,26 @@ struct MemorizerTests {
         #expect(stats.duplicates == 1)
     }
 
+    @Test("past the room limit a new room is refused with its message; known rooms go on")
+    func roomLimit() async throws {
+        let store = InMemoryMessageStore()
+        let clock = ManualClock(start)
+        let memorizer = try await Memorizer(store: store, publisher: RecordingPublisher(), resolver: FixedResolver(),
+                                            clock: clock, roomLimit: 3)
+        try await memorizer.ingest([
+            try item("rooms/a/new", clock: clock),
+            try item(#"rooms/b/newtext {"author":"ann","text":"in b"}"#, clock: clock),
+            try item("rooms/c/new", clock: clock),
+            try item(#"rooms/c/newtext {"author":"ann","text":"refused"}"#, clock: clock),
+            try item(#"rooms/b/newtext {"author":"ann","text":"b again"}"#, clock: clock),
+            try item(#"rooms/main/newtext {"author":"ann","text":"in main"}"#, clock: clock),
+        ])
+        #expect(try await store.rooms().map(\.rawValue) == ["main", "a", "b"])
+        #expect(await memorizer.state.rooms.map(\.rawValue) == ["main", "a", "b"])
+        #expect(try await store.messageCount() == 3)
+        #expect(await memorizer.statistics.skipped == 2)
+    }
+
     @Test("bad input is counted and skipped; every valid line around it is stored")
     func badInput() async throws {
         let (memorizer, clock, _, store) = try await make()

@@ -27,6 +27,34 @@ struct SQLiteMessageStoreTests {
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
+    @Test("several stores opening one new file at once all succeed (two memorize instances, or memorize and chatt-server, started together)")
+    func concurrentFirstOpen() async throws {
+        for round in 0..<20 {
+            let (path, cleanup) = try temporaryPath()
+            defer { cleanup() }
+            // Threads of their own, so the opens really overlap.
+            let failures = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        await withCheckedContinuation { continuation in
+                            Thread.detachNewThread {
+                                do {
+                                    _ = try SQLiteMessageStore(path: path)
+                                    continuation.resume(returning: nil)
+                                } catch {
+                                    continuation.resume(returning: "\(error)")
+                                }
+                            }
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { if let failure = $1 { $0.append(failure) } }
+            }
+            #expect(failures.isEmpty, "round \(round): \(failures)")
+            #expect(try await SQLiteMessageStore(path: path).integrityCheck() == ["ok"])
+        }
+    }
+
     @Test("a path that cannot be opened gives an error naming it")
     func badPath() {
         do {

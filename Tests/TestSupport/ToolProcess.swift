@@ -92,6 +92,12 @@ public final class ToolProcess: Sendable {
         }
     }
 
+    /// The exit status (128 + the signal number for a signal) once it has ended; `nil`
+    /// while it runs.
+    public var exitStatusIfEnded: Int32? {
+        isRunning ? nil : exitStatus.withLock { $0 }
+    }
+
     /// What it has written to standard output so far.
     public var stdout: String { read("stdout") }
 

@@ -1,0 +1,41 @@
+import ChatCore
+import ChatMemorize
+
+/// One fuzzer input, read as memorize reads standard input: split into lines, each line
+/// `<topic> <payload>` understood as the daemon understands it. Checks what must hold for
+/// any input: nothing crashes or hangs, and whatever parses survives a round trip.
+enum FuzzTarget {
+    static func run(_ input: UnsafeBufferPointer<UInt8>) {
+        for line in input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            guard let item = try? InputLine.parse(line, receivedAt: 0) else { continue }
+            _ = IngestEvent(parsing: item, limits: .default)
+            _ = IngestEvent(parsing: item, limits: PayloadLimits(maximumTextBytes: 8, maximumIDBytes: 4))
+            check(item)
+        }
+        // The payload parsers on the whole input too, whatever its topic would be.
+        _ = try? NewTextPayload(decoding: input)
+        _ = try? HelloPayload(decoding: input)
+        _ = try? LogoutPayload(decoding: input)
+        if let text = String(validating: input, as: UTF8.self) {
+            _ = try? RoomName(text)
+            _ = try? Nickname(text)
+        }
+    }
+
+    private static func check(_ item: IngestItem) {
+        guard let topic = try? Topic(parsing: item.topic) else { return }
+        precondition(topic.description == item.topic, "topic round trip: \(item.topic)")
+        switch topic {
+        case .roomText:
+            if let payload = try? NewTextPayload(decoding: item.payload) {
+                precondition((try? NewTextPayload(decoding: payload.jsonBytes)) == payload, "newtext round trip")
+            }
+        case .hello:
+            if let hello = try? HelloPayload(decoding: item.payload) {
+                precondition((try? HelloPayload(decoding: hello.jsonBytes)) == hello, "hello round trip")
+            }
+        case .logout, .roomCreated:
+            break
+        }
+    }
+}
