@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 scripts/ensure-packages.sh \
     mosquitto mosquitto-clients libmosquitto-dev \
     sqlite3 libsqlite3-dev pkg-config nodejs \
-    chromium chromium-driver nginx openssl
+    chromium chromium-driver nginx openssl iproute2 curl
 python=$(scripts/python-env.sh)
 
 echo "== swift build --build-tests"
