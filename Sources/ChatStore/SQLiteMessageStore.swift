@@ -5,6 +5,11 @@ internal import FoundationEssentials
 #else
 internal import Foundation
 #endif
+#if canImport(Glibc)
+internal import Glibc  // usleep, between two tries to open a file another process is creating
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
 
 /// The history in an SQLite file, shared by `chatt-memorize` (which writes) and
 /// `chatt-server` (which mostly reads).
@@ -29,10 +34,31 @@ public final class SQLiteMessageStore: MessageStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            pool = try Self.open(path: path, configuration: configuration)
         } catch {
             throw StoreError(path: path, operation: "open", underlying: error)
+        }
+    }
+
+    /// Opens the pool and brings the schema up to date, even when another process opens
+    /// the same fresh file at the same moment (memorize and the server start together on
+    /// a first run). Two races lose there: switching to WAL answers "database is locked"
+    /// without waiting, and GRDB picks the pending migrations before its write
+    /// transaction, so the slower process can try one the other has just committed
+    /// ("table meta already exists"). Trying again a moment later sees the other's
+    /// work; a real failure fails every time.
+    private static func open(path: String, configuration: Configuration) throws -> DatabasePool {
+        var attempt = 1
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrator.migrate(pool)
+                return pool
+            } catch {
+                if attempt == 8 { throw error }
+                usleep(UInt32(attempt) * 25_000)
+                attempt += 1
+            }
         }
     }
 

@@ -27,6 +27,29 @@ struct SQLiteMessageStoreTests {
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
+    @Test("stores opened at the same moment on a fresh file (memorize and the server starting together) all open")
+    func concurrentFirstOpen() async throws {
+        for _ in 0..<10 {
+            let (path, cleanup) = try temporaryPath()
+            defer { cleanup() }
+            let opened = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        do {
+                            _ = try SQLiteMessageStore(path: path)
+                            return true
+                        } catch {
+                            Issue.record("\(error)")
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: 0) { count, ok in count += ok ? 1 : 0 }
+            }
+            #expect(opened == 4)
+        }
+    }
+
     @Test("a path that cannot be opened gives an error naming it")
     func badPath() {
         do {
