@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path

@@ -2,8 +2,6 @@
 emoticon, a link, a mention, a second room. The nicknames are chosen for distinct
 colours (alice blue, sam red, bot purple). Taken from a real run, so it is also a test
 that these render (emoticon pictures, a link with an http(s) address)."""
-from pathlib import Path
-
 from harness import ROOT
 
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
