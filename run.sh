@@ -11,6 +11,8 @@
 #   HTTP_PORT   the page and history (8080)      BIND       address for HTTP and WebSocket (0.0.0.0)
 #   MQTT_PORT   MQTT over TCP (1883)             MQTT_BIND  address for MQTT over TCP (127.0.0.1)
 #   WS_PORT     MQTT over WebSocket (9001)       DATA_DIR   where data lives (./data)
+#   CHATT_BIN_DIR  folder holding chatt-genpass, chatt-memorize and chatt-server already
+#               built (e.g. .build/debug for the tests): use them and skip the build
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -59,11 +61,18 @@ port_free "$BIND" "$HTTP_PORT" || fail "port $HTTP_PORT (HTTP_PORT) is already i
 port_free "$MQTT_BIND" "$MQTT_PORT" || fail "port $MQTT_PORT (MQTT_PORT) is already in use on $MQTT_BIND"
 port_free "$BIND" "$WS_PORT" || fail "port $WS_PORT (WS_PORT) is already in use on $BIND"
 
-say "building (release)…"
-swift build -c release --product chatt-genpass >&2
-swift build -c release --product chatt-memorize >&2
-swift build -c release --product chatt-server >&2
-bin=$root/.build/release
+if [ -n "${CHATT_BIN_DIR:-}" ]; then
+    bin=$(cd "$CHATT_BIN_DIR" && pwd) || fail "CHATT_BIN_DIR '$CHATT_BIN_DIR' is not a folder"
+    for tool in chatt-genpass chatt-memorize chatt-server; do
+        [ -x "$bin/$tool" ] || fail "CHATT_BIN_DIR has no executable $tool"
+    done
+else
+    say "building (release)…"
+    swift build -c release --product chatt-genpass >&2
+    swift build -c release --product chatt-memorize >&2
+    swift build -c release --product chatt-server >&2
+    bin=$root/.build/release
+fi
 
 mkdir -p "$DATA_DIR/mosquitto"
 conf=$DATA_DIR/mosquitto/mosquitto.conf
