@@ -185,6 +185,17 @@ class Memorize(Part):
                     "--db", str(self.db), "--client-id", self.client_id, "--no-reverse-dns"],
                    env=clean_environment(**extra))
 
+    def wait_subscribed(self) -> None:
+        """Until the broker granted memorize's subscriptions: what is published before
+        that has no session to wait in, and the history would miss it."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while "[ChatMemorize] subscribed" not in self.output(tail=1_000_000):
+            if not self.running():
+                raise RuntimeError(f"{self.name} stopped at start:\n{self.output()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name} did not subscribe:\n{self.output()}")
+            time.sleep(0.05)
+
     def export(self) -> list[dict]:
         """`chatt-memorize --export`: every stored message, oldest first."""
         out = subprocess.run([str(BIN / "chatt-memorize"), "--export", "--db", str(self.db)],
@@ -230,6 +241,8 @@ class Stack:
             self.broker.start()
         self.memorize.start()
         self.server.start()
+        if broker:
+            self.memorize.wait_subscribed()
         return self
 
     def stop(self) -> None:

@@ -216,7 +216,7 @@ def test_chatt_memorize_stores_from_amqtt(workdir):
                 "--db", str(db), "--no-reverse-dns"]
 
         with cs.running("chatt-memorize", argv, workdir / "memorize-1.log", env=env) as daemon:
-            daemon.wait_for_log("subscribed")
+            daemon.wait_for_log("[ChatMemorize] subscribed")
             publish_qos1(tcp_port, "rooms/main/newtext", {"author": "ann", "text": "hello amqtt", "id": "cfg-1"})
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and not any(m["id"] == "cfg-1" for m in memorize_export(memorize, db)):
@@ -226,7 +226,7 @@ def test_chatt_memorize_stores_from_amqtt(workdir):
         publish_qos1(tcp_port, "rooms/main/newtext", {"author": "bob", "text": "while you were away", "id": "cfg-2"})
 
         with cs.running("chatt-memorize", argv, workdir / "memorize-2.log", env=env) as daemon:
-            daemon.wait_for_log("subscribed")
+            daemon.wait_for_log("[ChatMemorize] subscribed")
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and not any(m["id"] == "cfg-2" for m in memorize_export(memorize, db)):
                 time.sleep(0.3)

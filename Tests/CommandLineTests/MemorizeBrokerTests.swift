@@ -54,7 +54,7 @@ struct MemorizeBrokerTests {
             let (db, cleanup) = try temporaryDatabase()
             defer { cleanup() }
             var daemon = try startSubscriber(broker, db: db, clientID: "memorize-test-1")
-            try await waitUntil("memorize to subscribe", timeout: .seconds(20)) { daemon.stderr.contains("subscribed") }
+            try await waitUntil("memorize to subscribe", timeout: .seconds(20)) { daemon.memorizeHasSubscribed }
             _ = try await broker.run("mosquitto_pub", ["-q", "1", "-t", "rooms/main/newtext", "-m", payload("live", id: "l1")])
             try await waitUntil("the live message to be stored", timeout: .seconds(20)) { try await storedTexts(db) == ["live"] }
 
@@ -80,7 +80,7 @@ struct MemorizeBrokerTests {
             let (db, cleanup) = try temporaryDatabase()
             defer { cleanup() }
             var daemon = try startSubscriber(broker, db: db, clientID: "memorize-test-2")
-            try await waitUntil("memorize to subscribe", timeout: .seconds(20)) { daemon.stderr.contains("subscribed") }
+            try await waitUntil("memorize to subscribe", timeout: .seconds(20)) { daemon.memorizeHasSubscribed }
 
             let flood = try Flood(broker: broker, directory: db + ".flood", prefix: "f", count: 10_000, publishers: 4)
             try await waitUntil("part of the flood to be stored", timeout: .seconds(30)) { try await storedCount(db).rows > 1_000 }

@@ -13,7 +13,7 @@ extension MemorizeBrokerTests {
             var first = try startSubscriber(broker, db: db, clientID: "memorize-pair-a")
             let second = try startSubscriber(broker, db: db, clientID: "memorize-pair-b", extra: ["--no-greet"])
             try await waitUntil("both instances to subscribe", timeout: .seconds(20)) {
-                first.stderr.contains("subscribed") && second.stderr.contains("subscribed")
+                first.memorizeHasSubscribed && second.memorizeHasSubscribed
             }
 
             let flood = try Flood(broker: broker, directory: db + ".flood", prefix: "t", count: 10_000, publishers: 4)
@@ -28,7 +28,7 @@ extension MemorizeBrokerTests {
             }
             // The killed one comes back and gets its queued session: all duplicates.
             first = try startSubscriber(broker, db: db, clientID: "memorize-pair-a")
-            try await waitUntil("the restarted instance to subscribe", timeout: .seconds(20)) { first.stderr.contains("subscribed") }
+            try await waitUntil("the restarted instance to subscribe", timeout: .seconds(20)) { first.memorizeHasSubscribed }
             try await Task.sleep(for: .seconds(1))
             first.terminate()
             second.terminate()
@@ -52,7 +52,7 @@ extension MemorizeBrokerTests {
             let (db, cleanup) = try temporaryDatabase()
             defer { cleanup() }
             let daemon = try startSubscriber(broker, db: db, clientID: "memorize-test-restart")
-            try await waitUntil("memorize to subscribe", timeout: .seconds(20)) { daemon.stderr.contains("subscribed") }
+            try await waitUntil("memorize to subscribe", timeout: .seconds(20)) { daemon.memorizeHasSubscribed }
 
             // Publishers resend a chunk the broker did not take whole (QoS 1: at least once).
             let flood = try Flood(broker: broker, directory: db + ".flood", prefix: "b", count: 10_000, publishers: 4)

@@ -34,3 +34,11 @@ func runProduct(
                                inputBytes: inputBytes, environment: environment)
     return try await tool.wait(timeout: timeout)
 }
+
+extension ToolProcess {
+    /// Whether a `chatt-memorize --subscribe` has logged that the broker granted its
+    /// subscriptions. (The bare word would also match ChatMQTT's earlier
+    /// `resubscribed=0` on connection, before the SUBACK: a test that published then
+    /// could lose its message.)
+    var memorizeHasSubscribed: Bool { stderr.contains("[ChatMemorize] subscribed") }
+}
