@@ -77,15 +77,21 @@ def test_mosquitto_sample_config_lets_in_only_the_plop_pair(workdir, layout):
     """As /etc/mosquitto/conf.d/chatt.conf beside Debian's mosquitto.conf, and alone."""
     need("mosquitto")
     with cs.mosquitto(workdir, layout) as (broker, tcp_port, ws_port):
-        for transport, port in (("tcp", tcp_port), ("websockets", ws_port)):
-            assert cs.connect_result(port, LOGIN, PASSWORD, transport) == "accepted", broker.log()
-            assert cs.connect_result(port, LOGIN, PASSWORD + "x", transport).startswith("refused"), transport
-            assert cs.connect_result(port, "stranger", PASSWORD, transport).startswith("refused"), transport
-            assert cs.connect_result(port, None, None, transport).startswith("refused"), f"anonymous, {transport}"
-            cs.round_trip(port, LOGIN, PASSWORD, transport)
+        assert_only_the_plop_pair_gets_in(broker, tcp_port, ws_port)
     log = broker.log()
     assert "Error" not in log and "Warning" not in log, log
     assert (workdir / "data" / "mosquitto.db").exists(), f"persistence is on:\n{log}"
+
+
+def assert_only_the_plop_pair_gets_in(broker, tcp_port: int, ws_port: int) -> None:
+    """Over TCP and WebSocket: the plop pair connects and round-trips; a wrong password,
+    a wrong login and anonymous clients are refused."""
+    for transport, port in (("tcp", tcp_port), ("websockets", ws_port)):
+        assert cs.connect_result(port, LOGIN, PASSWORD, transport) == "accepted", broker.log()
+        assert cs.connect_result(port, LOGIN, PASSWORD + "x", transport).startswith("refused"), transport
+        assert cs.connect_result(port, "stranger", PASSWORD, transport).startswith("refused"), transport
+        assert cs.connect_result(port, None, None, transport).startswith("refused"), f"anonymous, {transport}"
+        cs.round_trip(port, LOGIN, PASSWORD, transport)
 
 
 def mosquitto_clients_round_trip(tcp_port: int) -> str:
@@ -137,12 +143,7 @@ def test_amqtt_password_file_is_argon2_for_plop():
 
 def test_amqtt_sample_config_tcp_and_websocket(workdir):
     with cs.amqtt(workdir) as (broker, tcp_port, ws_port):
-        for transport, port in (("tcp", tcp_port), ("websockets", ws_port)):
-            assert cs.connect_result(port, LOGIN, PASSWORD, transport) == "accepted", broker.log()
-            assert cs.connect_result(port, LOGIN, PASSWORD + "x", transport).startswith("refused"), transport
-            assert cs.connect_result(port, "stranger", PASSWORD, transport).startswith("refused"), transport
-            assert cs.connect_result(port, None, None, transport).startswith("refused"), f"anonymous, {transport}"
-            cs.round_trip(port, LOGIN, PASSWORD, transport)
+        assert_only_the_plop_pair_gets_in(broker, tcp_port, ws_port)
 
 
 def test_amqtt_with_mosquitto_clients(workdir):
