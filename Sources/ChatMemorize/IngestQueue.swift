@@ -30,16 +30,17 @@ public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
         while buffer.count >= capacity && !finished {
             condition.wait()
         }
-        buffer.append(element)
-        let resumed = waiter
-        waiter = nil
-        condition.unlock()
-        resumed?.resume()
+        appendAndUnlock(element)
     }
 
     /// Adds an item without ever waiting.
     public func push(_ element: Element) {
         condition.lock()
+        appendAndUnlock(element)
+    }
+
+    /// With the lock held: appends, releases the lock, then wakes a waiting consumer.
+    private func appendAndUnlock(_ element: Element) {
         buffer.append(element)
         let resumed = waiter
         waiter = nil

@@ -64,21 +64,7 @@ private final class SlowConnackBroker: Sendable {
     var packetTypesAfterConnack: [UInt8] { Self.packetTypes(after.withLock { $0 }) }
 
     init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                guard bind(fd, raw, length) == 0, listen(fd, 1) == 0, getsockname(fd, raw, &length) == 0 else {
-                    Glibc.close(fd)
-                    throw POSIXError(.EADDRINUSE)
-                }
-            }
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try listeningLoopbackSocket()
         Thread.detachNewThread { [self] in serve() }
     }
 

@@ -1,4 +1,5 @@
 import ChatMQTT
+import ChatTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -37,20 +38,8 @@ final class FakeBroker: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(packets: [[UInt8]]) throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        (listener, port) = try listeningLoopbackSocket()
         let fd = listener
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                guard bind(fd, raw, length) == 0, listen(fd, 1) == 0, getsockname(fd, raw, &length) == 0 else {
-                    throw POSIXError(.EADDRINUSE)
-                }
-            }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
         let done = self.done
         Thread.detachNewThread {
             let connection = accept(fd, nil, nil)

@@ -28,28 +28,40 @@ func quietLogger(_ label: String = "test") -> Logger {
     return logger
 }
 
-/// Consumes a client's message stream in the background, keeping what arrives, so a test
-/// can wait for a count with a deadline.
-final class MessageCollector: Sendable {
+/// Consumes an async stream in the background, keeping every element, until it is
+/// deinitialised.
+final class StreamRecorder<Element: Sendable>: Sendable {
     private final class Box: Sendable {
-        let items = Mutex<[MQTTMessage]>([])
+        let items = Mutex<[Element]>([])
     }
-    private let received: Box
+    private let box = Box()
     private let task: Task<Void, Never>
 
-    init(_ client: MQTTClient) {
-        let box = Box()
-        let stream = client.messages
+    init<S: AsyncSequence & Sendable>(_ stream: S) where S.Element == Element, S.Failure == Never {
+        let box = self.box
         task = Task {
-            for await message in stream {
-                box.items.withLock { $0.append(message) }
+            for await element in stream {
+                box.items.withLock { $0.append(element) }
             }
         }
-        received = box
     }
 
-    var messages: [MQTTMessage] { received.items.withLock { $0 } }
-    var count: Int { received.items.withLock { $0.count } }
+    var elements: [Element] { box.items.withLock { $0 } }
+    var count: Int { box.items.withLock { $0.count } }
+
+    deinit { task.cancel() }
+}
+
+/// Keeps what a client receives, so a test can wait for a count with a deadline.
+final class MessageCollector: Sendable {
+    private let recorder: StreamRecorder<MQTTMessage>
+
+    init(_ client: MQTTClient) {
+        recorder = StreamRecorder(client.messages)
+    }
+
+    var messages: [MQTTMessage] { recorder.elements }
+    var count: Int { recorder.count }
 
     /// Waits until at least `count` messages arrived; returns them all.
     @discardableResult
@@ -57,30 +69,17 @@ final class MessageCollector: Sendable {
         try await waitUntil("\(count) messages (have \(self.count))", timeout: timeout) { self.count >= count }
         return messages
     }
-
-    deinit { task.cancel() }
 }
 
 /// Records every state a client reports.
 final class StateRecorder: Sendable {
-    private final class Box: Sendable {
-        let items = Mutex<[MQTTConnectionState]>([])
-    }
-    private let seen: Box
-    private let task: Task<Void, Never>
+    private let recorder: StreamRecorder<MQTTConnectionState>
 
     init(_ client: MQTTClient) {
-        let box = Box()
-        let stream = client.states
-        task = Task {
-            for await state in stream {
-                box.items.withLock { $0.append(state) }
-            }
-        }
-        seen = box
+        recorder = StreamRecorder(client.states)
     }
 
-    var states: [MQTTConnectionState] { seen.items.withLock { $0 } }
+    var states: [MQTTConnectionState] { recorder.elements }
 
     /// Waits until a state matching `predicate` has been reported `times` times.
     func waitFor(
@@ -91,8 +90,6 @@ final class StateRecorder: Sendable {
             self.states.filter(predicate).count >= times
         }
     }
-
-    deinit { task.cancel() }
 }
 
 extension MQTTConnectionState {

@@ -22,12 +22,27 @@ public func freeLoopbackPort() throws(TestSupportError) -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw TestSupportError("socket() failed: errno \(errno)") }
     defer { close(fd) }
-    var address = loopbackAddress(port: 0)
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    guard bindLoopback(fd, port: 0) else { throw TestSupportError("bind(127.0.0.1:0) failed: errno \(errno)") }
+    return try boundPort(fd)
+}
+
+/// A socket listening on 127.0.0.1 at a port the kernel picks, for a hand-made server
+/// in a test; the caller closes it.
+public func listeningLoopbackSocket(backlog: Int32 = 1) throws(TestSupportError) -> (descriptor: Int32, port: Int) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw TestSupportError("socket() failed: errno \(errno)") }
+    guard bindLoopback(fd, port: 0), listen(fd, backlog) == 0, let port = try? boundPort(fd) else {
+        let failure = TestSupportError("cannot listen on 127.0.0.1: errno \(errno)")
+        close(fd)
+        throw failure
     }
-    guard bound == 0 else { throw TestSupportError("bind(127.0.0.1:0) failed: errno \(errno)") }
+    return (fd, port)
+}
+
+/// The local port socket `fd` is bound to.
+private func boundPort(_ fd: Int32) throws(TestSupportError) -> Int {
+    var address = sockaddr_in()
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let named = withUnsafeMutablePointer(to: &address) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
@@ -47,6 +62,16 @@ public func isListening(port: Int) -> Bool {
         }
     }
     return connected == 0
+}
+
+/// Binds socket `fd` to 127.0.0.1:`port` (0: a port the kernel picks).
+func bindLoopback(_ fd: Int32, port: Int) -> Bool {
+    var address = loopbackAddress(port: port)
+    return withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
 }
 
 func loopbackAddress(port: Int) -> sockaddr_in {
@@ -71,13 +96,7 @@ final class PortReservation: Sendable {
         guard fd >= 0 else { return nil }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = loopbackAddress(port: port)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else {
+        guard bindLoopback(fd, port: port) else {
             close(fd)
             return nil
         }
