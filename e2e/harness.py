@@ -87,12 +87,17 @@ class Part:
         return self.process is not None and self.process.poll() is None
 
     def wait_port(self, port: int) -> None:
+        self.wait_for(lambda: port_open(port), f"does not listen on {port}")
+
+    def wait_for(self, condition, failure: str) -> None:
+        """Until `condition()` holds; fails, with the part's output, if the part stops
+        or START_TIMEOUT passes first (then saying `failure`)."""
         deadline = time.monotonic() + START_TIMEOUT
-        while not port_open(port):
+        while not condition():
             if not self.running():
                 raise RuntimeError(f"{self.name} stopped at start:\n{self.output()}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name} does not listen on {port}:\n{self.output()}")
+                raise RuntimeError(f"{self.name} {failure}:\n{self.output()}")
             time.sleep(0.05)
 
     def stop(self) -> None:
@@ -188,13 +193,7 @@ class Memorize(Part):
     def wait_subscribed(self) -> None:
         """Until the broker granted memorize's subscriptions: what is published before
         that has no session to wait in, and the history would miss it."""
-        deadline = time.monotonic() + START_TIMEOUT
-        while "[ChatMemorize] subscribed" not in self.output(tail=1_000_000):
-            if not self.running():
-                raise RuntimeError(f"{self.name} stopped at start:\n{self.output()}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name} did not subscribe:\n{self.output()}")
-            time.sleep(0.05)
+        self.wait_for(lambda: "[ChatMemorize] subscribed" in self.output(tail=1_000_000), "did not subscribe")
 
     def export(self) -> list[dict]:
         """`chatt-memorize --export`: every stored message, oldest first."""
