@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ChatCore", targets: ["ChatCore"]),
         .library(name: "ChatMQTT", targets: ["ChatMQTT"]),
         .library(name: "ChatStore", targets: ["ChatStore"]),
+        .library(name: "ChatStorePostgres", targets: ["ChatStorePostgres"]),
         .library(name: "ChatHTTP", targets: ["ChatHTTP"]),
         .executable(name: "chatt-genpass", targets: ["chatt-genpass"]),
         .executable(name: "chatt-memorize", targets: ["chatt-memorize"]),
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // Libraries, from the bottom up.
@@ -54,13 +56,18 @@ let package = Package(
         ),
         .target(
             name: "ChatStore",
-            dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ChatCore", logging, .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChatStorePostgres",
+            dependencies: ["ChatCore", "ChatStore", logging, .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
         .target(
             name: "ChatMemorize",
             dependencies: [
-                "ChatCore", "ChatMQTT", "ChatStore", logging, serviceLifecycle,
+                "ChatCore", "ChatMQTT", "ChatStore", "ChatStorePostgres", logging, serviceLifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -87,12 +94,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "chatt-memorize",
-            dependencies: ["ChatCore", "ChatStore", "ChatMemorize", argumentParser, logging],
+            dependencies: ["ChatCore", "ChatStore", "ChatStorePostgres", "ChatMemorize", argumentParser, logging],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "chatt-server",
-            dependencies: ["ChatHTTP", "ChatStore", argumentParser, hummingbird, logging],
+            dependencies: ["ChatHTTP", "ChatStore", "ChatStorePostgres", argumentParser, hummingbird, logging],
             swiftSettings: strict
         ),
 
@@ -142,7 +149,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatStoreTests",
-            dependencies: ["ChatStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            dependencies: [
+                "ChatStore", "ChatStorePostgres", "ChatTestSupport", logging,
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -80,7 +80,7 @@ extension ServerConfiguration {
         var metadata: Logger.Metadata = [
             "bind": "\(bind)",
             "port": "\(port)",
-            "db": "\(databasePath)",
+            "db": "\((try? StoreLocation(parsing: databasePath))?.description ?? databasePath)",
             "web_root": "\(webRoot ?? "(auto)")",
             "trusted_proxies": "\(trustedProxies.map(\.ip).joined(separator: ","))",
             "max_body_bytes": "\(maxBodyBytes)",

@@ -16,8 +16,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var trustedProxies: [PeerAddress] = []
     /// The largest request body `/cmd/*` accepts, in bytes (`http.max_body_bytes`).
     public var maxBodyBytes = 4 * 1024 * 1024
-    /// The SQLite database written by `chatt-memorize` (`--db`, `database.path`);
-    /// ``load(file:environment:flags:)`` starts from chatt-memorize's default.
+    /// The history `chatt-memorize` writes (`--db`, `database.path`): an SQLite file or a
+    /// `postgres://` URL; ``load(file:environment:flags:)`` starts from chatt-memorize's default.
     public var databasePath = "chatt.db"
     /// The broker's host name for the page; empty means the page's own host name
     /// (`HOST`, `broker.host`).

@@ -16,6 +16,7 @@ import Synchronization
 final class BrokerConnection: ChatPublisher, Service {
     private let client: MQTTClient
     private let subscribes: Bool
+    private let filters: [String]
     private let logger: Logger
     /// How long a greeting or logout waits for the broker before it is given up.
     private let publishTimeout: Duration
@@ -24,9 +25,10 @@ final class BrokerConnection: ChatPublisher, Service {
         let configuration = MQTTConfiguration(
             host: options.broker.host, port: options.broker.port, clientID: options.clientID,
             username: options.broker.username, password: options.broker.password,
-            cleanSession: options.input != .subscription)
+            cleanSession: options.input != .subscription || !options.persistentSession)
         client = MQTTClient(configuration: configuration, logger: logger)
         subscribes = options.input == .subscription
+        filters = options.subscriptionFilters
         self.logger = logger
         self.publishTimeout = publishTimeout
     }
@@ -79,10 +81,10 @@ final class BrokerConnection: ChatPublisher, Service {
                 logger.warning("the broker does not answer yet; retrying", metadata: ["error": "\(error)"])
             }
             // Remembered by the client, and granted once it is connected.
-            for filter in Topic.subscriptionFilters {
+            for filter in filters {
                 try await client.subscribe(filter, qos: .atLeastOnce)
             }
-            logger.info("subscribed", metadata: ["filters": "\(Topic.subscriptionFilters.joined(separator: " "))"])
+            logger.info("subscribed", metadata: ["filters": "\(filters.joined(separator: " "))"])
         }
         try await client.run()
     }

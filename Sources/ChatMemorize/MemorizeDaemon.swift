@@ -1,5 +1,6 @@
 import ChatCore
 import ChatStore
+import ChatStorePostgres
 import Foundation
 public import Logging
 import ServiceLifecycle
@@ -8,21 +9,29 @@ import UnixSignals
 /// `chatt-memorize` as a whole: the store, the input, the broker connection, the idle
 /// sweep and (optionally) the legacy server, run as one service group that stops cleanly
 /// on SIGTERM and SIGINT, and at the end of standard input.
+///
+/// With a shared group (several instances splitting the load), every instance stores
+/// what its share of the subscription brings, and the one holding the store's leader lock
+/// also runs a ``PresenceService``: greetings and idle logouts, exactly once.
 public enum MemorizeDaemon {
     /// Runs until the end of input or a signal; stores what was received before returning.
     public static func run(_ options: MemorizeOptions, environment: [String: String], logger: Logger) async throws {
-        try DefaultDatabasePath.createDirectory(for: options.databasePath)
-        let store = try SQLiteMessageStore(path: options.databasePath)
+        let storage = try await ChatStorage.open(options.database, logger: logger)
+        defer { storage.close() }
+        let store = storage.store
         let clock: any ChatClock = environment["CHATT_CLOCK_FILE"].map { FileClock(path: $0) } ?? SystemClock()
+        let resolver: any HostNameResolver = options.reverseDNS ? SystemHostNameResolver() : NoHostNameResolver()
+        let shared = options.sharedGroup != nil
         let broker = BrokerConnection(options: options, logger: logger)
         let memorizer = try await Memorizer(
-            store: store, publisher: options.greets ? broker : nil, resolver: options.reverseDNS ? SystemHostNameResolver() : NoHostNameResolver(),
-            clock: clock, rules: options.rules, roomLimit: options.roomLimit, logger: logger)
+            store: store, publisher: options.greets && !shared ? broker : nil, resolver: resolver,
+            clock: clock, rules: options.rules, roomLimit: options.roomLimit, roles: shared ? .storage : .all, logger: logger)
         let queue = IngestQueue<IngestEvent>()
 
         logger.info("chatt-memorize starting", metadata: [
             "input": "\(options.input == .standardInput ? "stdin" : "subscription")",
-            "db": "\(options.databasePath)", "broker": "\(options.broker)", "client-id": "\(options.clientID)",
+            "db": "\(options.database)", "broker": "\(options.broker)", "client-id": "\(options.clientID)",
+            "shared-group": "\(options.sharedGroup ?? "none")",
             "legacy-server": "\(options.legacyServer?.absoluteString ?? "none")",
         ])
 
@@ -38,7 +47,14 @@ public enum MemorizeDaemon {
             await memorizer.observeChanges { await notifier.note($0) }
             services.append(.init(service: notifier))
         }
-        services.append(.init(service: IdleSweepService(memorizer: memorizer, interval: options.sweepInterval)))
+        if shared {
+            if options.greets {
+                services.append(.init(service: PresenceService(
+                    options: options, store: store, lock: storage.leaderLock, resolver: resolver, clock: clock, logger: logger)))
+            }
+        } else {
+            services.append(.init(service: IdleSweepService(memorizer: memorizer, interval: options.sweepInterval)))
+        }
         services.append(.init(service: IngestService(queue: queue, memorizer: memorizer),
                               successTerminationBehavior: .gracefullyShutdownGroup))
 
@@ -60,4 +76,3 @@ public enum MemorizeDaemon {
         ])
     }
 }
-

@@ -1,4 +1,5 @@
 public import ChatCore
+public import ChatStore
 public import Foundation
 
 /// Everything `chatt-memorize` can be told.
@@ -16,8 +17,16 @@ public struct MemorizeOptions: Sendable {
     public var broker = BrokerAddress()
     /// The MQTT client id; stable across restarts, so the persistent session resumes.
     public var clientID: String
-    /// The SQLite file.
-    public var databasePath: String
+    /// Whether the subscription is a persistent session (QoS 1 messages published while
+    /// memorize is down wait at the broker). Off only for the leader's presence
+    /// connection, which reloads the state from the store when it starts.
+    public var persistentSession = true
+    /// Several instances splitting the load: the shared subscription group, so each
+    /// message goes to one of them (`$share/<group>/rooms/#`, `$share/<group>/users/#`);
+    /// greetings and idle logouts run in whichever instance holds the leader lock.
+    public var sharedGroup: String?
+    /// Where the history is: an SQLite file or a PostgreSQL database.
+    public var database: StoreLocation
     /// A server of the original ChaTT to keep up to date, if any.
     public var legacyServer: URL?
     /// Whether greetings look up the client's host name.
@@ -39,9 +48,16 @@ public struct MemorizeOptions: Sendable {
     public static let defaultRoomLimit = 1_000
 
     /// Options with the defaults.
-    public init(clientID: String = MemorizeOptions.defaultClientID(), databasePath: String) {
+    public init(clientID: String = MemorizeOptions.defaultClientID(), database: StoreLocation) {
         self.clientID = clientID
-        self.databasePath = databasePath
+        self.database = database
+    }
+
+    /// What the subscription asks for: `rooms/#` and `users/#`, each under
+    /// `$share/<group>/` when the load is shared.
+    public var subscriptionFilters: [String] {
+        guard let sharedGroup else { return Topic.subscriptionFilters }
+        return Topic.subscriptionFilters.map { "$share/\(sharedGroup)/\($0)" }
     }
 
     /// `chatt-memorize-<host name>`: the same across restarts on one host.

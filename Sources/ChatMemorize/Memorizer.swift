@@ -23,7 +23,26 @@ public actor Memorizer {
         public var idleLogouts = 0
     }
 
+    /// What an instance does with what it receives.
+    ///
+    /// One instance does both. Several instances sharing the load (`--shared-group`) split
+    /// it: each stores the messages the broker gives it (``storage``), and the one that
+    /// leads follows every user and greets (``presence``), so nobody is greeted twice.
+    public struct Roles: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        /// Stores messages, rooms and the addresses users say hello from.
+        public static let storage = Roles(rawValue: 1)
+        /// Tracks users (who is online, when each was last seen), greets newcomers, and
+        /// logs idle users out; stores user records and the list of users online.
+        public static let presence = Roles(rawValue: 2)
+        /// Both: a single instance.
+        public static let all: Roles = [.storage, .presence]
+    }
+
     private var chat: ChatState
+    private let roles: Roles
     private let store: any MessageStore
     private let publisher: (any ChatPublisher)?
     private let resolver: any HostNameResolver
@@ -41,9 +60,10 @@ public actor Memorizer {
     public init(
         store: any MessageStore, publisher: (any ChatPublisher)?, resolver: any HostNameResolver = NoHostNameResolver(),
         clock: any ChatClock = SystemClock(), rules: GreetingRules = .standard, roomLimit: Int = MemorizeOptions.defaultRoomLimit,
-        logger: Logger = Logger(label: "chatt.memorize")
+        roles: Roles = .all, logger: Logger = Logger(label: "chatt.memorize")
     ) async throws {
         self.roomLimit = roomLimit
+        self.roles = roles
         self.store = store
         self.publisher = publisher
         self.resolver = resolver
@@ -106,20 +126,25 @@ public actor Memorizer {
         switch event {
         case .message(let room, let payload, let receivedAt):
             guard admits(room, detail: "topic rooms/\(room)/newtext") else { return }
-            if chat.addRoom(room) { batch.rooms.append(room) }
-            chat.recordMessage(from: payload.author, in: room, at: Date(milliseconds: receivedAt))
-            batch.messages.append(NewMessage(room: room, payload: payload, receivedAt: receivedAt))
-            changedUsers.insert(payload.author)
+            if chat.addRoom(room), roles.contains(.storage) { batch.rooms.append(room) }
+            if roles.contains(.storage) {
+                batch.messages.append(NewMessage(room: room, payload: payload, receivedAt: receivedAt))
+            }
+            if roles.contains(.presence) {
+                chat.recordMessage(from: payload.author, in: room, at: Date(milliseconds: receivedAt))
+                changedUsers.insert(payload.author)
+            }
         case .room(let room):
             guard admits(room, detail: "topic rooms/\(room)/…") else { return }
-            if chat.addRoom(room) { batch.rooms.append(room) }
+            if chat.addRoom(room), roles.contains(.storage) { batch.rooms.append(room) }
         case .hello(let nick, let address, let receivedAt):
+            batch.addresses.append(AddressNickname(address: address, nick: nick))
+            guard roles.contains(.presence) else { return }
             let greeting = chat.registerHello(from: nick, address: address, at: Date(milliseconds: receivedAt))
             changedUsers.insert(nick)
-            batch.addresses.append(AddressNickname(address: address, nick: nick))
             if let greeting { startGreeting(greeting, address: address) }
         case .logout(let nick):
-            chat.logout(nick)
+            if roles.contains(.presence) { chat.logout(nick) }
         case .skipped(let reason, let kind, let detail):
             skips.skip(reason: reason, kind: kind, detail: detail.map { ["where": "\($0)"] } ?? [:])
         }
@@ -185,6 +210,7 @@ public actor Memorizer {
     /// online and publishes `users/<nick>/logout` for each. Returns them.
     @discardableResult
     public func sweepIdle() async throws -> [Nickname] {
+        guard roles.contains(.presence) else { return [] }
         let gone = chat.sweepIdle(at: clock.now())
         guard !gone.isEmpty else { return [] }
         var batch = StoreBatch()

@@ -19,6 +19,13 @@ struct ChattMemorize: AsyncParsableCommand {
 
               chatt-memorize --subscribe --broker mqtt://localhost:1883
 
+            Several instances can split the load (docs/scaling.md): each subscribes to a \
+            shared group and they write one PostgreSQL database; greetings and idle logouts \
+            run in exactly one of them at a time, the holder of a lock in the database:
+
+              chatt-memorize --subscribe --shared-group memorize --client-id memorize-a \\
+                  --db postgres://chatt@db.example:5432/chatt
+
             Broker credentials: CHATT_USER/CHATT_PASS, else those in --broker, else USER/PASS \
             (only when PASS is set). History goes to --db (default: $DATA_DIR/chatt.db, else \
             ~/.local/share/chatt/chatt.db), which chatt-server reads. SIGTERM, SIGINT or the \
@@ -34,8 +41,11 @@ struct ChattMemorize: AsyncParsableCommand {
     @Option(help: "MQTT client id of the persistent session (default: chatt-memorize-<host name>).")
     var clientID: String?
 
-    @Option(help: "SQLite database file.")
+    @Option(help: "Where history is: an SQLite file, or postgres://user[:password]@host[:port]/dbname[?sslmode=require].")
     var db: String?
+
+    @Option(help: "Split the load with other instances: subscribe as $share/NAME/rooms/# and $share/NAME/users/# (needs --subscribe and an own --client-id per instance).")
+    var sharedGroup: String?
 
     @Option(name: .customLong("import"), help: "Import the original's chatinfo.json into the database, then exit.")
     var importFile: String?
@@ -66,9 +76,9 @@ struct ChattMemorize: AsyncParsableCommand {
         let logger = MemorizeCommandSupport.bootstrapLogging(environment: environment)
         let options = try MemorizeCommandSupport.options(from: self, environment: environment)
         if let importFile {
-            try await MemorizeCommandSupport.importLegacy(importFile, into: options.databasePath, logger: logger)
+            try await MemorizeCommandSupport.importLegacy(importFile, into: options.database, logger: logger)
         } else if export {
-            try await MemorizeCommandSupport.export(from: options.databasePath)
+            try await MemorizeCommandSupport.export(from: options.database, logger: logger)
         } else {
             try await MemorizeDaemon.run(options, environment: environment, logger: logger)
         }

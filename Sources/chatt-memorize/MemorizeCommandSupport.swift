@@ -2,6 +2,7 @@ import ArgumentParser
 import ChatCore
 import ChatMemorize
 import ChatStore
+import ChatStorePostgres
 import Foundation
 import Logging
 
@@ -19,7 +20,13 @@ enum MemorizeCommandSupport {
     }
 
     static func options(from command: ChattMemorize, environment: [String: String]) throws -> MemorizeOptions {
-        var options = MemorizeOptions(databasePath: command.db ?? DefaultDatabasePath.path(environment: environment))
+        let database: StoreLocation
+        do {
+            database = try StoreLocation(parsing: command.db ?? DefaultDatabasePath.path(environment: environment))
+        } catch {
+            throw ValidationError(error.description)
+        }
+        var options = MemorizeOptions(database: database)
         if let clientID = command.clientID {
             guard !clientID.isEmpty, clientID.utf8.count <= 128 else {
                 throw ValidationError("--client-id must be 1 to 128 bytes long")
@@ -38,6 +45,13 @@ enum MemorizeCommandSupport {
             }
             options.legacyServer = url
         }
+        if let group = command.sharedGroup {
+            guard command.subscribe else { throw ValidationError("--shared-group needs --subscribe") }
+            guard !group.isEmpty, group.utf8.count <= 64, !group.contains(where: { "/+#".contains($0) || $0.isWhitespace }) else {
+                throw ValidationError("--shared-group must be 1 to 64 characters without /, +, # or spaces")
+            }
+            options.sharedGroup = group
+        }
         options.reverseDNS = command.reverseDNS
         options.greets = command.greet
         guard command.maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
@@ -49,26 +63,28 @@ enum MemorizeCommandSupport {
         return options
     }
 
-    static func openStore(_ path: String) throws -> SQLiteMessageStore {
+    static func openStore(_ location: StoreLocation, logger: Logger) async throws -> ChatStorage {
         do {
-            try DefaultDatabasePath.createDirectory(for: path)
-            return try SQLiteMessageStore(path: path)
+            return try await ChatStorage.open(location, logger: logger)
         } catch let error as StoreError {
+            throw CommandFailure(error.description)
+        } catch let error as PostgresStoreError {
             throw CommandFailure(error.description)
         }
     }
 
-    static func importLegacy(_ file: String, into databasePath: String, logger: Logger) async throws {
+    static func importLegacy(_ file: String, into location: StoreLocation, logger: Logger) async throws {
         let info: LegacyChatInfo
         do {
             info = try LegacyChatInfo(contentsOf: file)
         } catch {
             throw CommandFailure(error.description)
         }
-        let store = try openStore(databasePath)
-        logger.info("importing", metadata: ["file": "\(file)", "db": "\(databasePath)"])
+        let storage = try await openStore(location, logger: logger)
+        defer { storage.close() }
+        logger.info("importing", metadata: ["file": "\(file)", "db": "\(location)"])
         var lastShown = Date.distantPast
-        let report = try await info.importInto(store) { done, total in
+        let report = try await info.importInto(storage.store) { done, total in
             if Date().timeIntervalSince(lastShown) >= 1 || done == total {
                 lastShown = Date()
                 logger.info("import progress", metadata: ["messages": "\(done)/\(total)"])
@@ -83,9 +99,10 @@ enum MemorizeCommandSupport {
         ])
     }
 
-    static func export(from databasePath: String) async throws {
-        let store = try openStore(databasePath)
-        try await JSONLinesExport.export(store) { bytes in
+    static func export(from location: StoreLocation, logger: Logger) async throws {
+        let storage = try await openStore(location, logger: logger)
+        defer { storage.close() }
+        try await JSONLinesExport.export(storage.store) { bytes in
             FileHandle.standardOutput.write(Data(bytes))
         }
     }

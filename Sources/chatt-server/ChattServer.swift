@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatHTTP
+import ChatStorePostgres
 import ChatStore
 import Hummingbird
 import Logging
@@ -18,8 +19,9 @@ struct ChattServer: AsyncParsableCommand {
         logger.logLevel = ServerOptions.logLevel()
         let configuration = try options.loadConfiguration()
         logger.info("configuration", metadata: configuration.loggingMetadata)
-        let store = try options.openStore(configuration)
-        let app = buildApplication(configuration: configuration, store: store, logger: logger)
+        let storage = try await options.openStore(configuration, logger: logger)
+        defer { storage.close() }
+        let app = buildApplication(configuration: configuration, store: storage.store, logger: logger)
         try await app.runService()
         logger.info("stopped")
     }

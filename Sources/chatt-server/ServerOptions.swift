@@ -1,14 +1,15 @@
 import ArgumentParser
 import ChatHTTP
 import ChatStore
+import ChatStorePostgres
 import Foundation
 import Logging
 
 /// The command line of `chatt-server`. Every option is optional here so that "not given"
 /// can fall back to the environment, then the config file, then the default.
 struct ServerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("SQLite database written by chatt-memorize (created if missing). Default: chatt-memorize's, $DATA_DIR/chatt.db, else ~/.local/share/chatt/chatt.db.",
-                               valueName: "path"))
+    @Option(help: ArgumentHelp("The history chatt-memorize writes: an SQLite file (created if missing), or postgres://user[:password]@host[:port]/dbname. Default: chatt-memorize's, $DATA_DIR/chatt.db, else ~/.local/share/chatt/chatt.db.",
+                               valueName: "path-or-url"))
     var db: String?
     @Option(help: ArgumentHelp("Address to listen on. Default: 127.0.0.1.", valueName: "address"))
     var bind: String?
@@ -45,10 +46,9 @@ struct ServerOptions: ParsableArguments {
         }
     }
 
-    func openStore(_ configuration: ServerConfiguration) throws -> SQLiteMessageStore {
+    func openStore(_ configuration: ServerConfiguration, logger: Logger) async throws -> ChatStorage {
         do {
-            try DefaultDatabasePath.createDirectory(for: configuration.databasePath)
-            return try SQLiteMessageStore(path: configuration.databasePath)
+            return try await ChatStorage.open(StoreLocation(parsing: configuration.databasePath), logger: logger)
         } catch {
             FileHandle.standardError.write(Data("chatt-server: \(error)\n".utf8))
             throw ExitCode(1)

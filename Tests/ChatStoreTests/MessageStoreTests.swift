@@ -3,7 +3,7 @@ import ChatStore
 import Foundation
 import Testing
 
-@Suite("Message store (SQLite and in memory alike)")
+@Suite("Message store (SQLite, PostgreSQL and in memory alike)")
 struct MessageStoreTests {
     let main = RoomName.main
     let dev = try! RoomName("dev")
@@ -20,7 +20,7 @@ struct MessageStoreTests {
 
     @Test("a new store has main and bot", arguments: StoreKind.allCases)
     func empty(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         #expect(try await store.rooms() == [.main])
         #expect(try await store.onlineUsers() == ["bot"])
@@ -30,7 +30,7 @@ struct MessageStoreTests {
 
     @Test("messages come back in order; the last N of a room, oldest first", arguments: StoreKind.allCases)
     func order(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         let messages = (0..<10).map { message("m\($0)", in: $0 % 2 == 0 ? main : dev, ts: Int64($0)) }
         let result = try await store.write(batch(messages))
@@ -43,7 +43,7 @@ struct MessageStoreTests {
 
     @Test("a timestamp-less message gets its reception time", arguments: StoreKind.allCases)
     func receivedAt(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         try await store.write(batch([message("x")]))
         #expect(try await store.lastMessages(in: main, limit: 1).first?.ts == 1_000)
@@ -51,7 +51,7 @@ struct MessageStoreTests {
 
     @Test("a message whose id is stored already is not stored again", arguments: StoreKind.allCases)
     func idempotent(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         try await store.write(batch([message("a", id: "1"), message("b", id: "2"), message("no id"), message("no id")]))
         let again = try await store.write(batch([message("a", id: "1"), message("c", id: "3"), message("a again", id: "1")]))
@@ -62,7 +62,7 @@ struct MessageStoreTests {
 
     @Test("pages by key: older pages, oldest first, with hasMore", arguments: StoreKind.allCases)
     func paging(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         try await store.write(batch((0..<25).map { message("m\($0)") } + [message("elsewhere", in: dev)]))
         let newest = try await store.messages(in: main, before: nil, limit: 10)
@@ -80,7 +80,7 @@ struct MessageStoreTests {
 
     @Test("search: every word, in one room, newest first; typed syntax is harmless", arguments: StoreKind.allCases)
     func search(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         try await store.write(batch([
             message("the build is green"), message("the build is red"), message("lunch?"),
@@ -98,7 +98,7 @@ struct MessageStoreTests {
 
     @Test("rooms, users online, addresses and user records round trip into the chat state", arguments: StoreKind.allCases)
     func chatState(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         let ann = try Nickname("ann"), bob = try Nickname("bob")
         var chat = ChatState()
@@ -121,7 +121,7 @@ struct MessageStoreTests {
 
     @Test("lastInfo: users, rooms and the last messages per room, with a version that moves", arguments: StoreKind.allCases)
     func lastInfo(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         let before = try await store.version()
         try await store.write(batch((0..<5).map { message("m\($0)") } + [message("d", in: dev)]))
@@ -136,7 +136,7 @@ struct MessageStoreTests {
 
     @Test("replacing a room's log", arguments: StoreKind.allCases)
     func replace(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         try await store.write(batch([message("old", id: "o1"), message("stays", in: dev)]))
         try await store.replaceMessages(in: main, with: [message("new 1", in: dev), message("new 2", id: "o1")])
@@ -147,7 +147,7 @@ struct MessageStoreTests {
 
     @Test("export: JSON Lines, oldest first, with room, author, text, ts and id", arguments: StoreKind.allCases)
     func export(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         try await store.write(batch((0..<4_500).map { message("m\($0)", in: $0 == 1 ? dev : main, id: "id\($0)", ts: Int64($0)) }))
         try await store.write(batch([message("quote \" back\\slash\nnewline\u{1} é", by: "bob")]))
@@ -167,7 +167,7 @@ struct MessageStoreTests {
 
     @Test("import of the original's chatinfo.json, twice stores nothing twice", arguments: StoreKind.allCases)
     func legacyImport(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make()
+        let (store, cleanup) = try await kind.make()
         defer { cleanup() }
         let info = try LegacyChatInfo(contentsOf: fixturesDirectory.appendingPathComponent("chatinfo.json").path)
         let report = try await info.importInto(store, now: Date(milliseconds: 5_000), batchSize: 2)

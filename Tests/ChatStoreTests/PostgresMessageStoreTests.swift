@@ -1,0 +1,80 @@
+import ChatCore
+import ChatStore
+import ChatStorePostgres
+import ChatTestSupport
+import Testing
+
+@Suite("PostgreSQL store: what only a shared server adds")
+struct PostgresMessageStoreTests {
+    @Test("two stores writing the same ids at once: each id stored once, no error, order kept per writer")
+    func concurrentWriters() async throws {
+        let url = try await TestPostgres.running().makeDatabase()
+        let address = try PostgresAddress(url: url)
+        let first = try await PostgresMessageStore(address: address)
+        let second = try await PostgresMessageStore(address: address)
+        defer { first.close(); second.close() }
+        let dev = try RoomName("dev")
+        // Both write ids 0..<2000 in batches of 100, one forwards and one backwards (the
+        // order that deadlocks without a retry), in two new rooms.
+        func batches(reversed: Bool) -> [StoreBatch] {
+            let ids = reversed ? Array((0..<2000).reversed()) : Array(0..<2000)
+            return stride(from: 0, to: ids.count, by: 100).map { start in
+                var batch = StoreBatch()
+                batch.messages = ids[start..<start + 100].map { id in
+                    NewMessage(room: id % 2 == 0 ? .main : dev, author: "ann", text: "m\(id)", messageID: "id-\(id)",
+                               ts: Int64(id), receivedAt: 1)
+                }
+                return batch
+            }
+        }
+        async let a = Self.writeAll(batches(reversed: false), to: first)
+        async let b = Self.writeAll(batches(reversed: true), to: second)
+        let (resultA, resultB) = try await (a, b)
+        #expect(resultA.inserted + resultB.inserted == 2000)
+        #expect(resultA.duplicates + resultB.duplicates == 2000)
+        #expect(try await first.messageCount() == 2000)
+        #expect(try await second.rooms() == [.main, dev])
+    }
+
+    static func writeAll(_ batches: [StoreBatch], to store: PostgresMessageStore) async throws -> StoreWriteResult {
+        var total = StoreWriteResult()
+        for batch in batches {
+            let result = try await store.write(batch)
+            total.inserted += result.inserted
+            total.duplicates += result.duplicates
+        }
+        return total
+    }
+
+    @Test("a second store on the same database sees the first one's writes, and the version moves")
+    func sharedReads() async throws {
+        let address = try PostgresAddress(url: try await TestPostgres.running().makeDatabase())
+        let writer = try await PostgresMessageStore(address: address)
+        let reader = try await PostgresMessageStore(address: address)
+        defer { writer.close(); reader.close() }
+        let before = try await reader.version()
+        var batch = StoreBatch()
+        batch.messages = [NewMessage(room: .main, author: "ann", text: "hello there", receivedAt: 5)]
+        try await writer.write(batch)
+        #expect(try await reader.version() > before)
+        #expect(try await reader.lastInfo(messagesPerRoom: 10).messages[.main]?.map(\.text) == ["hello there"])
+        #expect(try await reader.search(in: .main, for: "THE", limit: 5).map(\.text) == ["hello there"], "prefix, any case")
+    }
+
+    @Test("a database that does not exist, or nothing listening: the server's words, no hang")
+    func unreachable() async throws {
+        let server = try await TestPostgres.running()
+        await #expect {
+            _ = try await PostgresMessageStore(address: PostgresAddress(host: "127.0.0.1", port: server.port, user: TestPostgres.user, database: "no_such_db"))
+        } throws: { error in
+            "\(error)".contains("no_such_db") && "\(error)".contains("does not exist")
+        }
+        let closed = try freeLoopbackPort()
+        await #expect {
+            _ = try await PostgresMessageStore(address: PostgresAddress(host: "127.0.0.1", port: closed, user: "chatt", database: "chatt"))
+        } throws: { error in
+            "\(error)".contains("cannot connect to the database postgres://chatt@127.0.0.1:\(closed)/chatt")
+                && "\(error)".contains("Connection refused")
+        }
+    }
+}
