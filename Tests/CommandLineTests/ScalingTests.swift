@@ -1,6 +1,18 @@
 import ChatTestSupport
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
+
+extension Array where Element: Sendable {
+    /// `transform` on each element in turn.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
 
 /// Past one machine (docs/scaling.md): PostgreSQL shared by several memorize instances
 /// that split the broker's messages through a shared subscription, and by several
@@ -98,6 +110,76 @@ struct ScalingTests {
             #expect(count.rows == 402 && count.distinctIDs == 402, "400 and two greetings: \(count)")
             print("shared group of two: 400 messages stored once, split \(shares); one greeting per hello, also after the leader's kill -9")
         }
+    }
+
+    @Test("two memorize, two servers, one mosquitto, a flood of 10,000 while one memorize and one server are killed with kill -9: nothing lost, nothing twice, both servers answer the same history")
+    func killDuringFlood() async throws {
+        let postgres = try await TestPostgres.running()
+        let db = try await postgres.makeDatabase()
+        try await withTestBroker(persistence: true) { broker in
+            var instances = [
+                try startMemorize(broker, db: db, clientID: "memorize-a"),
+                try startMemorize(broker, db: db, clientID: "memorize-b"),
+            ]
+            var servers = [try await startServer(db: db), try await startServer(db: db)]
+            defer {
+                for instance in instances { instance.kill() }
+                for (server, _) in servers { server.kill() }
+            }
+            try await waitUntil("both instances to subscribe", timeout: .seconds(30)) { instances.allSatisfy(\.memorizeHasSubscribed) }
+
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-scale-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let flood = try Flood(broker: broker, directory: folder.path, prefix: "s", count: 10_000, publishers: 4)
+            try await waitUntil("part of the flood to be stored", timeout: .seconds(60)) {
+                try await storedCount(postgres, db).rows > 1_000
+            }
+            // kill -9, then a restart a moment later, as systemd's Restart=always does.
+            instances[0].kill()
+            servers[0].0.kill()
+            let atKill = try await storedCount(postgres, db).rows
+            _ = try await instances[0].wait()
+            _ = try await servers[0].0.wait()
+            try await Task.sleep(for: .milliseconds(500))
+            instances[0] = try startMemorize(broker, db: db, clientID: "memorize-a")
+            servers[0] = try await startServer(db: db)
+
+            try await flood.waitForPublishers()
+            var stored = 0
+            try await waitUntil("the whole flood to be stored (\(stored) are)", timeout: .seconds(90)) {
+                stored = try await storedCount(postgres, db).distinctIDs
+                return stored >= 10_000
+            }
+            try await Task.sleep(for: .seconds(1))  // anything delivered twice arrives now
+            let count = try await storedCount(postgres, db)
+            #expect(count.rows == 10_000 && count.distinctIDs == 10_000, "\(count)")
+
+            // Every server answers the same history: the last messages of every room, and
+            // a page of older ones.
+            let answers = try await servers.asyncMap { _, port in
+                try await [
+                    Self.get(port: port, "/data/lastinfo"),
+                    Self.get(port: port, "/data/rooms/flood-2/messages?limit=500"),
+                ]
+            }
+            #expect(answers[0] == answers[1])
+            #expect(answers[0][1].contains(#""flood 2 2499""#), "the page holds the newest message of flood-2")
+
+            for instance in instances { instance.terminate() }
+            for instance in instances {
+                let end = try await instance.wait()
+                #expect(end.status == 0, "\(end.stderr)")
+            }
+            print("two memorize + two servers on PostgreSQL, kill -9 of one of each during a flood of 10000 "
+                + "(\(atKill) stored at the kill): \(count.rows) stored, 0 lost, 0 twice; both servers answer the same")
+        }
+    }
+
+    static func get(port: Int, _ path: String) async throws -> String {
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
+        let (data, response) = try await URLSession.shared.data(from: url)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(path)")
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The sum of the `messages=` of memorize's debug "stored" lines (one per batch).
