@@ -84,7 +84,7 @@ conf=$DATA_DIR/mosquitto/mosquitto.conf
     echo "autosave_interval 30"
     echo "# memorize's persistent session keeps what arrives while it restarts"
     echo "max_queued_messages 1000000"
-    echo "max_inflight_messages 100"
+    echo "max_inflight_messages 1000"
     echo "log_dest stderr"
     echo "log_type error"
     echo "log_type warning"

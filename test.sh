@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 scripts/ensure-packages.sh \
     mosquitto mosquitto-clients libmosquitto-dev \
     sqlite3 libsqlite3-dev pkg-config nodejs \
-    chromium chromium-driver nginx openssl iproute2 curl
+    chromium chromium-driver nginx openssl iproute2 curl \
+    postgresql postgresql-client
 python=$(scripts/python-env.sh)
 
 echo "== swift build --build-tests"

@@ -33,7 +33,7 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
     echo "listener $PORT 127.0.0.1"
     echo "allow_anonymous true"
     echo "max_queued_messages $((COUNT * 2))"
-    echo "max_inflight_messages 100"
+    echo "max_inflight_messages 1000"
     echo "persistence false"
 } > "$WORK/mosquitto.conf"
 mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &

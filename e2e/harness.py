@@ -140,7 +140,7 @@ class Broker(Part):
             "persistence true",
             f"persistence_location {self.workdir}/mosquitto/",
             "max_queued_messages 100000",
-            "max_inflight_messages 100",
+            "max_inflight_messages 1000",
             "log_dest stderr",
             "log_type error",
             "log_type warning",

@@ -34,7 +34,9 @@ final class LastInfoCache: Sendable {
         } else {
             let info = try await store.lastInfo(messagesPerRoom: messagesPerRoom)
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
+            // Sorted keys: every server behind a load balancer sends the same bytes (and
+            // ETag) for the same history; a Dictionary's order differs between processes.
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             current = Entry(version: info.version, body: ByteBuffer(bytes: try encoder.encode(LastInfoResponse(info))),
                             gzipped: nil)
             entry.withLock { stored in

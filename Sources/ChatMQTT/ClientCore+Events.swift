@@ -106,9 +106,14 @@ extension ClientCore: MosquittoEvents {
 
     func mosquittoDidReceive(_ message: MQTTMessage) {
         // Copy and keep; never wait here: this thread also answers keepalives and
-        // acknowledgements, and libmosquitto has already sent this message's PUBACK.
-        // The network loop yields the batch within a millisecond (see runNetworkLoop).
+        // acknowledgements. libmosquitto has already queued this message's PUBACK, which
+        // goes out at the next write (held back, with .afterHandled, until the consumer
+        // acknowledges). The network loop yields the batch within a millisecond.
         receivedBatch.withLock { $0.append(message) }
+        let number = delivered.add(1, ordering: .relaxed).newValue
+        if message.qos != .atMostOnce {
+            acknowledgementsNeeded.store(number, ordering: .releasing)
+        }
     }
 
     /// Hands the messages received so far to ``messages``, as one burst. Network thread only.
@@ -123,6 +128,8 @@ extension ClientCore: MosquittoEvents {
             if burst.count > room {
                 let dropped = burst.count - room
                 burst.removeLast(dropped)
+                // Dropped messages will never be acknowledged by the consumer.
+                acknowledge(dropped)
                 let total = droppedMessages.add(dropped, ordering: .relaxed).newValue
                 if total == dropped || total / 1000 != (total - dropped) / 1000 {
                     logger.warning(

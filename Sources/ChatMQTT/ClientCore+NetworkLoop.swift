@@ -2,13 +2,14 @@ import Logging
 import Synchronization
 import Dispatch
 
-/// The network thread: connect, run `mosquitto_loop` until the connection ends, wait a
+/// The network thread: connect, run libmosquitto's loop until the connection ends, wait a
 /// backoff delay, connect again — until the client closes.
 ///
 /// libmosquitto's own `mosquitto_loop_start` thread is not used: its `loop_forever` gives
 /// up for good on a DNS failure or a protocol error, blocks in a synchronous reconnect,
 /// only knows whole-second delays and reports nothing about failed attempts. This loop
-/// does the same work with `mosquitto_loop` and reports every attempt.
+/// does the same work (on its own `poll`, see ``MosquittoHandle/loop(timeoutMilliseconds:wake:reading:writing:)``)
+/// and reports every attempt.
 extension ClientCore {
     private enum Next {
         case stop
@@ -20,6 +21,9 @@ extension ClientCore {
     static let maximumBatch = 256
     /// The longest a received message is held back before it is yielded.
     static let maximumBatchDelay = Duration.milliseconds(1)
+    /// With ``MQTTAcknowledgement/afterHandled``: how long writes may wait for the
+    /// consumer's acknowledgements while reading goes on.
+    static let maximumWriteHold = Duration.milliseconds(100)
 
     func runNetworkLoop() {
         guard let handle else { return }
@@ -35,18 +39,40 @@ extension ClientCore {
             guard proceed else { return }
 
             var status = handle.connectAsync(host: configuration.host, port: configuration.port, keepAlive: configuration.keepAlive)
-            if status.isSuccess {
+            if status.isSuccess, let wake {
                 var batchDeadline = ContinuousClock.now
+                var writesHeldSince: ContinuousClock.Instant?
                 repeat {
+                    // With acknowledgements after handling, nothing is written while a
+                    // QoS 1 message received waits for its acknowledgement. Reading goes on
+                    // meanwhile (the broker's in-flight window bounds it), but not for
+                    // longer than maximumWriteHold: then the consumer catches up and the
+                    // broker hears from us (PUBACKs, publishes, keepalives).
+                    let writing = acknowledgementsCaughtUp
+                    var reading = true
+                    if writing || !handle.wantsWrite {
+                        writesHeldSince = nil
+                    } else {
+                        let since = writesHeldSince ?? .now
+                        writesHeldSince = since
+                        reading = ContinuousClock.now - since < Self.maximumWriteHold
+                    }
+                    if !writing, stopRequestedNow() {
+                        // Closing with messages not handled: leave without DISCONNECT or
+                        // their PUBACKs; the broker sends them again to the next session.
+                        break
+                    }
                     // Received messages are handed to the consumer in bursts: once 256
-                    // have gathered, or 1 ms after the first. Waking the consumer once
-                    // per burst rather than per message keeps up with mosquitto_sub.
+                    // have gathered, or 1 ms after the first, or at once when reading
+                    // waits for their acknowledgement. Waking the consumer once per burst
+                    // rather than per message keeps up with mosquitto_sub.
                     let waiting = receivedBatchCount
-                    if waiting > 0, waiting >= Self.maximumBatch || ContinuousClock.now >= batchDeadline {
+                    if waiting > 0, !reading || waiting >= Self.maximumBatch || ContinuousClock.now >= batchDeadline {
                         flushReceived()
                         continue
                     }
-                    status = handle.loop(timeoutMilliseconds: waiting == 0 ? 500 : 1)
+                    status = handle.loop(
+                        timeoutMilliseconds: waiting == 0 ? 500 : 1, wake: wake, reading: reading, writing: writing)
                     if waiting == 0, receivedBatchCount > 0 {
                         batchDeadline = .now + Self.maximumBatchDelay
                     }
@@ -101,6 +127,11 @@ extension ClientCore {
                 _ = wakeup.wait(timeout: .now() + .nanoseconds(nanoseconds))
             }
         }
+    }
+
+    /// Whether the client is closing.
+    private func stopRequestedNow() -> Bool {
+        state.withLock { $0.stopRequested }
     }
 
     /// While closing: whether the clean disconnect has had its time.

@@ -2,7 +2,8 @@ import Synchronization
 
 /// Publish, subscribe and unsubscribe: each makes its libmosquitto call under the lock and
 /// registers its waiter in the same critical section, so the acknowledgement, which the
-/// network thread handles under the same lock, always finds it.
+/// network thread handles under the same lock, always finds it. Each then wakes the network
+/// thread, which writes what was queued.
 extension ClientCore {
     func publish(topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool) async -> Result<Void, MQTTError> {
         guard let handle else { return .failure(setupFailure) }
@@ -10,6 +11,7 @@ extension ClientCore {
         let check = MosquittoHandle.checkTopic(topic)
         guard check.isSuccess else { return .failure(MQTTError(operation, check)) }
         if qos == .atMostOnce {
+            defer { wakeToWrite() }
             return state.withLock { s in
                 guard s.phase != .closed else { return .failure(.closed(operation)) }
                 let (status, _) = handle.publish(topic: topic, payload: payload, qos: qos, retain: retain)
@@ -38,6 +40,7 @@ extension ClientCore {
                 s.publishWaiters[mid] = waiter
                 return nil
             }
+            wakeToWrite()
             if let immediate { waiter.resume(returning: immediate) }
         }
     }
@@ -70,6 +73,7 @@ extension ClientCore {
                 s.subscribeWaiters[filter, default: []].append(waiter)
                 return nil
             }
+            wakeToWrite()
             if let immediate { waiter.resume(returning: immediate) }
         }
     }
@@ -94,6 +98,7 @@ extension ClientCore {
                 s.unsubscribeWaiters[mid] = waiter
                 return nil
             }
+            wakeToWrite()
             if let immediate { waiter.resume(returning: immediate) }
         }
     }

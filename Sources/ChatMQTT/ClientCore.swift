@@ -24,6 +24,17 @@ final class ClientCore: Sendable {
     /// The network thread's name, unique per client (shows in /proc/self/task/*/comm).
     let threadName: String
     let droppedMessages = Atomic<Int>(0)
+    /// Wakes the network thread from `poll` when there is something to write. `nil` when
+    /// the client could not be created (``setupError``).
+    let wake: WakePipe?
+    /// Messages received since the client was made (only the network thread writes it).
+    let delivered = Atomic<Int>(0)
+    /// The number (in ``delivered``'s count) of the last QoS 1 message received: with
+    /// ``MQTTAcknowledgement/afterHandled``, nothing is written until the consumer has
+    /// acknowledged up to it. (QoS 0 messages have no PUBACK to hold back.)
+    let acknowledgementsNeeded = Atomic<Int>(0)
+    /// How many messages the consumer has acknowledged.
+    let acknowledged = Atomic<Int>(0)
     /// Messages received during the current burst, handed to ``messages`` together (see
     /// ``flushReceived()``). Touched only by the network thread; the lock is never contended.
     let receivedBatch = Mutex<[MQTTMessage]>([])
@@ -41,9 +52,12 @@ final class ClientCore: Sendable {
         messages = MQTTMessages(bursts: bursts, waiting: waitingMessages)
         messageSink = burstSink
         do throws(MQTTError) {
+            let pipe = try WakePipe()
             handle = try MosquittoHandle(configuration: configuration)
+            wake = pipe
             setupError = nil
         } catch {
+            wake = nil
             handle = nil
             setupError = error
         }
@@ -154,6 +168,7 @@ final class ClientCore: Sendable {
         }
         guard let closing else { return }
         wakeup.signal()
+        wake?.signal()
         closing.thread?.join()
         let (waiters, observers) = state.withLock { s in
             handle?.destroy()
@@ -172,6 +187,28 @@ final class ClientCore: Sendable {
         if closing.wasConnected {
             logger.info("disconnected from the MQTT broker", metadata: ["broker": "\(configuration.brokerAddress)"])
         }
+    }
+
+    // MARK: Acknowledgements
+
+    /// The consumer has handled the next `count` messages. See ``MQTTClient/acknowledge(_:)``.
+    func acknowledge(_ count: Int) {
+        guard configuration.acknowledgement == .afterHandled, count > 0 else { return }
+        acknowledged.add(count, ordering: .releasing)
+        if acknowledgementsCaughtUp { wake?.signal() }
+    }
+
+    /// Whether the network thread may write: always when acknowledging on receipt, else
+    /// once every QoS 1 message received so far has been acknowledged (libmosquitto has
+    /// queued their PUBACKs, and writes its queue whole and in order).
+    var acknowledgementsCaughtUp: Bool {
+        configuration.acknowledgement == .onReceipt
+            || acknowledged.load(ordering: .acquiring) >= acknowledgementsNeeded.load(ordering: .acquiring)
+    }
+
+    /// Wakes the network thread after a call that queued something to write.
+    func wakeToWrite() {
+        wake?.signal()
     }
 
     var setupFailure: MQTTError {

@@ -47,16 +47,26 @@ public final class MQTTClient: Sendable {
     /// thread hands them over in bursts, each within about a millisecond of its first
     /// message (see ``MQTTMessages``).
     ///
-    /// **The acknowledgement window.** For a QoS 1 message libmosquitto sends the PUBACK
-    /// to the broker *before* the message reaches this stream (eclipse-mosquitto/mosquitto
-    /// issues 118 and 2884). A message acknowledged but not yet stored by the consumer is
-    /// therefore lost if the process is killed at that moment; the broker will not send it
-    /// again. A store that must lose nothing runs two subscribers (two processes, or two
-    /// clients with different ids) that insert idempotently by the message's id. See
-    /// <doc:DeliveryWindow>.
+    /// **The acknowledgement window.** By default (``MQTTAcknowledgement/onReceipt``) a
+    /// QoS 1 message is acknowledged to the broker *before* it reaches this stream, as
+    /// libmosquitto does it (eclipse-mosquitto/mosquitto issues 118 and 2884): a message
+    /// acknowledged but not yet stored by the consumer is lost if the process is killed at
+    /// that moment. With ``MQTTAcknowledgement/afterHandled`` the PUBACK waits for
+    /// ``acknowledge(_:)``, which closes that window. See <doc:DeliveryWindow>.
     ///
     /// The stream finishes when the client closes.
     public var messages: MQTTMessages { core.messages }
+
+    /// Says that the consumer of ``messages`` has handled (stored, say) the next `count`
+    /// messages, in the order the stream gave them.
+    ///
+    /// With ``MQTTAcknowledgement/afterHandled`` their PUBACKs reach the broker only
+    /// after this (and once every earlier message is acknowledged too); a message never
+    /// acknowledged is delivered again to the next session of a persistent client. Every
+    /// message counts, whatever its QoS. Does nothing with ``MQTTAcknowledgement/onReceipt``.
+    public func acknowledge(_ count: Int = 1) {
+        core.acknowledge(count)
+    }
 
     /// The connection state now, then each change, until the client closes.
     ///

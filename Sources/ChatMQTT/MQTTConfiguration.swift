@@ -37,6 +37,9 @@ public struct MQTTConfiguration: Sendable {
     public var maxInflightMessages: Int
     /// What ``MQTTClient/messages`` does when its consumer lags.
     public var messageBuffering: MQTTMessageBuffering
+    /// When received QoS 1 messages are acknowledged to the broker: on receipt (the
+    /// default), or only once the consumer calls ``MQTTClient/acknowledge(_:)``.
+    public var acknowledgement: MQTTAcknowledgement
 
     /// Creates a configuration; every parameter but `clientID` has a default.
     public init(
@@ -51,7 +54,8 @@ public struct MQTTConfiguration: Sendable {
         caFile: String? = nil,
         reconnectDelay: ClosedRange<Duration> = .seconds(1) ... .seconds(30),
         maxInflightMessages: Int = 100,
-        messageBuffering: MQTTMessageBuffering = .unbounded
+        messageBuffering: MQTTMessageBuffering = .unbounded,
+        acknowledgement: MQTTAcknowledgement = .onReceipt
     ) {
         self.host = host
         self.port = port
@@ -65,6 +69,7 @@ public struct MQTTConfiguration: Sendable {
         self.reconnectDelay = reconnectDelay
         self.maxInflightMessages = maxInflightMessages
         self.messageBuffering = messageBuffering
+        self.acknowledgement = acknowledgement
     }
 
     /// `host:port`, as error messages name the broker.

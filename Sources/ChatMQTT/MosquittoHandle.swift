@@ -1,11 +1,18 @@
 internal import CMosquitto
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The one owner of a libmosquitto client (`struct mosquitto *`): every C call goes
 /// through here, and nothing outside sees a pointer.
 ///
 /// Thread safety: the client runs in libmosquitto's threaded mode (`mosquitto_threaded_set`),
 /// in which publish, subscribe, unsubscribe and disconnect may be called from any thread
-/// while the network thread runs ``loop(timeoutMilliseconds:)``. ``destroy()`` must come
+/// while the network thread runs ``loop(timeoutMilliseconds:wake:reading:writing:)``. ``destroy()`` must come
 /// after the network thread has been joined, and no call may follow it: ``ClientCore``
 /// guarantees both (it makes every call but `loop` under its lock and checks that it has
 /// not closed).
@@ -79,17 +86,53 @@ final class MosquittoHandle: @unchecked Sendable {
     }
 
     /// Starts connecting without waiting: resolves the host (this blocks), opens a
-    /// non-blocking TCP connection and queues CONNECT; ``loop(timeoutMilliseconds:)`` does the rest.
+    /// non-blocking TCP connection and queues CONNECT; the loop does the rest.
     func connectAsync(host: String, port: Int, keepAlive: Duration) -> MosquittoStatus {
         let seconds = Int32(clamping: max(5, keepAlive.components.seconds))
         return MosquittoStatus(mosquitto_connect_async(pointer, host, Int32(clamping: port), seconds))
     }
 
-    /// One round of network work (`mosquitto_loop`): waits up to `timeoutMilliseconds` for
-    /// the socket, reads and writes what it can, runs callbacks, sends keepalives.
-    /// Only the network thread calls this.
-    func loop(timeoutMilliseconds: Int32) -> MosquittoStatus {
-        MosquittoStatus(mosquitto_loop(pointer, timeoutMilliseconds, 1))
+    /// One round of network work, as `mosquitto_loop` does it but on a `poll` of our own:
+    /// waits up to `timeoutMilliseconds` for the socket or for `wake`, reads what arrived
+    /// (running the callbacks) when `reading`, writes what is queued when `writing`, and
+    /// sends keepalives. With `writing` false nothing reaches the broker, not even the
+    /// PUBACKs of messages just read: that is how ``MQTTAcknowledgement/afterHandled``
+    /// holds acknowledgements back. Only the network thread calls this.
+    func loop(timeoutMilliseconds: Int32, wake: WakePipe, reading: Bool, writing: Bool) -> MosquittoStatus {
+        let socket = mosquitto_socket(pointer)
+        guard socket >= 0 else { return MosquittoStatus(Int32(MOSQ_ERR_NO_CONN.rawValue)) }
+        var events = reading ? Int16(POLLIN) : 0
+        if writing && mosquitto_want_write(pointer) {
+            events |= Int16(POLLOUT)
+        }
+        var descriptors = [
+            pollfd(fd: socket, events: events, revents: 0),
+            pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        if poll(&descriptors, 2, timeoutMilliseconds) < 0 {
+            return errno == EINTR ? .success : MosquittoStatus(Int32(MOSQ_ERR_ERRNO.rawValue))
+        }
+        let woken = descriptors[1].revents != 0
+        if woken { wake.drain() }
+        let ready = descriptors[0].revents
+        // A hang-up or an error is read even while reading waits: that is how the loss
+        // of the connection is noticed.
+        if ready & Int16(POLLHUP | POLLERR) != 0 || (reading && ready & Int16(POLLIN) != 0) {
+            let status = MosquittoStatus(mosquitto_loop_read(pointer, 1))
+            guard status.isSuccess, mosquitto_socket(pointer) >= 0 else { return status }
+        }
+        // As mosquitto_loop: write when the socket can take it, or when woken (by a
+        // publish or an acknowledgement queued since the poll began).
+        if writing, ready & Int16(POLLOUT) != 0 || woken, mosquitto_want_write(pointer) {
+            let status = MosquittoStatus(mosquitto_loop_write(pointer, 1))
+            guard status.isSuccess, mosquitto_socket(pointer) >= 0 else { return status }
+        }
+        return MosquittoStatus(mosquitto_loop_misc(pointer))
+    }
+
+    /// Whether libmosquitto has something queued to write (`mosquitto_want_write`).
+    var wantsWrite: Bool {
+        mosquitto_want_write(pointer)
     }
 
     /// Queues a message (`mosquitto_publish`); returns its message id.

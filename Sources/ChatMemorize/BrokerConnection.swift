@@ -8,11 +8,10 @@ import Synchronization
 /// and, with `--subscribe`, where messages come from (a persistent session at QoS 1 under
 /// a stable client id, so what is published while memorize is down arrives when it is back).
 ///
-/// libmosquitto acknowledges an incoming QoS 1 message before the application sees it
-/// (see ChatMQTT's "Delivery window" article): a message acknowledged but not yet stored
-/// is lost if the process is killed in that window. Two memorize instances subscribed
-/// with their own client ids on the same database, whose inserts are idempotent by
-/// message id, close it.
+/// With a persistent session, a message is acknowledged to the broker only once it is
+/// stored (``acknowledge(_:)``, after each committed transaction; see ChatMQTT's
+/// "Delivery window" article): memorize killed at any moment loses nothing, and what it
+/// had not stored comes again when it is back (stored once, by the message's id).
 final class BrokerConnection: ChatPublisher, Service {
     private let client: MQTTClient
     private let subscribes: Bool
@@ -25,12 +24,25 @@ final class BrokerConnection: ChatPublisher, Service {
         let configuration = MQTTConfiguration(
             host: options.broker.host, port: options.broker.port, clientID: options.clientID,
             username: options.broker.username, password: options.broker.password,
-            cleanSession: options.input != .subscription || !options.persistentSession)
+            cleanSession: !Self.holdsAcknowledgements(options),
+            acknowledgement: Self.holdsAcknowledgements(options) ? .afterHandled : .onReceipt)
         client = MQTTClient(configuration: configuration, logger: logger)
         subscribes = options.input == .subscription
         filters = options.subscriptionFilters
         self.logger = logger
         self.publishTimeout = publishTimeout
+    }
+
+    /// Whether messages come from a persistent session, where a message not acknowledged
+    /// is sent again: then they are acknowledged once stored, not on receipt.
+    private static func holdsAcknowledgements(_ options: MemorizeOptions) -> Bool {
+        options.input == .subscription && options.persistentSession
+    }
+
+    /// The next `count` messages handed to the queue are stored (or skipped for good):
+    /// their acknowledgements may go to the broker.
+    func acknowledge(_ count: Int) {
+        client.acknowledge(count)
     }
 
     /// Publishes at QoS 1 and waits for the broker's acknowledgement, at most

@@ -7,12 +7,19 @@ public struct IngestService: Service {
     let queue: IngestQueue<IngestEvent>
     let memorizer: Memorizer
     let batchLimit: Int
+    let afterStoring: (@Sendable (_ count: Int) -> Void)?
 
-    /// Creates the service.
-    public init(queue: IngestQueue<IngestEvent>, memorizer: Memorizer, batchLimit: Int = 10_000) {
+    /// Creates the service. `afterStoring` hears, after each transaction has committed,
+    /// how many events of the queue it covered (stored, or skipped as invalid): this is
+    /// when the broker may be told that they are safe.
+    public init(
+        queue: IngestQueue<IngestEvent>, memorizer: Memorizer, batchLimit: Int = 10_000,
+        afterStoring: (@Sendable (_ count: Int) -> Void)? = nil
+    ) {
         self.queue = queue
         self.memorizer = memorizer
         self.batchLimit = batchLimit
+        self.afterStoring = afterStoring
     }
 
     public func run() async throws {
@@ -24,6 +31,7 @@ public struct IngestService: Service {
             try await withGracefulShutdownHandler {
                 while let events = await queue.take(upTo: batchLimit) {
                     try await memorizer.ingest(events)
+                    afterStoring?(events.count)
                 }
                 await memorizer.waitForGreetings()
             } onGracefulShutdown: {

@@ -55,7 +55,8 @@ public enum MemorizeDaemon {
         } else {
             services.append(.init(service: IdleSweepService(memorizer: memorizer, interval: options.sweepInterval)))
         }
-        services.append(.init(service: IngestService(queue: queue, memorizer: memorizer),
+        services.append(.init(service: IngestService(
+            queue: queue, memorizer: memorizer, afterStoring: { broker.acknowledge($0) }),
                               successTerminationBehavior: .gracefullyShutdownGroup))
 
         switch options.input {

@@ -11,13 +11,15 @@ func makeClient(
     username: String? = nil,
     password: String? = nil,
     cleanSession: Bool = true,
-    port: Int? = nil
+    port: Int? = nil,
+    acknowledgement: MQTTAcknowledgement = .onReceipt
 ) -> MQTTClient {
     let configuration = MQTTConfiguration(
         host: "127.0.0.1", port: port ?? broker.port, clientID: id,
         username: username, password: password,
         keepAlive: .seconds(10), cleanSession: cleanSession,
-        reconnectDelay: .milliseconds(100) ... .milliseconds(500))
+        reconnectDelay: .milliseconds(100) ... .milliseconds(500),
+        acknowledgement: acknowledgement)
     return MQTTClient(configuration: configuration, logger: quietLogger())
 }
 

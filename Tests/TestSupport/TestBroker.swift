@@ -12,7 +12,8 @@ import Synchronization
 ///   `mosquitto`, which cannot write the temporary directory);
 /// - `max_queued_messages 100000` (the default, 1000, silently drops QoS 1 messages
 ///   queued for a persistent session or a slow subscriber in bursts);
-/// - `max_inflight_messages 100`: QoS 1 messages sent to a client before its PUBACKs;
+/// - `max_inflight_messages 1000`: QoS 1 messages sent to a client before its PUBACKs
+///   (memorize acknowledges a message once stored: a small window throttles it);
 /// - `allow_anonymous true` without passwords, else a `password_file` made with
 ///   `mosquitto_passwd -U`;
 /// - with `persistence`, `persistence true` in the broker's directory, saved every second
@@ -85,7 +86,7 @@ public final class TestBroker: Sendable {
         lines += [
             "per_listener_settings false",
             "max_queued_messages 100000",
-            "max_inflight_messages 100",
+            "max_inflight_messages 1000",
             "log_dest file \(broker.logFile.path)",
             "log_type error", "log_type warning", "log_type notice", "log_type information",
             "connection_messages true",
