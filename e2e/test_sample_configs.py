@@ -7,6 +7,7 @@ e2e/configs_support.py (not conftest.py, which belongs to the browser tests).
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import re
@@ -265,21 +266,26 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def nginx_config(directory: Path, http_port: int, https_port: int, server_port: int, broker_ws_port: int) -> Path:
-    """sample_configs/nginx.conf with its ports, certificate and upstreams substituted, and
-    every file nginx writes (logs, temp files) moved into `directory`."""
+def nginx_config(directory: Path, http_port: int, https_port: int, server_port: int, broker_ws_port: int,
+                 sample: str = "nginx.conf", upstreams: list[tuple[str, str]] | None = None) -> Path:
+    """sample_configs/nginx.conf (or `sample`) with its ports, certificate and upstreams
+    substituted, and every file nginx writes (logs, temp files) moved into `directory`."""
     cert, key = self_signed_cert(directory)
     temp = "\n".join(f"    {name}_temp_path {directory / name};" for name in
                      ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    text = cs.substitute((cs.SAMPLES / "nginx.conf").read_text(), [
+    if upstreams is None:
+        upstreams = [
+            (r"(upstream chatt_server \{ server) 127\.0\.0\.1:8080;", rf"\g<1> 127.0.0.1:{server_port};"),
+            (r"(upstream chatt_broker_ws \{ server) 127\.0\.0\.1:9001;", rf"\g<1> 127.0.0.1:{broker_ws_port};"),
+        ]
+    text = cs.substitute((cs.SAMPLES / sample).read_text(), [
         (r"^(\s*listen) 80;$", rf"\g<1> 127.0.0.1:{http_port};"),
         (r"^(\s*listen) 443 ssl;$", rf"\g<1> 127.0.0.1:{https_port} ssl;"),
         (r"^(\s*ssl_certificate)\s+\S+;$", rf"\g<1> {cert};"),
         (r"^(\s*ssl_certificate_key)\s+\S+;$", rf"\g<1> {key};"),
-        (r"(upstream chatt_server \{ server) 127\.0\.0\.1:8080;", rf"\g<1> 127.0.0.1:{server_port};"),
-        (r"(upstream chatt_broker_ws \{ server) 127\.0\.0\.1:9001;", rf"\g<1> 127.0.0.1:{broker_ws_port};"),
+        *upstreams,
         (r"^http \{$", f"http {{\n    access_log {directory / 'access.log'};\n{temp}"),
-    ], "nginx.conf")
+    ], sample)
     path = directory / "nginx.conf"
     path.write_text(text)
     return path
@@ -420,6 +426,63 @@ def test_nginx_in_front_of_chatt_server_as_the_readme_says(workdir):
                 assert json.loads(response.read()) == {"status": "ok"}
             assert nginx.stop() == 0
         assert chatt.stop() == 0, chatt.log()
+
+
+def requests_answered(port: int) -> int:
+    """chatt-server's own count of the requests it answered (its /metrics, on loopback)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    return sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
+               if line.startswith("chatt_http_requests_total{") and "/metrics" not in line)
+
+
+def test_nginx_scaled_sample_spreads_over_two_servers_and_survives_one(workdir):
+    """sample_configs/nginx-scaled.conf for real, in front of two chatt-server instances
+    on one database: requests reach both; with one killed, every request still gets an
+    answer (nginx passes it to the other); /mqtt still reaches the broker."""
+    need("nginx")
+    need("openssl")
+    need("mosquitto")
+    server = need_built("chatt-server")
+    nginx_dir, broker_dir = workdir / "nginx", workdir / "broker"
+    nginx_dir.mkdir()
+    broker_dir.mkdir()
+    db = workdir / "chatt.db"
+    ports = [cs.free_port(), cs.free_port()]
+    http_port, https_port = cs.free_port(), cs.free_port()
+    with contextlib.ExitStack() as stack:
+        _broker, _tcp_port, ws_port = stack.enter_context(cs.mosquitto(broker_dir))
+        servers = []
+        for n, port in enumerate(ports):
+            log = workdir / f"server{n}.log"
+            servers.append(stack.enter_context(cs.running(
+                f"chatt-server {n}", [str(server), "--port", str(port), "--db", str(db)], log)))
+            servers[-1].wait_for_port(port)
+        config = nginx_config(nginx_dir, http_port, https_port, 0, 0, sample="nginx-scaled.conf", upstreams=[
+            (r"server 10\.0\.0\.11:8080", f"server 127.0.0.1:{ports[0]}"),
+            (r"server 10\.0\.0\.12:8080", f"server 127.0.0.1:{ports[1]}"),
+            (r"server 10\.0\.0\.21:9001;\n\s*server 10\.0\.0\.22:9001;", f"server 127.0.0.1:{ws_port};"),
+        ])
+        nginx = stack.enter_context(cs.running("nginx", nginx_argv(nginx_dir, config, foreground=True),
+                                               nginx_dir / "nginx.out"))
+        nginx.wait_for_port(https_port)
+
+        before = [requests_answered(port) for port in ports]
+        for _ in range(20):
+            status, body, _ = https_get(https_port, "/data/lastinfo")
+            assert status == 200, body
+        answered = [requests_answered(port) - b for port, b in zip(ports, before)]
+        assert sum(answered) == 20 and all(n > 0 for n in answered), f"both servers answer: {answered}"
+
+        servers[0].proc.kill()
+        servers[0].proc.wait()
+        for _ in range(20):
+            status, body, _ = https_get(https_port, "/data/lastinfo")
+            assert status == 200, body
+        for path in ("/cmd/setChannels", "/metrics"):
+            assert https_get(https_port, path)[0] == 403, path
+        cs.round_trip(https_port, LOGIN, PASSWORD, "websockets", "/mqtt", tls=True)
+        assert nginx.stop() == 0
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
