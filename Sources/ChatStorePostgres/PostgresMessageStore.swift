@@ -46,7 +46,9 @@ public final class PostgresMessageStore: MessageStore {
         self.client = client
         self.logger = logger
         self.address = address
-        runTask = Task { await client.run() }
+        // Started at once, on this task's thread up to its first suspension, so that the
+        // pool runs before the first query leases a connection (postgres-nio warns otherwise).
+        runTask = Task.immediate { await client.run() }
     }
 
     deinit { runTask.cancel() }

@@ -2,6 +2,8 @@ import ChatCore
 import ChatStore
 import ChatStorePostgres
 import ChatTestSupport
+import Logging
+import Synchronization
 import Testing
 
 @Suite("PostgreSQL store: what only a shared server adds")
@@ -34,6 +36,19 @@ struct PostgresMessageStoreTests {
         #expect(resultA.duplicates + resultB.duplicates == 2000)
         #expect(try await first.messageCount() == 2000)
         #expect(try await second.rooms() == [.main, dev])
+    }
+
+    @Test("opening a store and using it at once logs no warning (the pool runs before the first query)")
+    func quietOpen() async throws {
+        let address = try PostgresAddress(url: try await TestPostgres.running().makeDatabase())
+        let records = RecordedLog()
+        let logger = Logger(label: "test") { _ in records }
+        for _ in 0..<5 {
+            let store = try await PostgresMessageStore(address: address, logger: logger)
+            _ = try await store.messageCount()
+            store.close()
+        }
+        #expect(records.lines.isEmpty, "\(records.lines)")
     }
 
     static func writeAll(_ batches: [StoreBatch], to store: PostgresMessageStore) async throws -> StoreWriteResult {
@@ -76,5 +91,28 @@ struct PostgresMessageStoreTests {
             "\(error)".contains("cannot connect to the database postgres://chatt@127.0.0.1:\(closed)/chatt")
                 && "\(error)".contains("Connection refused")
         }
+    }
+}
+
+/// A log handler that keeps every message of level warning or above.
+final class RecordedLog: LogHandler, Sendable {
+    private let storage = Mutex<[String]>([])
+    var lines: [String] { storage.withLock { $0 } }
+
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+    var logLevel: Logger.Level {
+        get { .warning }
+        set {}
+    }
+    subscript(metadataKey _: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    func log(event: LogEvent) {
+        storage.withLock { $0.append("\(event.level): \(event.message)") }
     }
 }
