@@ -12,7 +12,9 @@
 #          (all PUBACKs received): `mosquitto_pub -l -q 1` fed COUNT lines, then
 #          `chatt-bench-mqtt publish` (100 concurrent tasks, 100 in flight).
 # receive: COUNT messages queued by the broker for a persistent session, then drained:
-#          `mosquitto_sub -c -q 1 -C COUNT`, then `chatt-bench-mqtt receive`.
+#          `mosquitto_sub -c -q 1 -C COUNT`, then `chatt-bench-mqtt receive`, then
+#          `chatt-bench-mqtt receive-acked` (row "acked": PUBACK only after the consumer's acknowledge(),
+#          as chatt-memorize does it).
 # Each figure is the best of 3 runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,13 +77,16 @@ queue_for() {
 forget() { mosquitto_sub -h 127.0.0.1 -p "$PORT" -i "$1" -t bench/none -E; }
 raw_sub() { mosquitto_sub -h 127.0.0.1 -p "$PORT" -c -i rawsub -q 1 -t 'bench/#' -C "$COUNT" > /dev/null; }
 our_sub() { "$BENCH" receive "$PORT" "$COUNT" oursub; }
+our_sub_acked() { "$BENCH" receive-acked "$PORT" "$COUNT" oursub; }
 
 RAW_PUB=$(PREPARE="" best_rate raw_pub)
 OUR_PUB=$(PREPARE="" best_rate our_pub)
 RAW_SUB=$(PREPARE="forget rawsub; forget oursub; queue_for rawsub" best_rate raw_sub)
 OUR_SUB=$(PREPARE="forget rawsub; forget oursub; queue_for oursub" best_rate our_sub)
+OUR_ACKED=$(PREPARE="forget rawsub; forget oursub; queue_for oursub" best_rate our_sub_acked)
 
 ratio() { python3 -c "print(f'{100 * $1 / $2:.0f} %')"; }
 printf '%-8s %9s msgs  %16s  %22s  %s\n' "" "" "ChatMQTT (msg/s)" "mosquitto_pub/sub (msg/s)" "ratio"
 printf '%-8s %9s msgs  %16s  %22s  %s\n' publish "$COUNT" "$OUR_PUB" "$RAW_PUB" "$(ratio "$OUR_PUB" "$RAW_PUB")"
 printf '%-8s %9s msgs  %16s  %22s  %s\n' receive "$COUNT" "$OUR_SUB" "$RAW_SUB" "$(ratio "$OUR_SUB" "$RAW_SUB")"
+printf '%-8s %9s msgs  %16s  %22s  %s\n' acked "$COUNT" "$OUR_ACKED" "$RAW_SUB" "$(ratio "$OUR_ACKED" "$RAW_SUB")"

@@ -3,25 +3,30 @@
 //
 //   chatt-bench-mqtt publish PORT COUNT   publish COUNT messages to bench/x (100 in flight)
 //   chatt-bench-mqtt receive PORT COUNT ID  resume the persistent session ID, receive COUNT
+//   chatt-bench-mqtt receive-acked PORT COUNT ID  the same, acknowledging each message after
+//                                          handling it (acknowledgement: .afterHandled)
 import ChatMQTT
 import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
-guard arguments.count >= 3, ["publish", "receive"].contains(arguments[1]),
+guard arguments.count >= 3, ["publish", "receive", "receive-acked"].contains(arguments[1]),
       let port = Int(arguments[2]), let count = Int(arguments[3]) else {
-    FileHandle.standardError.write(Data("usage: chatt-bench-mqtt publish|receive PORT COUNT [CLIENT-ID]\n".utf8))
+    FileHandle.standardError.write(Data("usage: chatt-bench-mqtt publish|receive|receive-acked PORT COUNT [CLIENT-ID]\n".utf8))
     exit(2)
 }
 let mode = arguments[1]
 let clientID = arguments.count > 3 ? arguments[4] : "chatt-bench-\(mode)"
+let receives = mode != "publish"
 let client = MQTTClient(configuration: MQTTConfiguration(
-    host: "127.0.0.1", port: port, clientID: clientID, cleanSession: mode != "receive"))
+    host: "127.0.0.1", port: port, clientID: clientID, cleanSession: !receives,
+    acknowledgement: mode == "receive-acked" ? .afterHandled : .onReceipt))
 
-if mode == "receive" {
+if receives {
     var received = 0
     try await client.connect()
     for await _ in client.messages {
         received += 1
+        client.acknowledge()
         if received == count { break }
     }
 } else {
