@@ -9,14 +9,20 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// A PostgreSQL database.
     case postgres(PostgresAddress)
 
-    /// Reads what `--db` was given.
+    /// Reads what `--db` was given. A PostgreSQL URL without a password takes the one in
+    /// `environment["PGPASSWORD"]`, as PostgreSQL's own tools do, so that the password
+    /// need not show in the command line (`ps`) of a daemon.
     ///
     /// - Throws: ``StoreLocationError`` for a `postgres://` URL that cannot be understood
     ///   (naming what is wrong); an SQLite path is taken as it is.
-    public init(parsing text: String) throws(StoreLocationError) {
+    public init(parsing text: String, environment: [String: String] = [:]) throws(StoreLocationError) {
         let lowered = text.lowercased()
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
-            self = .postgres(try PostgresAddress(url: text))
+            var address = try PostgresAddress(url: text)
+            if address.password == nil, let password = environment["PGPASSWORD"], !password.isEmpty {
+                address.password = password
+            }
+            self = .postgres(address)
         } else {
             self = .sqlite(path: text)
         }

@@ -41,7 +41,7 @@ struct ChattMemorize: AsyncParsableCommand {
     @Option(help: "MQTT client id of the persistent session (default: chatt-memorize-<host name>).")
     var clientID: String?
 
-    @Option(help: "Where history is: an SQLite file, or postgres://user[:password]@host[:port]/dbname[?sslmode=require].")
+    @Option(help: "Where history is: an SQLite file, or postgres://user[:password]@host[:port]/dbname[?sslmode=require] (without a password in the URL, PGPASSWORD's is used).")
     var db: String?
 
     @Option(help: "Split the load with other instances: subscribe as $share/NAME/rooms/# and $share/NAME/users/# (needs --subscribe and an own --client-id per instance).")

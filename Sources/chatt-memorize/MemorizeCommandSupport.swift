@@ -22,7 +22,8 @@ enum MemorizeCommandSupport {
     static func options(from command: ChattMemorize, environment: [String: String]) throws -> MemorizeOptions {
         let database: StoreLocation
         do {
-            database = try StoreLocation(parsing: command.db ?? DefaultDatabasePath.path(environment: environment))
+            database = try StoreLocation(
+                parsing: command.db ?? DefaultDatabasePath.path(environment: environment), environment: environment)
         } catch {
             throw ValidationError(error.description)
         }

@@ -8,7 +8,7 @@ import Logging
 /// The command line of `chatt-server`. Every option is optional here so that "not given"
 /// can fall back to the environment, then the config file, then the default.
 struct ServerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The history chatt-memorize writes: an SQLite file (created if missing), or postgres://user[:password]@host[:port]/dbname. Default: chatt-memorize's, $DATA_DIR/chatt.db, else ~/.local/share/chatt/chatt.db.",
+    @Option(help: ArgumentHelp("The history chatt-memorize writes: an SQLite file (created if missing), or postgres://user[:password]@host[:port]/dbname (without a password in the URL, PGPASSWORD's is used). Default: chatt-memorize's, $DATA_DIR/chatt.db, else ~/.local/share/chatt/chatt.db.",
                                valueName: "path-or-url"))
     var db: String?
     @Option(help: ArgumentHelp("Address to listen on. Default: 127.0.0.1.", valueName: "address"))
@@ -48,7 +48,8 @@ struct ServerOptions: ParsableArguments {
 
     func openStore(_ configuration: ServerConfiguration, logger: Logger) async throws -> ChatStorage {
         do {
-            return try await ChatStorage.open(StoreLocation(parsing: configuration.databasePath), logger: logger)
+            let location = try StoreLocation(parsing: configuration.databasePath, environment: ProcessInfo.processInfo.environment)
+            return try await ChatStorage.open(location, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("chatt-server: \(error)\n".utf8))
             throw ExitCode(1)

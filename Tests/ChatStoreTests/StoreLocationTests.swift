@@ -22,6 +22,19 @@ struct StoreLocationTests {
             PostgresAddress(host: "::1", port: 5433, user: "chatt", database: "chatt")))
     }
 
+    @Test("a postgres URL without a password takes PGPASSWORD's; one with a password keeps its own")
+    func passwordFromEnvironment() throws {
+        let environment = ["PGPASSWORD": "from-env"]
+        let bare = try StoreLocation(parsing: "postgres://chatt@db.example/chatt", environment: environment)
+        #expect(bare == .postgres(PostgresAddress(host: "db.example", user: "chatt", password: "from-env", database: "chatt")))
+        #expect(bare.description == "postgres://chatt:***@db.example:5432/chatt")
+        let own = try StoreLocation(parsing: "postgres://chatt:mine@db.example/chatt", environment: environment)
+        #expect(own == .postgres(PostgresAddress(host: "db.example", user: "chatt", password: "mine", database: "chatt")))
+        #expect(try StoreLocation(parsing: "postgres://chatt@db.example/chatt", environment: ["PGPASSWORD": ""])
+            == .postgres(PostgresAddress(host: "db.example", user: "chatt", database: "chatt")))
+        #expect(try StoreLocation(parsing: "data/chatt.db", environment: environment) == .sqlite(path: "data/chatt.db"))
+    }
+
     @Test("a postgres URL missing a part, or with an unknown parameter, says what is wrong",
           arguments: [
             ("postgres://db.example/chatt", "no user"),
