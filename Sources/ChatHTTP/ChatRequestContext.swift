@@ -1,4 +1,9 @@
 public import Hummingbird
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// A request context that knows the address of the socket's peer.
 ///
@@ -8,6 +13,11 @@ public import Hummingbird
 public protocol PeerAwareRequestContext: RequestContext where Source == ApplicationRequestContextSource {
     /// The address of the connection's other end, when it is an IP address.
     var peer: PeerAddress? { get }
+}
+
+extension PeerAwareRequestContext where Encoder == JSONEncoder {
+    /// Every JSON answer is encoded the same way, keys sorted: see `JSONEncoder.chattResponses()`.
+    public var responseEncoder: JSONEncoder { .chattResponses() }
 }
 
 /// The request context of `chatt-server`: the peer address is the channel's remote address.

@@ -33,12 +33,8 @@ final class LastInfoCache: Sendable {
             current = cached
         } else {
             let info = try await store.lastInfo(messagesPerRoom: messagesPerRoom)
-            let encoder = JSONEncoder()
-            // Sorted keys: every server behind a load balancer sends the same bytes (and
-            // ETag) for the same history; a Dictionary's order differs between processes.
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            current = Entry(version: info.version, body: ByteBuffer(bytes: try encoder.encode(LastInfoResponse(info))),
-                            gzipped: nil)
+            let body = try JSONEncoder.chattResponses().encode(LastInfoResponse(info))
+            current = Entry(version: info.version, body: ByteBuffer(bytes: body), gzipped: nil)
             entry.withLock { stored in
                 if stored.map({ $0.version < current.version }) ?? true { stored = current }
             }
