@@ -168,7 +168,7 @@ final class ClientCore: Sendable {
         }
         guard let closing else { return }
         wakeup.signal()
-        wake?.signal()
+        wakeToWrite()
         closing.thread?.join()
         let (waiters, observers) = state.withLock { s in
             handle?.destroy()
@@ -195,7 +195,7 @@ final class ClientCore: Sendable {
     func acknowledge(_ count: Int) {
         guard configuration.acknowledgement == .afterHandled, count > 0 else { return }
         acknowledged.add(count, ordering: .releasing)
-        if acknowledgementsCaughtUp { wake?.signal() }
+        if acknowledgementsCaughtUp { wakeToWrite() }
     }
 
     /// Whether the network thread may write: always when acknowledging on receipt, else

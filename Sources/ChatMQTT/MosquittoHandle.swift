@@ -102,7 +102,7 @@ final class MosquittoHandle: @unchecked Sendable {
         let socket = mosquitto_socket(pointer)
         guard socket >= 0 else { return MosquittoStatus(Int32(MOSQ_ERR_NO_CONN.rawValue)) }
         var events = reading ? Int16(POLLIN) : 0
-        if writing && mosquitto_want_write(pointer) {
+        if writing && wantsWrite {
             events |= Int16(POLLOUT)
         }
         var descriptors = [
@@ -123,7 +123,7 @@ final class MosquittoHandle: @unchecked Sendable {
         }
         // As mosquitto_loop: write when the socket can take it, or when woken (by a
         // publish or an acknowledgement queued since the poll began).
-        if writing, ready & Int16(POLLOUT) != 0 || woken, mosquitto_want_write(pointer) {
+        if writing, ready & Int16(POLLOUT) != 0 || woken, wantsWrite {
             let status = MosquittoStatus(mosquitto_loop_write(pointer, 1))
             guard status.isSuccess, mosquitto_socket(pointer) >= 0 else { return status }
         }

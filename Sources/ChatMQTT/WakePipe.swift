@@ -43,7 +43,8 @@ final class WakePipe: Sendable {
 
     /// Empties the pipe, after `poll` said it is readable.
     func drain() {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        while read(readDescriptor, &buffer, buffer.count) > 0 {}
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            while read(readDescriptor, buffer.baseAddress, buffer.count) > 0 {}
+        }
     }
 }
