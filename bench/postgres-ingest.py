@@ -116,6 +116,7 @@ class Broker:
 
 
 def row(i):
+    """Message i's payload; run_copy loads the same fields."""
     return {"author": f"user{i % 50}",
             "text": f"message number {i} about the weather and the build",
             "id": f"bench-{i}", "ts": 1_700_000_000_000 + i}
@@ -128,8 +129,7 @@ def publisher_files(count, work):
         path = os.path.join(work, f"publisher-{p}.txt")
         with open(path, "w") as out:
             for i in range(p, count, PUBLISHERS):
-                r = row(i)
-                out.write(json.dumps({k: r[k] for k in ("author", "text", "id", "ts")}, separators=(",", ":")) + "\n")
+                out.write(json.dumps(row(i), separators=(",", ":")) + "\n")
         files.append(path)
     return files
 
@@ -152,11 +152,11 @@ class Memorize:
 
     def __init__(self, instances, database, url, broker, work):
         self.instances, self.database, self.url, self.broker, self.work = instances, database, url, broker, work
-        self.daemons, self.logs = [], []
+        self.daemons, self.logs, self.starts = [], [], 0
 
     def start(self):
         env = dict(os.environ, LOG_LEVEL="info")
-        self.starts = getattr(self, "starts", 0) + 1
+        self.starts += 1
         self.logs = [open(os.path.join(self.work, f"{self.database}-{n}-start{self.starts}.log"), "w+")
                      for n in range(self.instances)]
         # A group of its own per configuration: the persistent sessions of another
