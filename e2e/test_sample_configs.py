@@ -266,18 +266,22 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def nginx_config(directory: Path, http_port: int, https_port: int, server_port: int, broker_ws_port: int,
-                 sample: str = "nginx.conf", upstreams: list[tuple[str, str]] | None = None) -> Path:
+def nginx_upstreams(server_port: int, broker_ws_port: int) -> list[tuple[str, str]]:
+    """The substitutions that point sample_configs/nginx.conf's two upstreams at these ports."""
+    return [
+        (r"(upstream chatt_server \{ server) 127\.0\.0\.1:8080;", rf"\g<1> 127.0.0.1:{server_port};"),
+        (r"(upstream chatt_broker_ws \{ server) 127\.0\.0\.1:9001;", rf"\g<1> 127.0.0.1:{broker_ws_port};"),
+    ]
+
+
+def nginx_config(directory: Path, http_port: int, https_port: int, upstreams: list[tuple[str, str]],
+                 sample: str = "nginx.conf") -> Path:
     """sample_configs/nginx.conf (or `sample`) with its ports, certificate and upstreams
-    substituted, and every file nginx writes (logs, temp files) moved into `directory`."""
+    (`upstreams`: pattern, replacement) substituted, and every file nginx writes (logs,
+    temp files) moved into `directory`."""
     cert, key = self_signed_cert(directory)
     temp = "\n".join(f"    {name}_temp_path {directory / name};" for name in
                      ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    if upstreams is None:
-        upstreams = [
-            (r"(upstream chatt_server \{ server) 127\.0\.0\.1:8080;", rf"\g<1> 127.0.0.1:{server_port};"),
-            (r"(upstream chatt_broker_ws \{ server) 127\.0\.0\.1:9001;", rf"\g<1> 127.0.0.1:{broker_ws_port};"),
-        ]
     text = cs.substitute((cs.SAMPLES / sample).read_text(), [
         (r"^(\s*listen) 80;$", rf"\g<1> 127.0.0.1:{http_port};"),
         (r"^(\s*listen) 443 ssl;$", rf"\g<1> 127.0.0.1:{https_port} ssl;"),
@@ -302,7 +306,7 @@ def nginx_argv(directory: Path, config: Path, *extra: str, foreground: bool = Fa
 
 def test_nginx_accepts_the_sample_config(workdir):
     need("nginx")
-    config = nginx_config(workdir, cs.free_port(), cs.free_port(), cs.free_port(), cs.free_port())
+    config = nginx_config(workdir, cs.free_port(), cs.free_port(), nginx_upstreams(cs.free_port(), cs.free_port()))
     run = subprocess.run(nginx_argv(workdir, config, "-t"), capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert "syntax is ok" in run.stderr and "test is successful" in run.stderr
@@ -338,7 +342,7 @@ def test_nginx_sample_config_proxies_the_page_and_mqtt_over_wss(workdir):
     try:
         with cs.mosquitto(broker_dir) as (_broker, _tcp_port, ws_port):
             http_port, https_port = cs.free_port(), cs.free_port()
-            config = nginx_config(nginx_dir, http_port, https_port, upstream.server_address[1], ws_port)
+            config = nginx_config(nginx_dir, http_port, https_port, nginx_upstreams(upstream.server_address[1], ws_port))
             with cs.running("nginx", nginx_argv(nginx_dir, config, foreground=True),
                             nginx_dir / "nginx.out", stop_signal=15) as nginx:
                 nginx.wait_for_port(https_port)
@@ -398,7 +402,7 @@ def test_nginx_in_front_of_chatt_server_as_the_readme_says(workdir):
     with cs.running("chatt-server", [str(server), "--config", str(config)], server_dir / "server.log",
                     cwd=server_dir) as chatt:
         chatt.wait_for_port(server_port)
-        nginx_conf = nginx_config(nginx_dir, http_port, https_port, server_port, cs.free_port())
+        nginx_conf = nginx_config(nginx_dir, http_port, https_port, nginx_upstreams(server_port, cs.free_port()))
         with cs.running("nginx", nginx_argv(nginx_dir, nginx_conf, foreground=True), nginx_dir / "nginx.out") as nginx:
             nginx.wait_for_port(https_port)
             status, body, _ = https_get(https_port, "/", {"X-Forwarded-For": "6.6.6.6"})
@@ -458,7 +462,7 @@ def test_nginx_scaled_sample_spreads_over_two_servers_and_survives_one(workdir):
             servers.append(stack.enter_context(cs.running(
                 f"chatt-server {n}", [str(server), "--port", str(port), "--db", str(db)], log)))
             servers[-1].wait_for_port(port)
-        config = nginx_config(nginx_dir, http_port, https_port, 0, 0, sample="nginx-scaled.conf", upstreams=[
+        config = nginx_config(nginx_dir, http_port, https_port, sample="nginx-scaled.conf", upstreams=[
             (r"server 10\.0\.0\.11:8080", f"server 127.0.0.1:{ports[0]}"),
             (r"server 10\.0\.0\.12:8080", f"server 127.0.0.1:{ports[1]}"),
             (r"server 10\.0\.0\.21:9001;\n\s*server 10\.0\.0\.22:9001;", f"server 127.0.0.1:{ws_port};"),
