@@ -18,6 +18,10 @@ public enum LeaderElection {
                 logger.warning("cannot try the leader lock; trying again", metadata: ["error": "\(error)"])
                 held = nil
             }
+            if let held, Task.isCancelled {
+                await held.release()
+                return
+            }
             guard let held else {
                 if !waitingLogged {
                     logger.info("another instance leads (greetings and idle logouts); standing by")

@@ -21,15 +21,30 @@ public struct PostgresLeaderLock: LeaderLock {
         self.logger = logger
     }
 
+    /// One attempt, run in a task of its own, out of reach of the caller's cancellation:
+    /// postgres-nio 1.33's `PostgresConnection.connect`, cancelled while it sets the
+    /// connection up, can close it without ever returning (chatt-memorize was then deaf to
+    /// a SIGTERM right after start). The attempt is short and bounded by the connection's
+    /// own timeout; a cancelled caller sees `Task.isCancelled` once it returns.
     public func tryAcquire() async throws -> (any HeldLeaderLock)? {
+        try await Task { try await attempt() }.value
+    }
+
+    private func attempt() async throws -> Held? {
         let connection = try await address.connect(logger: logger)
-        let taken = try await connection.query("SELECT pg_try_advisory_lock(\(Self.key))", logger: logger)
-            .decode(Bool.self).first { _ in true } ?? false
-        guard taken else {
+        do {
+            let taken = try await connection.query("SELECT pg_try_advisory_lock(\(Self.key))", logger: logger)
+                .decode(Bool.self).first { _ in true } ?? false
+            guard taken else {
+                try? await connection.close()
+                return nil
+            }
+            return Held(connection: connection, checkInterval: checkInterval, logger: logger)
+        } catch {
+            // A connection must be closed before it is released.
             try? await connection.close()
-            return nil
+            throw error
         }
-        return Held(connection: connection, checkInterval: checkInterval, logger: logger)
     }
 
     private struct Held: HeldLeaderLock {

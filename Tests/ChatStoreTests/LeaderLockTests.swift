@@ -3,6 +3,7 @@ import ChatStorePostgres
 import ChatTestSupport
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 @Suite("Leader lock: one holder at a time, the next takes over")
@@ -66,6 +67,37 @@ struct LeaderLockTests {
         #expect(await leaders.history == ["+a", "-a", "+b", "-b"])
         #expect(await leaders.mostAtOnce == 1)
     }
+
+    @Test("an election cancelled at any moment of its first try returns (chatt-memorize's SIGTERM right after start)",
+          arguments: Kind.allCases)
+    func cancelledWhileTrying(kind: Kind) async throws {
+        let (holder, contender, cleanup) = try await kind.makeLocks()
+        defer { cleanup() }
+        let held = try #require(try await holder.tryAcquire())
+        defer { Task { await held.release() } }
+        for attempt in 0..<60 {
+            let election = Task {
+                try await LeaderElection.run(lock: contender, retryInterval: .seconds(2), logger: Logger(label: "test")) {}
+            }
+            try await Task.sleep(for: .microseconds(attempt * 150))
+            election.cancel()
+            let returned = ReturnedFlag()
+            Task {
+                try? await election.value
+                returned.value.store(true, ordering: .releasing)
+            }
+            do {
+                try await waitUntil("the cancelled election to return", timeout: .seconds(10)) { returned.value.load(ordering: .acquiring) }
+            } catch {
+                Issue.record("attempt \(attempt): the cancelled election did not return within 10 s")
+                return
+            }
+        }
+    }
+}
+
+private final class ReturnedFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }
 
 private actor LeaderLog {
