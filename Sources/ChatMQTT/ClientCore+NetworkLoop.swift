@@ -8,7 +8,7 @@ import Dispatch
 /// libmosquitto's own `mosquitto_loop_start` thread is not used: its `loop_forever` gives
 /// up for good on a DNS failure or a protocol error, blocks in a synchronous reconnect,
 /// only knows whole-second delays and reports nothing about failed attempts. This loop
-/// does the same work (on its own `poll`, see ``MosquittoHandle/loop(timeoutMilliseconds:wake:reading:writing:)``)
+/// does the same work (on its own `poll`, see ``MosquittoHandle/loop(timeoutMilliseconds:wake:reading:mayWrite:)``)
 /// and reports every attempt.
 extension ClientCore {
     private enum Next {
@@ -48,7 +48,15 @@ extension ClientCore {
                     // meanwhile (the broker's in-flight window bounds it), but not for
                     // longer than maximumWriteHold: then the consumer catches up and the
                     // broker hears from us (PUBACKs, publishes, keepalives).
-                    let writing = acknowledgementsCaughtUp
+                    var writing = acknowledgementsCaughtUp
+                    if !writing, stopRequestedNow() {
+                        // Closing. The consumer's last acknowledge() may have come between
+                        // the read above and close(): read again, so that it still counts.
+                        writing = acknowledgementsCaughtUp
+                        // With messages not handled: leave without DISCONNECT or their
+                        // PUBACKs; the broker sends them again to the next session.
+                        if !writing { break }
+                    }
                     var reading = true
                     if writing || !handle.wantsWrite {
                         writesHeldSince = nil
@@ -56,11 +64,6 @@ extension ClientCore {
                         let since = writesHeldSince ?? .now
                         writesHeldSince = since
                         reading = ContinuousClock.now - since < Self.maximumWriteHold
-                    }
-                    if !writing, stopRequestedNow() {
-                        // Closing with messages not handled: leave without DISCONNECT or
-                        // their PUBACKs; the broker sends them again to the next session.
-                        break
                     }
                     // Received messages are handed to the consumer in bursts: once 256
                     // have gathered, or 1 ms after the first, or at once when reading
@@ -71,8 +74,9 @@ extension ClientCore {
                         flushReceived()
                         continue
                     }
-                    status = handle.loop(
-                        timeoutMilliseconds: waiting == 0 ? 500 : 1, wake: wake, reading: reading, writing: writing)
+                    status = handle.loop(timeoutMilliseconds: waiting == 0 ? 500 : 1, wake: wake, reading: reading) {
+                        acknowledgementsCaughtUp
+                    }
                     if waiting == 0, receivedBatchCount > 0 {
                         batchDeadline = .now + Self.maximumBatchDelay
                     }

@@ -12,7 +12,7 @@ import Darwin
 ///
 /// Thread safety: the client runs in libmosquitto's threaded mode (`mosquitto_threaded_set`),
 /// in which publish, subscribe, unsubscribe and disconnect may be called from any thread
-/// while the network thread runs ``loop(timeoutMilliseconds:wake:reading:writing:)``. ``destroy()`` must come
+/// while the network thread runs ``loop(timeoutMilliseconds:wake:reading:mayWrite:)``. ``destroy()`` must come
 /// after the network thread has been joined, and no call may follow it: ``ClientCore``
 /// guarantees both (it makes every call but `loop` under its lock and checks that it has
 /// not closed).
@@ -94,15 +94,16 @@ final class MosquittoHandle: @unchecked Sendable {
 
     /// One round of network work, as `mosquitto_loop` does it but on a `poll` of our own:
     /// waits up to `timeoutMilliseconds` for the socket or for `wake`, reads what arrived
-    /// (running the callbacks) when `reading`, writes what is queued when `writing`, and
-    /// sends keepalives. With `writing` false nothing reaches the broker, not even the
-    /// PUBACKs of messages just read: that is how ``MQTTAcknowledgement/afterHandled``
-    /// holds acknowledgements back. Only the network thread calls this.
-    func loop(timeoutMilliseconds: Int32, wake: WakePipe, reading: Bool, writing: Bool) -> MosquittoStatus {
+    /// (running the callbacks) when `reading`, writes what is queued when `mayWrite()`, and
+    /// sends keepalives. `mayWrite` is asked again after the read, whose callbacks may
+    /// have queued PUBACKs of messages the consumer has not seen: while it says no,
+    /// nothing reaches the broker. That is how ``MQTTAcknowledgement/afterHandled`` holds
+    /// acknowledgements back. Only the network thread calls this.
+    func loop(timeoutMilliseconds: Int32, wake: WakePipe, reading: Bool, mayWrite: () -> Bool) -> MosquittoStatus {
         let socket = mosquitto_socket(pointer)
         guard socket >= 0 else { return MosquittoStatus(Int32(MOSQ_ERR_NO_CONN.rawValue)) }
         var events = reading ? Int16(POLLIN) : 0
-        if writing && wantsWrite {
+        if mayWrite() && wantsWrite {
             events |= Int16(POLLOUT)
         }
         var descriptors = [
@@ -123,7 +124,7 @@ final class MosquittoHandle: @unchecked Sendable {
         }
         // As mosquitto_loop: write when the socket can take it, or when woken (by a
         // publish or an acknowledgement queued since the poll began).
-        if writing, ready & Int16(POLLOUT) != 0 || woken, wantsWrite {
+        if ready & Int16(POLLOUT) != 0 || woken, wantsWrite, mayWrite() {
             let status = MosquittoStatus(mosquitto_loop_write(pointer, 1))
             guard status.isSuccess, mosquitto_socket(pointer) >= 0 else { return status }
         }

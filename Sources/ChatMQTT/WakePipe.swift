@@ -11,7 +11,7 @@ import Darwin
 /// next to the broker's socket and drains it.
 ///
 /// libmosquitto has such a pipe of its own (its `sockpairR`), but does not expose it; the
-/// network loop polls the socket itself (see ``MosquittoHandle/loop(timeoutMilliseconds:wake:reading:writing:)``).
+/// network loop polls the socket itself (see ``MosquittoHandle/loop(timeoutMilliseconds:wake:reading:mayWrite:)``).
 final class WakePipe: Sendable {
     let readDescriptor: Int32
     private let writeDescriptor: Int32
