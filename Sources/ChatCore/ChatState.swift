@@ -21,6 +21,10 @@ public struct ChatState: Sendable, Hashable {
     public private(set) var nicknamesByAddress: [String: [Nickname]] = [:]
     /// The timing rules.
     public var rules: GreetingRules
+    /// The most users listed online (10,000 by default): past it a newcomer is recorded
+    /// but not listed, so a flood of made-up nicknames cannot grow the list every page
+    /// downloads without bound.
+    public var onlineLimit = 10_000
 
     private var roomSet: Set<RoomName> = [.main]
     private var onlineSet: Set<Nickname> = [.bot]
@@ -163,6 +167,7 @@ public struct ChatState: Sendable, Hashable {
     // MARK: Private
 
     private mutating func markOnline(_ nick: Nickname) {
+        guard online.count < onlineLimit || onlineSet.contains(nick) else { return }
         if onlineSet.insert(nick).inserted { online.append(nick) }
     }
 

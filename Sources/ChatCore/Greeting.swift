@@ -39,7 +39,7 @@ public struct Greeting: Sendable, Hashable {
             case .welcome(let others) where others.isEmpty:
                 "Welcome \(name)!!"
             case .welcome(let others):
-                "Welcome \(name)!! Also seen from your address: \(others.map(\.rawValue).joined(separator: ", "))."
+                "Welcome \(name)!! Also seen from your address: " + Self.list(others) + "."
             case .changedComputer:
                 "\(name), did you change your computer?"
             case .welcomeBack:
@@ -52,6 +52,16 @@ public struct Greeting: Sendable, Hashable {
         }
         let host = (hostName?.isEmpty == false ? hostName : nil) ?? address
         return "@\(name): " + sentences.joined(separator: " ") + " From \(host) :: \(address)"
+    }
+
+    /// The most nicknames an "also seen" list names: the latest ones, then how many more.
+    public static let maximumNamed = 5
+
+    /// `a, b, c` or, past ``maximumNamed``, the latest five and `and N more`.
+    private static func list(_ nicknames: [Nickname]) -> String {
+        let named = nicknames.suffix(maximumNamed).map(\.rawValue).joined(separator: ", ")
+        let more = nicknames.count - maximumNamed
+        return more > 0 ? named + " and \(more) more" : named
     }
 
     /// The greeting as the payload `bot` publishes.

@@ -27,12 +27,14 @@ struct JSONFields {
         }
     }
 
-    /// The fields in order; a repeated key keeps its last value when looked up.
+    /// The fields in order. A key appears at most once: a payload that repeats one
+    /// (`{"author":"alice","author":"bot"}`) is refused, since readers disagree on which
+    /// value wins and a forged second value could slip past one of them.
     private(set) var fields: [(key: String, value: Value)] = []
 
     /// The value of `key`, if present.
     subscript(key: String) -> Value? {
-        fields.last(where: { $0.key == key })?.value
+        fields.first(where: { $0.key == key })?.value
     }
 
     /// Parses `bytes`, which must be one JSON object and nothing else but white space.
@@ -48,6 +50,9 @@ struct JSONFields {
             while true {
                 reader.skipWhitespace()
                 let key = try reader.string()
+                if fields.contains(where: { $0.key == key }) {
+                    throw .notJSON(reason: "the key \(TopicError.quoted(key)) appears twice")
+                }
                 reader.skipWhitespace()
                 guard reader.peek() == UInt8(ascii: ":") else { throw reader.error("expected ':'") }
                 reader.index += 1

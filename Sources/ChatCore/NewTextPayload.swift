@@ -39,6 +39,13 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
                 field: "text",
                 reason: "the text is too long: \(textBytes) bytes, at most \(limits.maximumTextBytes)")
         }
+        let escapedBytes = text.jsonEscapedByteCount
+        guard escapedBytes <= limits.maximumEscapedTextBytes else {
+            throw .invalidField(
+                field: "text",
+                reason: "the text is too long once written as JSON: \(escapedBytes) bytes (control characters take six), "
+                    + "at most \(limits.maximumEscapedTextBytes)")
+        }
         if let id {
             guard !id.isEmpty, id.utf8.count <= limits.maximumIDBytes else {
                 throw .invalidField(field: "id", reason: "must be 1 to \(limits.maximumIDBytes) bytes long")
@@ -70,6 +77,14 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
         } catch {
             throw .invalidField(field: "author", reason: error.description)
         }
+        // U+0000 cannot be stored faithfully everywhere (PostgreSQL refuses it in text,
+        // C strings end at it), so no stored field may hold one: one rule for every store.
+        guard !text.unicodeScalars.contains("\u{0}") else {
+            throw .invalidField(field: "text", reason: "contains the NUL character (U+0000)")
+        }
+        if let id, id.unicodeScalars.contains("\u{0}") {
+            throw .invalidField(field: "id", reason: "contains the NUL character (U+0000)")
+        }
         self.text = text
         self.id = id
         if let milliseconds {
@@ -80,5 +95,23 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
         } else {
             ts = nil
         }
+    }
+}
+
+extension NewTextPayload {
+    /// How far before the receive time a sender's `ts` is still believed: a message queued
+    /// offline keeps its time for a day.
+    public static let senderTimeEarliest: Int64 = 24 * 60 * 60 * 1000
+    /// How far after the receive time a sender's `ts` is still believed (a clock a little fast).
+    public static let senderTimeLatest: Int64 = 60 * 1000
+
+    /// The time the history shows for this message: the sender's `ts` when it lies between
+    /// 24 hours before and 1 minute after `receivedAt` (SPEC.md, protocol v2), else
+    /// `nil`, meaning the receive time (a `ts` of 1 would show as 1970).
+    public func plausibleTimestamp(receivedAt: Int64) -> Int64? {
+        guard let ts, ts >= receivedAt - Self.senderTimeEarliest, ts <= receivedAt + Self.senderTimeLatest else {
+            return nil
+        }
+        return ts
     }
 }

@@ -4,14 +4,21 @@ public struct PayloadLimits: Sendable, Hashable {
     public var maximumTextBytes: Int
     /// The longest message id accepted, in UTF-8 bytes.
     public var maximumIDBytes: Int
+    /// The most bytes a message's text may take once written as a JSON string (32 KiB by
+    /// default): what every page opening the history downloads for it. Control characters
+    /// take six bytes each there (`\u0001`), so 16 KiB of them would cost 96 KiB for every
+    /// reader; ordinary text, even all quotes, fits.
+    public var maximumEscapedTextBytes: Int
 
     /// The limits used when none are given.
     public static let `default` = PayloadLimits()
 
-    /// Creates limits; the defaults are 16 KiB of text and 128 bytes of id.
-    public init(maximumTextBytes: Int = 16 * 1024, maximumIDBytes: Int = 128) {
+    /// Creates limits; the defaults are 16 KiB of text (32 KiB once JSON-escaped) and
+    /// 128 bytes of id.
+    public init(maximumTextBytes: Int = 16 * 1024, maximumIDBytes: Int = 128, maximumEscapedTextBytes: Int? = nil) {
         self.maximumTextBytes = maximumTextBytes
         self.maximumIDBytes = maximumIDBytes
+        self.maximumEscapedTextBytes = maximumEscapedTextBytes ?? maximumTextBytes * 2
     }
 
     /// The largest whole payload worth parsing: the text may be JSON-escaped

@@ -35,8 +35,8 @@ extension Topic {
 public enum TopicError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Not a topic ChaTT knows.
     case unknown(topic: String)
-    /// `rooms/<room>/<event>` with a valid room but an event ChaTT does not know. The room
-    /// still counts as known: any message under `rooms/<room>/` makes it so.
+    /// `rooms/<room>/<event>` with a valid room but an event ChaTT does not know (a v2
+    /// `typing`, say). It does not make the room known: only `newtext` and `new` do.
     case unknownRoomEvent(room: RoomName, event: String)
     /// The room or nickname level breaks its naming rule.
     case invalidName(topic: String, NameError)

@@ -26,7 +26,8 @@ struct MetricsController<Context: PeerAwareRequestContext, Store: MessageStore>:
             }
         }
         if let messages = try? await store.messageCount(), let users = try? await store.onlineUsers() {
-            metrics.recordStore(messages: messages, users: users.count)
+            let setAside = (try? await store.setting(SettingKey.setAsideMessages)).flatMap { $0.flatMap { Int($0) } } ?? 0
+            metrics.recordStore(messages: messages, users: users.count, setAside: setAside)
         }
         return Response(
             status: .ok,

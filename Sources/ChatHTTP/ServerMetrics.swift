@@ -9,11 +9,14 @@ internal import Synchronization
 /// - `chatt_http_requests_total{method, route, status}`
 /// - `chatt_http_request_duration_seconds{method, route}` (histogram)
 /// - `chatt_messages_stored`, `chatt_users_online` (read from the store at each scrape)
+/// - `chatt_messages_set_aside`: messages memorize set aside because the store refused them
+///   (read from the store at each scrape)
 final class ServerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
     private let messagesStored: CoreMetrics.Gauge
     private let usersOnline: CoreMetrics.Gauge
+    private let messagesSetAside: CoreMetrics.Gauge
     /// The handles of each (method, route, status), made once: the registry's lookup takes a lock
     /// and sorts labels, too dear for every request.
     private let requestHandles = Mutex<[RequestKey: (counter: CoreMetrics.Counter, timer: Metrics.Timer)]>([:])
@@ -34,6 +37,7 @@ final class ServerMetrics: Sendable {
         self.factory = factory
         messagesStored = CoreMetrics.Gauge(label: "chatt_messages_stored", factory: factory)
         usersOnline = CoreMetrics.Gauge(label: "chatt_users_online", factory: factory)
+        messagesSetAside = CoreMetrics.Gauge(label: "chatt_messages_set_aside", factory: factory)
     }
 
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
@@ -54,9 +58,10 @@ final class ServerMetrics: Sendable {
         handles.timer.recordNanoseconds(nanoseconds)
     }
 
-    func recordStore(messages: Int, users: Int) {
+    func recordStore(messages: Int, users: Int, setAside: Int) {
         messagesStored.record(messages)
         usersOnline.record(users)
+        messagesSetAside.record(setAside)
     }
 
     /// The registry in Prometheus text format.

@@ -18,7 +18,7 @@ extension ClientCore {
                 return status.isSuccess ? .success(()) : .failure(MQTTError(operation, status))
             }
         }
-        return await withCheckedContinuation { (waiter: Waiter) in
+        return await wait(operation) { waiter in
             let immediate: Result<Void, MQTTError>? = state.withLock { s in
                 guard s.phase != .closed else { return .failure(.closed(operation)) }
                 // Until the CONNACK, keep the message and send it, in order, after the
@@ -50,7 +50,7 @@ extension ClientCore {
         let operation = "subscribe to \(filter)"
         let check = MosquittoHandle.checkFilter(filter)
         guard check.isSuccess else { return .failure(MQTTError(operation, check)) }
-        return await withCheckedContinuation { (waiter: Waiter) in
+        return await wait(operation) { waiter in
             let immediate: Result<Void, MQTTError>? = state.withLock { s in
                 switch s.phase {
                 case .closed:
@@ -83,7 +83,7 @@ extension ClientCore {
         let operation = "unsubscribe from \(filter)"
         let check = MosquittoHandle.checkFilter(filter)
         guard check.isSuccess else { return .failure(MQTTError(operation, check)) }
-        return await withCheckedContinuation { (waiter: Waiter) in
+        return await wait(operation) { waiter in
             let immediate: Result<Void, MQTTError>? = state.withLock { s in
                 guard s.phase != .closed else { return .failure(.closed(operation)) }
                 s.forget(filter)

@@ -85,7 +85,7 @@ final class ClientCore: Sendable {
     func connect() async -> Result<Void, MQTTError> {
         guard handle != nil else { return .failure(setupFailure) }
         reapFailedStart()
-        let result = await withCheckedContinuation { (waiter: Waiter) in
+        let result = await wait("connect") { waiter in
             let immediate: Result<Void, MQTTError>? = state.withLock { s in
                 switch s.phase {
                 case .closed:

@@ -1,6 +1,3 @@
-/// A caller waiting for the broker (CONNACK, PUBACK, SUBACK, UNSUBACK).
-typealias Waiter = CheckedContinuation<Result<Void, MQTTError>, Never>
-
 /// Everything ``ClientCore`` shares between callers and the network thread, under one lock.
 struct CoreState: Sendable {
     enum Phase: Sendable, Equatable {

@@ -21,6 +21,10 @@ public struct MQTTError: Error, CustomStringConvertible, Sendable, Hashable {
         case invalidArgument
         /// The client was closed by ``MQTTClient/disconnect()`` before the operation finished.
         case closed
+        /// The task waiting for the broker was cancelled. The request may still reach the
+        /// broker (a publish already written, a subscription remembered for the next
+        /// connection); only the wait ended.
+        case cancelled
         /// Any other libmosquitto error.
         case library
     }

@@ -61,4 +61,8 @@ extension MQTTError {
     static func closed(_ operation: String) -> MQTTError {
         MQTTError(kind: .closed, message: "\(operation): the client was disconnected")
     }
+
+    static func cancelled(_ operation: String) -> MQTTError {
+        MQTTError(kind: .cancelled, message: "\(operation): cancelled before the broker answered")
+    }
 }

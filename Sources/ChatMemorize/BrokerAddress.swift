@@ -79,9 +79,10 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
         return address
     }
 
-    /// The address without the password, for logs.
+    /// The address for logs: the password never shows, and the login only by its first two
+    /// characters, as chatt-server logs it (a legacy login gives the password away).
     public var description: String {
-        let user = username.map { "\($0):***@" } ?? ""
+        let user = username.map { "\($0.prefix(2))…:***@" } ?? ""
         let shownHost = host.contains(":") ? "[\(host)]" : host
         return "mqtt://\(user)\(shownHost):\(port)"
     }

@@ -2,41 +2,52 @@ import ChatCore
 import ChatMQTT
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// memorize's one connection to the broker: where greetings and logouts are published,
 /// and, with `--subscribe`, where messages come from (a persistent session at QoS 1 under
-/// a stable client id, so what is published while memorize is down arrives when it is back).
+/// a client id nobody can guess, so what is published while memorize is down arrives when
+/// it is back).
 ///
 /// With a persistent session, a message is acknowledged to the broker only once it is
 /// stored (``acknowledge(_:)``, after each committed transaction; see ChatMQTT's
 /// "Delivery window" article): memorize killed at any moment loses nothing, and what it
 /// had not stored comes again when it is back (stored once, by the message's id).
+///
+/// As a service it connects, subscribes, and hands every message to the ingest queue
+/// until graceful shutdown or cancellation; every wait in it ends on either.
 final class BrokerConnection: ChatPublisher, Service {
+    /// Where received messages go, and how they are understood.
+    struct Forwarding: Sendable {
+        var queue: IngestQueue<IngestEvent>
+        var limits: PayloadLimits
+        var clock: any ChatClock
+        /// Past this many bytes waiting in the queue, QoS 0 messages are dropped (counted
+        /// and logged) rather than held: nothing bounds them at the broker, and a flood of
+        /// them would grow memorize until it is killed. QoS 1 messages are bounded by the
+        /// broker's in-flight window and never dropped.
+        var maximumWaitingBytes: Int
+    }
+
     private let client: MQTTClient
-    private let subscribes: Bool
+    private let forwarding: Forwarding?
     private let filters: [String]
     private let logger: Logger
     /// How long a greeting or logout waits for the broker before it is given up.
     private let publishTimeout: Duration
 
-    init(options: MemorizeOptions, logger: Logger, publishTimeout: Duration = .seconds(5)) {
+    /// A connection for `options`; with `forwarding`, it subscribes and feeds the queue.
+    init(options: MemorizeOptions, forwarding: Forwarding?, logger: Logger, publishTimeout: Duration = .seconds(5)) {
+        let persistent = forwarding != nil && options.persistentSession
         let configuration = MQTTConfiguration(
-            host: options.broker.host, port: options.broker.port, clientID: options.clientID,
+            host: options.broker.host, port: options.broker.port, clientID: options.clientID ?? MemorizeOptions.randomClientID(),
             username: options.broker.username, password: options.broker.password,
-            cleanSession: !Self.holdsAcknowledgements(options),
-            acknowledgement: Self.holdsAcknowledgements(options) ? .afterHandled : .onReceipt)
+            cleanSession: !persistent,
+            acknowledgement: persistent ? .afterHandled : .onReceipt)
         client = MQTTClient(configuration: configuration, logger: logger)
-        subscribes = options.input == .subscription
+        self.forwarding = forwarding
         filters = options.subscriptionFilters
         self.logger = logger
         self.publishTimeout = publishTimeout
-    }
-
-    /// Whether messages come from a persistent session, where a message not acknowledged
-    /// is sent again: then they are acknowledged once stored, not on receipt.
-    private static func holdsAcknowledgements(_ options: MemorizeOptions) -> Bool {
-        options.input == .subscription && options.persistentSession
     }
 
     /// The next `count` messages handed to the queue are stored (or skipped for good):
@@ -50,72 +61,78 @@ final class BrokerConnection: ChatPublisher, Service {
     /// wait forever. (The client may still deliver it once the broker is back.)
     func publish(topic: String, payload: [UInt8]) async throws {
         let client = self.client, timeout = publishTimeout
-        let outcome = FirstOutcome()
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            outcome.set(continuation)
-            // A waiting publish cannot be cancelled (it ends when the broker acknowledges
-            // or the client closes), so it runs on its own and the timeout races it.
-            Task {
-                do {
-                    try await client.publish(topic: topic, payload: payload, qos: .atLeastOnce)
-                    outcome.resume(with: .success(()))
-                } catch {
-                    outcome.resume(with: .failure(error))
-                }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.publish(topic: topic, payload: payload, qos: .atLeastOnce) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw BrokerUnavailable(state: "\(client.state)", timeout: timeout)
             }
-            Task {
-                try? await Task.sleep(for: timeout)
-                outcome.resume(with: .failure(BrokerUnavailable(state: "\(client.state)", timeout: timeout)))
-            }
-        }
-    }
-
-    /// Understands every message the broker delivers (stamped with `clock`) and hands it
-    /// to `queue`, on a task of its own, in parallel with the storing.
-    func forwardMessages(into queue: IngestQueue<IngestEvent>, limits: PayloadLimits, clock: any ChatClock) {
-        let messages = client.messages
-        Task {
-            for await message in messages {
-                let item = IngestItem(topic: message.topic, payload: message.payload, receivedAt: clock.now().milliseconds)
-                queue.push(IngestEvent(parsing: item, limits: limits))
-            }
+            defer { group.cancelAll() }
+            try await group.next()
         }
     }
 
     func run() async throws {
-        if subscribes {
+        guard let forwarding else {
+            try await client.run()
+            return
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Ends when the client closes (its stream of messages finishes).
+            group.addTask { await self.forward(into: forwarding) }
             do {
-                try await client.connect()
-            } catch where error.kind == .refused {
-                // Wrong credentials do not get better by retrying.
+                try await cancelWhenGracefulShutdown { try await self.connectAndSubscribe() }
+            } catch let error as MQTTError where error.kind == .refused {
                 throw error
             } catch {
-                logger.warning("the broker does not answer yet; retrying", metadata: ["error": "\(error)"])
+                // Shutting down (or cancelled) before the subscription was granted: the
+                // client still closes cleanly below.
+                logger.debug("stopped before the subscription was granted", metadata: ["error": "\(error)"])
             }
-            // Remembered by the client, and granted once it is connected.
-            for filter in filters {
-                try await client.subscribe(filter, qos: .atLeastOnce)
-            }
-            logger.info("subscribed", metadata: ["filters": "\(filters.joined(separator: " "))"])
+            try await client.run()
+            try await group.waitForAll()
         }
-        try await client.run()
-    }
-}
-
-/// Resumes a continuation with whichever outcome comes first.
-private final class FirstOutcome: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Void, any Error>?>(nil)
-
-    func set(_ continuation: CheckedContinuation<Void, any Error>) {
-        self.continuation.withLock { $0 = continuation }
     }
 
-    func resume(with result: Result<Void, any Error>) {
-        let waiting = continuation.withLock { current in
-            defer { current = nil }
-            return current
+    private func connectAndSubscribe() async throws {
+        do {
+            try await client.connect()
+        } catch where error.kind == .refused {
+            // Wrong credentials do not get better by retrying.
+            throw error
+        } catch where error.kind == .cancelled {
+            throw error
+        } catch {
+            logger.warning("the broker does not answer yet; retrying", metadata: ["error": "\(error)"])
         }
-        waiting?.resume(with: result)
+        // Remembered by the client, and granted once it is connected.
+        for filter in filters {
+            try await client.subscribe(filter, qos: .atLeastOnce)
+        }
+        logger.info("subscribed", metadata: ["filters": "\(filters.joined(separator: " "))"])
+    }
+
+    /// Understands every message the broker delivers (stamped with the clock) and hands it
+    /// to the queue, in parallel with the storing. Every message gives the queue one event,
+    /// even one dropped, so acknowledgements stay in order.
+    private func forward(into forwarding: Forwarding) async {
+        var dropped = 0
+        for await message in client.messages {
+            if message.qos == .atMostOnce, forwarding.queue.waitingBytes > forwarding.maximumWaitingBytes {
+                dropped += 1
+                if dropped == 1 || dropped % 1_000 == 0 {
+                    logger.warning("the ingest queue is full: dropping QoS 0 messages until it drains", metadata: [
+                        "dropped": "\(dropped)", "waiting-bytes": "\(forwarding.queue.waitingBytes)",
+                    ])
+                }
+                forwarding.queue.push(.dropped)
+                continue
+            }
+            let item = IngestItem(
+                topic: message.topic, payload: message.payload, receivedAt: forwarding.clock.now().milliseconds,
+                retained: message.retain)
+            forwarding.queue.push(IngestEvent(parsing: item, limits: forwarding.limits))
+        }
     }
 }
 

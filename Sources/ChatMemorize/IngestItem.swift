@@ -6,12 +6,16 @@ public struct IngestItem: Sendable {
     public var payload: [UInt8]
     /// When it arrived, milliseconds since 1970.
     public var receivedAt: Int64
+    /// Whether the broker sent it from its retained store (the topic's last message kept
+    /// for new subscribers) rather than as a new publication.
+    public var retained: Bool
 
     /// Creates an item.
-    public init(topic: String, payload: [UInt8], receivedAt: Int64) {
+    public init(topic: String, payload: [UInt8], receivedAt: Int64, retained: Bool = false) {
         self.topic = topic
         self.payload = payload
         self.receivedAt = receivedAt
+        self.retained = retained
     }
 }
 

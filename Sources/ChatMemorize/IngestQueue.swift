@@ -6,21 +6,33 @@ import Foundation
 /// Buffering is a decision here: a blocking producer (the stdin thread) waits while
 /// ``capacity`` items are waiting, so memory stays flat however fast the input comes;
 /// an async producer (the MQTT client, already bounded by the broker's in-flight window)
-/// never waits. The consumer takes everything waiting at once, which is what makes a
-/// group commit: one transaction for whatever has arrived.
+/// never waits; it can ask ``waitingBytes`` to shed what may be shed (QoS 0 messages)
+/// when too much waits. The consumer takes everything waiting at once, which is what makes
+/// a group commit: one transaction for whatever has arrived.
 public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
     // NSCondition guards every stored property below.
     private let condition = NSCondition()
     private var buffer: [Element] = []
     private var waiter: CheckedContinuation<Void, Never>?
     private var finished = false
+    private var bytes = 0
 
     /// How many items may wait before a blocking producer waits too.
     public let capacity: Int
+    /// How many bytes an item holds, for ``waitingBytes``.
+    private let weight: @Sendable (Element) -> Int
 
-    /// Creates a queue.
-    public init(capacity: Int = 8_192) {
+    /// Creates a queue; `weight` tells how many bytes an item holds.
+    public init(capacity: Int = 8_192, weight: @escaping @Sendable (Element) -> Int = { _ in 0 }) {
         self.capacity = capacity
+        self.weight = weight
+    }
+
+    /// How many bytes the waiting items hold, by `weight`.
+    public var waitingBytes: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return bytes
     }
 
     /// Adds an item, waiting (blocking the calling thread) while the queue is full.
@@ -42,6 +54,7 @@ public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
     /// With the lock held: appends, releases the lock, then wakes a waiting consumer.
     private func appendAndUnlock(_ element: Element) {
         buffer.append(element)
+        bytes += weight(element)
         let resumed = waiter
         waiter = nil
         condition.unlock()
@@ -90,6 +103,7 @@ public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
                 taken = Array(buffer.prefix(limit))
                 buffer.removeFirst(limit)
             }
+            bytes = buffer.isEmpty ? 0 : bytes - taken.reduce(0) { $0 + weight($1) }
             condition.broadcast()
             return .items(taken)
         }

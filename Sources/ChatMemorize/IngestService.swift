@@ -1,3 +1,4 @@
+public import Logging
 public import ServiceLifecycle
 
 /// Drains an ``IngestQueue`` into a ``Memorizer``: everything waiting goes into one
@@ -8,17 +9,20 @@ public struct IngestService: Service {
     let memorizer: Memorizer
     let batchLimit: Int
     let afterStoring: (@Sendable (_ count: Int) -> Void)?
+    let logger: Logger
 
     /// Creates the service. `afterStoring` hears, after each transaction has committed,
     /// how many events of the queue it covered (stored, or skipped as invalid): this is
     /// when the broker may be told that they are safe.
     public init(
         queue: IngestQueue<IngestEvent>, memorizer: Memorizer, batchLimit: Int = 10_000,
+        logger: Logger = Logger(label: "chatt.memorize"),
         afterStoring: (@Sendable (_ count: Int) -> Void)? = nil
     ) {
         self.queue = queue
         self.memorizer = memorizer
         self.batchLimit = batchLimit
+        self.logger = logger
         self.afterStoring = afterStoring
     }
 
@@ -30,7 +34,17 @@ public struct IngestService: Service {
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
                 while let events = await queue.take(upTo: batchLimit) {
-                    try await memorizer.ingest(events)
+                    do {
+                        try await memorizer.ingest(events)
+                    } catch {
+                        // Nothing of this batch was acknowledged: stopping loses nothing,
+                        // and the broker sends it again to the next run. Going on would
+                        // leave the broker waiting for acknowledgements forever.
+                        logger.error("cannot store messages; stopping (nothing unstored was acknowledged: the broker keeps it for the next start)",
+                                     metadata: ["error": "\(error)", "batch": "\(events.count)"])
+                        queue.finish()
+                        throw error
+                    }
                     afterStoring?(events.count)
                 }
                 await memorizer.waitForGreetings()

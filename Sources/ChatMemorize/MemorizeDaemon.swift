@@ -19,51 +19,39 @@ public enum MemorizeDaemon {
         let storage = try await ChatStorage.open(options.database, logger: logger)
         defer { storage.close() }
         let store = storage.store
+        var options = options
+        options.clientID = try await options.resolvedClientID(in: store)
         let clock: any ChatClock = environment["CHATT_CLOCK_FILE"].map { FileClock(path: $0) } ?? SystemClock()
         let resolver: any HostNameResolver = options.reverseDNS ? SystemHostNameResolver() : NoHostNameResolver()
         let shared = options.sharedGroup != nil
-        let broker = BrokerConnection(options: options, logger: logger)
-        let memorizer = try await Memorizer(
-            store: store, publisher: options.greets && !shared ? broker : nil, resolver: resolver,
-            clock: clock, rules: options.rules, roomLimit: options.roomLimit, roles: shared ? .storage : .all, logger: logger)
-        let queue = IngestQueue<IngestEvent>()
+        let pipeline = try await IngestPipeline(
+            options: options, store: store, roles: shared ? .storage : .all, publishes: options.greets && !shared,
+            sweeps: !shared, resolver: resolver, clock: clock, logger: logger)
+        let memorizer = pipeline.memorizer
 
         logger.info("chatt-memorize starting", metadata: [
             "input": "\(options.input == .standardInput ? "stdin" : "subscription")",
-            "db": "\(options.database)", "broker": "\(options.broker)", "client-id": "\(options.clientID)",
+            "db": "\(options.database)", "broker": "\(options.broker)",
+            "client-id": "\(options.clientID.map { $0.prefix(20) + "…" } ?? "")",
             "shared-group": "\(options.sharedGroup ?? "none")",
             "legacy-server": "\(options.legacyServer?.absoluteString ?? "none")",
         ])
 
         // Shut down in reverse order: ingest first (it stores what is left), the broker last.
-        // The broker connection fails for good only on a refusal (wrong credentials): the
-        // group then shuts down gracefully, so what was received is stored, and the error
-        // is reported.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: broker, failureTerminationBehavior: .gracefullyShutdownGroup),
-        ]
+        var services = pipeline.leadingServices
         if let url = options.legacyServer {
             let notifier = LegacyServerNotifier(baseURL: url, store: store, logger: logger)
             await memorizer.observeChanges { await notifier.note($0) }
             services.append(.init(service: notifier))
         }
-        if shared {
-            if options.greets {
-                services.append(.init(service: PresenceService(
-                    options: options, store: store, lock: storage.leaderLock, resolver: resolver, clock: clock, logger: logger)))
-            }
-        } else {
-            services.append(.init(service: IdleSweepService(memorizer: memorizer, interval: options.sweepInterval)))
+        if shared, options.greets {
+            services.append(.init(service: PresenceService(
+                options: options, store: store, lock: storage.leaderLock, resolver: resolver, clock: clock, logger: logger)))
         }
-        services.append(.init(service: IngestService(
-            queue: queue, memorizer: memorizer, afterStoring: { broker.acknowledge($0) }),
-                              successTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(pipeline.ingestService)
 
-        switch options.input {
-        case .standardInput:
-            StandardInputReader.start(limits: options.limits, into: queue, clock: clock)
-        case .subscription:
-            broker.forwardMessages(into: queue, limits: options.limits, clock: clock)
+        if options.input == .standardInput {
+            StandardInputReader.start(limits: options.limits, into: pipeline.queue, clock: clock)
         }
 
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -74,6 +62,7 @@ public enum MemorizeDaemon {
         logger.info("chatt-memorize stopped", metadata: [
             "stored": "\(stats.stored)", "duplicates": "\(stats.duplicates)", "skipped": "\(stats.skipped)",
             "greetings": "\(stats.greetings)", "idle-logouts": "\(stats.idleLogouts)",
+            "dropped-qos0": "\(stats.dropped)", "set-aside": "\(stats.setAside)",
         ])
     }
 }

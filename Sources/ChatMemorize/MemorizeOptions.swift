@@ -16,7 +16,9 @@ public struct MemorizeOptions: Sendable {
     /// The broker greetings and logouts go to, and what `--subscribe` subscribes to.
     public var broker = BrokerAddress()
     /// The MQTT client id; stable across restarts, so the persistent session resumes.
-    public var clientID: String
+    /// `nil`: a random id made once and kept in the database (``SettingKey/memorizeClientID``),
+    /// so that no member can guess it, connect with it and take memorize's session over.
+    public var clientID: String?
     /// Whether the subscription is a persistent session (QoS 1 messages published while
     /// memorize is down wait at the broker). Off only for the leader's presence
     /// connection, which reloads the state from the store when it starts.
@@ -35,6 +37,12 @@ public struct MemorizeOptions: Sendable {
     public var limits = PayloadLimits.default
     /// The most rooms memorize lets exist; a message that would create one more is skipped.
     public var roomLimit = MemorizeOptions.defaultRoomLimit
+    /// The most users listed online; a newcomer past it is recorded but not listed.
+    public var onlineLimit = MemorizeOptions.defaultOnlineLimit
+    /// Past this many bytes of messages waiting to be stored, QoS 0 messages are dropped
+    /// (counted and logged) instead of held: nothing bounds them at the broker. QoS 1
+    /// messages are bounded by the broker's in-flight window and never dropped.
+    public var maximumQueuedBytes = 64 * 1024 * 1024
     /// Whether this instance publishes greetings and idle logouts. A second instance beside
     /// one that does (the no-loss pair of docs/reliability.md) turns it off, or every
     /// newcomer is greeted twice.
@@ -46,9 +54,12 @@ public struct MemorizeOptions: Sendable {
 
     /// 1,000 rooms: plenty for friends, and a bound on what a flood of new room names costs.
     public static let defaultRoomLimit = 1_000
+    /// 10,000 users online: far more than a group of friends, and a bound on a flood of
+    /// made-up nicknames.
+    public static let defaultOnlineLimit = 10_000
 
     /// Options with the defaults.
-    public init(clientID: String = MemorizeOptions.defaultClientID(), database: StoreLocation) {
+    public init(clientID: String? = nil, database: StoreLocation) {
         self.clientID = clientID
         self.database = database
     }
@@ -60,10 +71,17 @@ public struct MemorizeOptions: Sendable {
         return Topic.subscriptionFilters.map { "$share/\(sharedGroup)/\($0)" }
     }
 
-    /// `chatt-memorize-<host name>`: the same across restarts on one host.
-    public static func defaultClientID() -> String {
-        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
-        let safe = host.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
-        return "chatt-memorize-" + String(String.UnicodeScalarView(safe)).prefix(40)
+    /// A new random client id: `chatt-memorize-` and 128 random bits in hex.
+    public static func randomClientID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bits = (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }
+        return "chatt-memorize-" + bits.map { String(repeating: "0", count: 16 - $0.count) + $0 }.joined()
+    }
+
+    /// The client id to use: the one given, else the one kept in `store` (made now on the
+    /// first start).
+    public func resolvedClientID(in store: any MessageStore) async throws -> String {
+        if let clientID { return clientID }
+        return try await store.setting(SettingKey.memorizeClientID, default: Self.randomClientID())
     }
 }

@@ -21,6 +21,12 @@ public actor Memorizer {
         public var greetings = 0
         /// Users logged out by the idle sweep.
         public var idleLogouts = 0
+        /// QoS 0 messages dropped because the ingest queue was full.
+        public var dropped = 0
+        /// Messages set aside because the store refused them for their content.
+        public var setAside = 0
+        /// Greetings not sent because too many hellos came (see ``GreetingThrottle``).
+        public var greetingsThrottled = 0
     }
 
     /// What an instance does with what it receives.
@@ -50,6 +56,7 @@ public actor Memorizer {
     private let logger: Logger
     private let roomLimit: Int
     private var skips: SkipLog
+    private var throttle = GreetingThrottle()
     private var stats = Statistics()
     private var publishFailing = false
     private var greetingTasks: [Int: Task<Void, Never>] = [:]
@@ -60,7 +67,7 @@ public actor Memorizer {
     public init(
         store: any MessageStore, publisher: (any ChatPublisher)?, resolver: any HostNameResolver = NoHostNameResolver(),
         clock: any ChatClock = SystemClock(), rules: GreetingRules = .standard, roomLimit: Int = MemorizeOptions.defaultRoomLimit,
-        roles: Roles = .all, logger: Logger = Logger(label: "chatt.memorize")
+        onlineLimit: Int = MemorizeOptions.defaultOnlineLimit, roles: Roles = .all, logger: Logger = Logger(label: "chatt.memorize")
     ) async throws {
         self.roomLimit = roomLimit
         self.roles = roles
@@ -71,6 +78,7 @@ public actor Memorizer {
         self.logger = logger
         self.skips = SkipLog(logger: logger)
         self.chat = try await store.loadChatState(rules: rules)
+        self.chat.onlineLimit = onlineLimit
     }
 
     /// Calls `observer` after each write with what changed (for ``LegacyServerNotifier``).
@@ -103,10 +111,13 @@ public actor Memorizer {
         for nick in changedUsers {
             batch.users[nick] = chat.users[nick]
         }
-        if chat.online != onlineBefore {
-            batch.online = chat.online.map(\.rawValue)
+        batch.recordOnlineChange(from: onlineBefore.map(\.rawValue), to: chat.online.map(\.rawValue))
+        let result: StoreWriteResult
+        do {
+            result = try await store.write(batch)
+        } catch where store.refusesContent(error) && !batch.messages.isEmpty {
+            result = try await writeSettingAsideRefused(batch, firstError: error)
         }
-        let result = try await store.write(batch)
         stats.stored += result.inserted
         stats.duplicates += result.duplicates
         if result.inserted > 0 {
@@ -116,7 +127,7 @@ public actor Memorizer {
             var change = StoreChange()
             change.roomsWithMessages = Set(batch.messages.map(\.room))
             change.roomListChanged = !batch.rooms.isEmpty
-            change.usersChanged = batch.online != nil
+            change.usersChanged = batch.changesOnline
             if !change.isEmpty { await observer(change) }
         }
         return result
@@ -142,12 +153,59 @@ public actor Memorizer {
             guard roles.contains(.presence) else { return }
             let greeting = chat.registerHello(from: nick, address: address, at: Date(milliseconds: receivedAt))
             changedUsers.insert(nick)
-            if let greeting { startGreeting(greeting, address: address) }
+            if let greeting {
+                if throttle.allows(address: address, at: Date(milliseconds: receivedAt)) {
+                    startGreeting(greeting, address: address)
+                } else {
+                    stats.greetingsThrottled += 1
+                    if stats.greetingsThrottled == 1 || stats.greetingsThrottled % 1_000 == 0 {
+                        logger.warning("too many hellos: greetings held back", metadata: [
+                            "held-back": "\(stats.greetingsThrottled)", "address": "\(address)",
+                        ])
+                    }
+                }
+            }
         case .logout(let nick):
             if roles.contains(.presence) { chat.logout(nick) }
         case .skipped(let reason, let kind, let detail):
             skips.skip(reason: reason, kind: kind, detail: detail.map { ["where": "\($0)"] } ?? [:])
+        case .ignored(let topic):
+            logger.trace("ignored an event memorize does not keep", metadata: ["topic": "\(topic)"])
+        case .dropped:
+            stats.dropped += 1
         }
+    }
+
+    /// After the store refused a batch for something it holds: writes everything but the
+    /// messages, then each message on its own. A message refused again is set aside
+    /// (logged, counted under ``SettingKey/setAsideMessages``) so that it never blocks the
+    /// ones after it; any other error is thrown as usual.
+    private func writeSettingAsideRefused(_ batch: StoreBatch, firstError: any Error) async throws -> StoreWriteResult {
+        logger.warning("the store refused a batch for its content; writing its messages one by one",
+                       metadata: ["messages": "\(batch.messages.count)", "error": "\(firstError)"])
+        var rest = batch
+        rest.messages = []
+        var result = try await store.write(rest)
+        for message in batch.messages {
+            var single = StoreBatch()
+            single.messages = [message]
+            do {
+                let one = try await store.write(single)
+                result.inserted += one.inserted
+                result.duplicates += one.duplicates
+            } catch where store.refusesContent(error) {
+                var counted = StoreBatch()
+                counted.counters[SettingKey.setAsideMessages] = 1
+                try await store.write(counted)
+                stats.setAside += 1
+                logger.error("set aside a message the store refuses; the ones after it are stored", metadata: [
+                    "room": "\(message.room)", "author": "\(String(message.author.prefix(64)).debugDescription)",
+                    "id": "\(message.messageID.map { String($0.prefix(64)).debugDescription } ?? "none")",
+                    "error": "\(error)",
+                ])
+            }
+        }
+        return result
     }
 
     /// Whether `room` is known or may become so: past `roomLimit` rooms a new room is
@@ -214,7 +272,7 @@ public actor Memorizer {
         let gone = chat.sweepIdle(at: clock.now())
         guard !gone.isEmpty else { return [] }
         var batch = StoreBatch()
-        batch.online = chat.online.map(\.rawValue)
+        batch.onlineRemoved = gone.map(\.rawValue)
         try await store.write(batch)
         if let observer {
             var change = StoreChange()

@@ -27,21 +27,15 @@ struct PresenceService: Service {
 
     private func lead() async throws {
         var presence = options
-        presence.clientID = String((options.clientID + "-presence").prefix(128))
+        presence.clientID = String(((options.clientID ?? MemorizeOptions.randomClientID()) + "-presence").prefix(128))
         presence.sharedGroup = nil
         presence.persistentSession = false
         presence.input = .subscription
-        let broker = BrokerConnection(options: presence, logger: logger)
-        let memorizer = try await Memorizer(
-            store: store, publisher: broker, resolver: resolver, clock: clock, rules: options.rules,
-            roomLimit: options.roomLimit, roles: .presence, logger: logger)
-        let queue = IngestQueue<IngestEvent>()
-        broker.forwardMessages(into: queue, limits: options.limits, clock: clock)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [
-            .init(service: broker, failureTerminationBehavior: .gracefullyShutdownGroup),
-            .init(service: IdleSweepService(memorizer: memorizer, interval: options.sweepInterval)),
-            .init(service: IngestService(queue: queue, memorizer: memorizer)),
-        ], logger: logger))
+        let pipeline = try await IngestPipeline(
+            options: presence, store: store, roles: .presence, publishes: true, sweeps: true,
+            resolver: resolver, clock: clock, logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: pipeline.leadingServices + [pipeline.ingestService], logger: logger))
         try await group.run()
     }
 }

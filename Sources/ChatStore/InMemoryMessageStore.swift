@@ -13,6 +13,7 @@ public final class InMemoryMessageStore: MessageStore {
         var online: [String] = ["bot"]
         var nextKey: Int64 = 1
         var version: Int64 = 0
+        var settings: [String: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -50,8 +51,25 @@ public final class InMemoryMessageStore: MessageStore {
         }
         for pair in batch.addresses { addAddress(pair, to: &state) }
         if let online = batch.online { state.online = online }
+        state.online.removeAll { batch.onlineRemoved.contains($0) }
+        state.online += batch.onlineAdded
+        for (key, amount) in batch.counters {
+            state.settings[key] = String((state.settings[key].flatMap { Int($0) } ?? 0) + amount)
+        }
         state.version += 1
         return result
+    }
+
+    public func setting(_ key: String) async throws -> String? {
+        state.withLock { $0.settings[key] }
+    }
+
+    public func setting(_ key: String, default value: String) async throws -> String {
+        state.withLock { state in
+            if let kept = state.settings[key] { return kept }
+            state.settings[key] = value
+            return value
+        }
     }
 
     private static func addAddress(_ pair: AddressNickname, to state: inout State) {

@@ -9,6 +9,21 @@ public protocol MessageStore: Sendable {
     @discardableResult
     func write(_ batch: StoreBatch) async throws -> StoreWriteResult
 
+    /// The value kept under `key` (memorize's client id, a counter such as
+    /// ``SettingKey/setAsideMessages``), or `nil`.
+    func setting(_ key: String) async throws -> String?
+
+    /// Keeps `value` under `key` unless a value is there already, and returns the value
+    /// kept: two processes asking at once get the same answer.
+    func setting(_ key: String, default value: String) async throws -> String
+
+    /// Whether `error`, thrown by ``write(_:)``, means that the store refuses something the
+    /// batch holds (a value it cannot represent, say), so that the same write fails
+    /// whenever it is tried again, rather than that it cannot write at all (a full disk, a
+    /// lost connection), which may pass. A message refused this way is set aside, so that
+    /// it never blocks the ones after it.
+    func refusesContent(_ error: any Error) -> Bool
+
     /// The last `limit` messages of `room`, oldest first.
     func lastMessages(in room: RoomName, limit: Int) async throws -> [StoredMessage]
 
@@ -42,4 +57,9 @@ public protocol MessageStore: Sendable {
 
     /// How many messages are stored.
     func messageCount() async throws -> Int
+}
+
+extension MessageStore {
+    /// By default no error is about the content.
+    public func refusesContent(_ error: any Error) -> Bool { false }
 }

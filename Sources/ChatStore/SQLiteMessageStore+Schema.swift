@@ -51,6 +51,12 @@ extension SQLiteMessageStore {
                 INSERT INTO onlineUser (nick) VALUES ('bot');
                 """)
         }
+        migrator.registerMigration("v2: settings, online users by nick") { db in
+            try db.execute(sql: """
+                CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE INDEX onlineUser_nick ON onlineUser (nick);
+                """)
+        }
         return migrator
     }
 }

@@ -69,6 +69,13 @@ public final class SQLiteMessageStore: MessageStore {
         return try await pool.write { db in try Self.write(batch, in: db) }
     }
 
+    /// SQLite refuses a value only when it is too big for it (`SQLITE_TOOBIG`), of a type a
+    /// column refuses (`SQLITE_MISMATCH`) or breaks a constraint (`SQLITE_CONSTRAINT`).
+    public func refusesContent(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return [.SQLITE_TOOBIG, .SQLITE_MISMATCH, .SQLITE_CONSTRAINT].contains(error.resultCode)
+    }
+
     private static func write(_ batch: StoreBatch, in db: Database) throws -> StoreWriteResult {
         var rooms = batch.rooms
         var seenRooms = Set(rooms)
@@ -116,15 +123,44 @@ public final class SQLiteMessageStore: MessageStore {
         for pair in batch.addresses {
             try insertAddress.execute(arguments: [pair.address, pair.nick.rawValue])
         }
+        let insertOnline = try db.cachedStatement(sql: "INSERT INTO onlineUser (nick) VALUES (?)")
         if let online = batch.online {
             try db.execute(sql: "DELETE FROM onlineUser")
-            let insertOnline = try db.cachedStatement(sql: "INSERT INTO onlineUser (nick) VALUES (?)")
             for nick in online {
                 try insertOnline.execute(arguments: [nick])
             }
         }
+        if !batch.onlineRemoved.isEmpty {
+            let removeOnline = try db.cachedStatement(sql: "DELETE FROM onlineUser WHERE nick = ?")
+            for nick in batch.onlineRemoved {
+                try removeOnline.execute(arguments: [nick])
+            }
+        }
+        for nick in batch.onlineAdded {
+            try insertOnline.execute(arguments: [nick])
+        }
+        if !batch.counters.isEmpty {
+            let raise = try db.cachedStatement(sql: """
+                INSERT INTO setting (key, value) VALUES (?, ?)
+                ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT)
+                """)
+            for (key, amount) in batch.counters.sorted(by: { $0.key < $1.key }) {
+                try raise.execute(arguments: [key, String(amount)])
+            }
+        }
         try bumpVersion(db)
         return result
+    }
+
+    public func setting(_ key: String) async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setting(_ key: String, default value: String) async throws -> String {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", arguments: [key, value])
+            return try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key]) ?? value
+        }
     }
 
     private static func bumpVersion(_ db: Database) throws {

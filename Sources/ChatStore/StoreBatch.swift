@@ -10,15 +10,36 @@ public struct StoreBatch: Sendable {
     public var users: [Nickname: UserInfo] = [:]
     /// Nicknames seen from an address, in the order seen.
     public var addresses: [AddressNickname] = []
-    /// The new list of users online, when it changed.
+    /// The new list of users online, replacing the stored one (an import, the control API).
     public var online: [String]?
+    /// Users who came online, appended to the stored list (after ``online``, if both).
+    public var onlineAdded: [String] = []
+    /// Users who went offline, removed from the stored list. Together with
+    /// ``onlineAdded`` a change costs what changed, not the whole list.
+    public var onlineRemoved: [String] = []
+    /// Counters to raise, by setting key (see ``MessageStore/setting(_:)``): a counter is a
+    /// setting holding a decimal number, missing meaning 0.
+    public var counters: [String: Int] = [:]
 
     /// An empty batch.
     public init() {}
 
+    /// Records the change from `before` to `after` in the users online, as
+    /// ``onlineAdded`` and ``onlineRemoved``; does nothing when they are equal.
+    public mutating func recordOnlineChange(from before: [String], to after: [String]) {
+        guard before != after else { return }
+        let beforeSet = Set(before), afterSet = Set(after)
+        onlineRemoved += before.filter { !afterSet.contains($0) }
+        onlineAdded += after.filter { !beforeSet.contains($0) }
+    }
+
+    /// Whether the users online change.
+    public var changesOnline: Bool { online != nil || !onlineAdded.isEmpty || !onlineRemoved.isEmpty }
+
     /// Whether there is nothing to write.
     public var isEmpty: Bool {
-        messages.isEmpty && rooms.isEmpty && users.isEmpty && addresses.isEmpty && online == nil
+        messages.isEmpty && rooms.isEmpty && users.isEmpty && addresses.isEmpty && online == nil && counters.isEmpty
+            && onlineAdded.isEmpty && onlineRemoved.isEmpty
     }
 }
 

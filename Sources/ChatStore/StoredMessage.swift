@@ -25,10 +25,12 @@ public struct NewMessage: Sendable, Hashable {
         self.receivedAt = receivedAt
     }
 
-    /// A message received on `rooms/<room>/newtext`.
+    /// A message received on `rooms/<room>/newtext`. The sender's `ts` is kept only when
+    /// it is plausible (``NewTextPayload/plausibleTimestamp(receivedAt:)``); otherwise the
+    /// history shows the receive time.
     public init(room: RoomName, payload: NewTextPayload, receivedAt: Int64) {
         self.init(room: room, author: payload.author.rawValue, text: payload.text,
-                  messageID: payload.id, ts: payload.ts, receivedAt: receivedAt)
+                  messageID: payload.id, ts: payload.plausibleTimestamp(receivedAt: receivedAt), receivedAt: receivedAt)
     }
 }
 

@@ -46,6 +46,10 @@ extension PostgresMessageStore {
             "INSERT INTO online_user (position, nick) VALUES (0, 'bot')",
             "CREATE SEQUENCE store_version",
         ]),
+        Migration(version: 2, name: "settings, online users by nick", statements: [
+            "CREATE TABLE setting (key text PRIMARY KEY, value text NOT NULL)",
+            "CREATE INDEX online_user_nick ON online_user (nick)",
+        ]),
     ]
 
     /// The advisory lock key that serialises migrations between processes starting together

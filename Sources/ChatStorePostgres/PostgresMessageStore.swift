@@ -70,6 +70,10 @@ public final class PostgresMessageStore: MessageStore {
         }
     }
 
+    public func refusesContent(_ error: any Error) -> Bool {
+        (error as? PostgresStoreError)?.refusesContent ?? false
+    }
+
     /// Runs `body`; an error from PostgreSQL becomes a ``PostgresStoreError`` that says what happened.
     private func describingErrors<Result>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
         do {
@@ -172,7 +176,38 @@ public final class PostgresMessageStore: MessageStore {
                 SELECT n, nick FROM unnest(\(online)::text[]) WITH ORDINALITY AS t(nick, n)
                 """, logger: logger)
         }
+        if !batch.onlineRemoved.isEmpty {
+            try await connection.query("DELETE FROM online_user WHERE nick = ANY(\(batch.onlineRemoved)::text[])", logger: logger)
+        }
+        if !batch.onlineAdded.isEmpty {
+            try await connection.query("""
+                INSERT INTO online_user (position, nick)
+                SELECT (SELECT COALESCE(max(position), 0) FROM online_user) + n, nick
+                FROM unnest(\(batch.onlineAdded)::text[]) WITH ORDINALITY AS t(nick, n)
+                """, logger: logger)
+        }
+        for (key, amount) in batch.counters.sorted(by: { $0.key < $1.key }) {
+            try await connection.query("""
+                INSERT INTO setting (key, value) VALUES (\(key), \(String(amount)))
+                ON CONFLICT (key) DO UPDATE SET value = (setting.value::bigint + excluded.value::bigint)::text
+                """, logger: logger)
+        }
         return result
+    }
+
+    public func setting(_ key: String) async throws -> String? {
+        try await describingErrors("read from") {
+            try await client.query("SELECT value FROM setting WHERE key = \(key)", logger: logger)
+                .decode(String.self).first { _ in true }
+        }
+    }
+
+    public func setting(_ key: String, default value: String) async throws -> String {
+        try await describingErrors("write to") {
+            try await client.query("INSERT INTO setting (key, value) VALUES (\(key), \(value)) ON CONFLICT (key) DO NOTHING",
+                                   logger: logger)
+            return try await setting(key) ?? value
+        }
     }
 
     public func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws {

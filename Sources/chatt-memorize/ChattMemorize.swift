@@ -38,7 +38,7 @@ struct ChattMemorize: AsyncParsableCommand {
     @Option(help: "The broker: mqtt://[user:pass@]host:port.")
     var broker = "mqtt://localhost:1883"
 
-    @Option(help: "MQTT client id of the persistent session (default: chatt-memorize-<host name>).")
+    @Option(help: "MQTT client id of the persistent session (default: a random id made on the first start and kept in the database, so no member can guess it and take the session over). Each instance of a --shared-group needs its own.")
     var clientID: String?
 
     @Option(help: "Where history is: an SQLite file, or postgres://user[:password]@host[:port]/dbname[?sslmode=require] (without a password in the URL, PGPASSWORD's is used).")
@@ -67,6 +67,12 @@ struct ChattMemorize: AsyncParsableCommand {
 
     @Option(help: "The most rooms kept; a message that would create one more is skipped and logged.")
     var maxRooms = MemorizeOptions.defaultRoomLimit
+
+    @Option(help: "The most users listed online; a newcomer past it is recorded but not listed.")
+    var maxOnline = MemorizeOptions.defaultOnlineLimit
+
+    @Option(help: "Past this many bytes of messages waiting to be stored, QoS 0 messages are dropped (counted and logged); QoS 1 messages never are.")
+    var maxQueueBytes = 64 * 1024 * 1024
 
     @Option(help: .hidden)
     var sweepSeconds: Double = 60

@@ -51,6 +51,9 @@ enum MemorizeCommandSupport {
             guard !group.isEmpty, group.utf8.count <= 64, !group.contains(where: { "/+#".contains($0) || $0.isWhitespace }) else {
                 throw ValidationError("--shared-group must be 1 to 64 characters without /, +, # or spaces")
             }
+            guard command.clientID != nil else {
+                throw ValidationError("--shared-group needs an own --client-id for each instance (say memorize-a and memorize-b)")
+            }
             options.sharedGroup = group
         }
         options.reverseDNS = command.reverseDNS
@@ -59,6 +62,10 @@ enum MemorizeCommandSupport {
         options.limits = PayloadLimits(maximumTextBytes: command.maxTextBytes)
         guard command.maxRooms > 0 else { throw ValidationError("--max-rooms must be positive") }
         options.roomLimit = command.maxRooms
+        guard command.maxOnline > 0 else { throw ValidationError("--max-online must be positive") }
+        options.onlineLimit = command.maxOnline
+        guard command.maxQueueBytes >= 0 else { throw ValidationError("--max-queue-bytes must not be negative") }
+        options.maximumQueuedBytes = command.maxQueueBytes
         guard command.sweepSeconds > 0 else { throw ValidationError("--sweep-seconds must be positive") }
         options.sweepInterval = .milliseconds(Int(command.sweepSeconds * 1_000))
         return options

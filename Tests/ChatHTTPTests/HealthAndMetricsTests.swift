@@ -19,6 +19,9 @@ struct HealthAndMetricsTests {
 
     @Test func metricsCountRequestsByRouteAndReadTheStore() async throws {
         let store = try await storeWithMessages(7)
+        var setAside = StoreBatch()
+        setAside.counters[SettingKey.setAsideMessages] = 2
+        try await store.write(setAside)
         try await withTestApp(store: store) { client in
             try await client.execute(uri: "/data/rooms/main/messages?limit=2", method: .get) { _ in }
             try await client.execute(uri: "/data/rooms/main/messages?limit=x", method: .get) { _ in }
@@ -34,6 +37,7 @@ struct HealthAndMetricsTests {
                     #expect(text.contains("chatt_http_request_duration_seconds_bucket"))
                     #expect(text.contains("chatt_messages_stored 7"))
                     #expect(text.contains("chatt_users_online 1"))
+                    #expect(text.contains("chatt_messages_set_aside 2"))
                 }
             }
         }

@@ -25,5 +25,8 @@ struct BrokerAddressTests {
         #expect(url.withCredentials(from: ["USER": "u", "PASS": "p"]).username == "a")
         #expect(url.withCredentials(from: both).username == "cu")
         #expect(!url.description.contains("b@"))
+        // The login is as secret as the password (the legacy pair is derived from one seed).
+        let login = BrokerAddress(host: "h", port: 1, username: "R3ZXKboT3M5VqPxO", password: "secret")
+        #expect(login.description == "mqtt://R3…:***@h:1")
     }
 }

@@ -66,10 +66,12 @@ struct MemorizeCommandTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("chatt.db").path
+        // A sender's time is kept when it is plausible (within a day of receipt).
+        let sent = Int64(Date().timeIntervalSince1970 * 1000) - 60_000
         let input = """
-            rooms/main/newtext {"author":"ann","text":"one","id":"m1","ts":1000}
-            rooms/dev/newtext {"author":"bob","text":"two","id":"m2","ts":2000}
-            rooms/main/newtext {"author":"ann","text":"one","id":"m1","ts":1000}
+            rooms/main/newtext {"author":"ann","text":"one","id":"m1","ts":\(sent)}
+            rooms/dev/newtext {"author":"bob","text":"two","id":"m2","ts":\(sent + 1)}
+            rooms/main/newtext {"author":"ann","text":"one","id":"m1","ts":\(sent)}
             rooms/main/newtext {"author":"old","text":"no id"}
 
             """
@@ -77,7 +79,7 @@ struct MemorizeCommandTests {
         #expect(try await runProduct("chatt-memorize", offline + ["--db", db], input: input).status == 0)
         let lines = try await export(db)
         #expect(lines.map(\.id) == ["m1", "m2", nil, nil])
-        #expect(lines[0] == ExportLine(room: "main", author: "ann", text: "one", ts: 1000, id: "m1"))
+        #expect(lines[0] == ExportLine(room: "main", author: "ann", text: "one", ts: sent, id: "m1"))
         #expect(lines[1].room == "dev")
     }
 

@@ -13,12 +13,34 @@ test('entries of /data/*: 2 to 5 elements, junk skipped', () => {
   for (const junk of [null, 'x', ['ann'], [1, 'x'], ['ann', {}], {}]) assert.equal(entryToMessage(junk), null);
 });
 
+const live = (author, text, ts, id = null, localTime = false) => ({ author, text, ts, localTime, id, key: null });
+
 test('MQTT payloads with and without id/ts; unknown fields ignored; bad ones refused', () => {
-  assert.deepEqual(payloadToMessage('{"author":"ann","text":"hi"}'), msg('ann', 'hi'));
-  assert.deepEqual(payloadToMessage('{"author":"ann","text":"hi","id":"a1","ts":12,"x":1}'), msg('ann', 'hi', 12, 'a1'));
+  const now = 1_800_000_000_000;
+  assert.deepEqual(payloadToMessage('{"author":"ann","text":"hi"}', now), live('ann', 'hi', now, null, true));
+  assert.deepEqual(payloadToMessage(`{"author":"ann","text":"hi","id":"a1","ts":${now - 5},"x":1}`, now),
+    live('ann', 'hi', now - 5, 'a1'));
   for (const bad of ['', 'nope', '[]', '{"text":"x"}', '{"author":"a/b","text":"x"}', '{"author":"ann","text":3}', 'null']) {
     assert.equal(payloadToMessage(bad), null, bad);
   }
+});
+
+test('a sender time outside a day before to a minute after arrival shows the arrival time', () => {
+  const now = 1_800_000_000_000;
+  const day = 24 * 60 * 60 * 1000;
+  for (const ts of [1, now - day - 1, now + 60_001, -5, 'x', null]) {
+    assert.deepEqual(payloadToMessage(JSON.stringify({ author: 'ann', text: 'hi', ts }), now),
+      live('ann', 'hi', now, null, true), String(ts));
+  }
+  for (const ts of [now - day, now + 60_000, now]) {
+    assert.deepEqual(payloadToMessage(JSON.stringify({ author: 'ann', text: 'hi', ts }), now), live('ann', 'hi', ts), String(ts));
+  }
+});
+
+test('a message without id and with a local time is a duplicate of the stored one', () => {
+  const s = new ChatState('me');
+  s.addMessage('main', entryToMessage(['ann', 'hi', 1000]));
+  assert.equal(s.addMessage('main', payloadToMessage('{"author":"ann","text":"hi"}', 1003)), -1);
 });
 
 test('message ids are unique', () => {

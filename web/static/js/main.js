@@ -166,13 +166,16 @@ function onMessage({ topic, text }) {
     }
     return;
   }
+  // Only `newtext` and `new` make a room known (SPEC.md, protocol v2): a `typing` or
+  // `react` under a room nobody created must not add it.
+  if (parsed.verb !== 'newtext' && parsed.verb !== 'new') return;
   const index = state.addRoom(parsed.room);
   if (index >= 0) {
     view.addRoom(parsed.room, index);
     view.updateRoom(parsed.room, 0, false);
   }
   if (parsed.verb !== 'newtext') return;
-  const message = payloadToMessage(text);
+  const message = payloadToMessage(text, Date.now());
   if (!message) return;
   const at = state.addMessage(parsed.room, message);
   if (at < 0) {

@@ -17,8 +17,17 @@ export function entryToMessage(entry) {
   };
 }
 
-/** A `rooms/<room>/newtext` payload as a message, or null if it is not one. */
-export function payloadToMessage(json) {
+/** How far before and after its arrival a sender's `ts` is believed (SPEC.md, protocol v2). */
+export const SENDER_TIME_EARLIEST = 24 * 60 * 60 * 1000;
+export const SENDER_TIME_LATEST = 60 * 1000;
+
+/**
+ * A `rooms/<room>/newtext` payload as a message, or null if it is not one. `arrivedAt`
+ * (ms) is when it came: a missing or implausible `ts` (outside a day before to a minute
+ * after) shows that time instead, marked `localTime` so that it never decides whether
+ * two messages without ids are the same.
+ */
+export function payloadToMessage(json, arrivedAt = Date.now()) {
   let value;
   try {
     value = JSON.parse(json);
@@ -27,10 +36,13 @@ export function payloadToMessage(json) {
   }
   if (!value || typeof value !== 'object' || typeof value.text !== 'string') return null;
   if (typeof value.author !== 'string' || nickProblem(value.author) !== null) return null;
+  const plausible = Number.isFinite(value.ts) && value.ts >= arrivedAt - SENDER_TIME_EARLIEST &&
+    value.ts <= arrivedAt + SENDER_TIME_LATEST;
   return {
     author: value.author,
     text: value.text,
-    ts: Number.isFinite(value.ts) && value.ts >= 0 ? value.ts : null,
+    ts: plausible ? value.ts : arrivedAt,
+    localTime: !plausible,
     id: typeof value.id === 'string' && value.id !== '' ? value.id : null,
     key: null,
   };
@@ -97,7 +109,7 @@ export class ChatState {
     if (message.id !== null) return room.ids.has(message.id);
     const recent = room.messages.slice(-DEDUPE_WINDOW);
     return recent.some((m) => m.id === null && m.author === message.author && m.text === message.text &&
-      (m.ts === null || message.ts === null || m.ts === message.ts));
+      (m.ts === null || message.ts === null || m.localTime || message.localTime || m.ts === message.ts));
   }
 
   /**

@@ -1,0 +1,189 @@
+import ChatCore
+import ChatMemorize
+import ChatStore
+import Foundation
+import Synchronization
+import Testing
+
+/// A store that refuses, for their content, messages whose text contains "poison" (as
+/// PostgreSQL refused a NUL), and can be told to fail every write (a full disk).
+final class RefusingStore: MessageStore {
+    struct Refused: Error {}
+    struct Full: Error {}
+    let inner = InMemoryMessageStore()
+    let failing = Mutex(false)
+    func write(_ batch: StoreBatch) async throws -> StoreWriteResult {
+        if failing.withLock({ $0 }) { throw Full() }
+        if batch.messages.contains(where: { $0.text.contains("poison") }) { throw Refused() }
+        return try await inner.write(batch)
+    }
+    func refusesContent(_ error: any Error) -> Bool { error is Refused }
+    func lastMessages(in room: RoomName, limit: Int) async throws -> [StoredMessage] { try await inner.lastMessages(in: room, limit: limit) }
+    func messages(in room: RoomName, before: Int64?, limit: Int) async throws -> MessagePage {
+        try await inner.messages(in: room, before: before, limit: limit)
+    }
+    func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage] {
+        try await inner.search(in: room, for: query, limit: limit)
+    }
+    func rooms() async throws -> [RoomName] { try await inner.rooms() }
+    func onlineUsers() async throws -> [String] { try await inner.onlineUsers() }
+    func lastInfo(messagesPerRoom: Int) async throws -> LastInfo { try await inner.lastInfo(messagesPerRoom: messagesPerRoom) }
+    func version() async throws -> Int64 { try await inner.version() }
+    func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws {
+        try await inner.replaceMessages(in: room, with: messages)
+    }
+    func loadChatState(rules: GreetingRules) async throws -> ChatState { try await inner.loadChatState(rules: rules) }
+    func forEachMessage(_ body: @Sendable ([StoredMessage]) throws -> Void) async throws { try await inner.forEachMessage(body) }
+    func messageCount() async throws -> Int { try await inner.messageCount() }
+    func setting(_ key: String) async throws -> String? { try await inner.setting(key) }
+    func setting(_ key: String, default value: String) async throws -> String { try await inner.setting(key, default: value) }
+}
+
+@Suite("Memorizer under abuse")
+struct MemorizerHardeningTests {
+    let start = Date(timeIntervalSince1970: 1_700_000_000)
+
+    func item(_ line: String, clock: ManualClock) throws -> IngestEvent {
+        IngestEvent(parsing: try InputLine.parse(Array(line.utf8), receivedAt: clock.now().milliseconds), limits: .default)
+    }
+
+    @Test("a message the store refuses is set aside and counted; the others of its batch and after it are stored")
+    func poisonSetAside() async throws {
+        let store = RefusingStore()
+        let clock = ManualClock(start)
+        let memorizer = try await Memorizer(store: store, publisher: nil, clock: clock)
+        try await memorizer.ingest([
+            try item(#"rooms/main/newtext {"author":"ann","text":"one","id":"1"}"#, clock: clock),
+            try item(#"rooms/dev/newtext {"author":"ann","text":"poison","id":"2"}"#, clock: clock),
+            try item(#"rooms/dev/newtext {"author":"ann","text":"three","id":"3"}"#, clock: clock),
+        ])
+        try await memorizer.ingest([try item(#"rooms/main/newtext {"author":"ann","text":"four","id":"4"}"#, clock: clock)])
+        #expect(try await store.lastMessages(in: .main, limit: 10).map(\.text) == ["one", "four"])
+        #expect(try await store.lastMessages(in: try RoomName("dev"), limit: 10).map(\.text) == ["three"])
+        #expect(try await store.rooms().map(\.rawValue) == ["main", "dev"])
+        #expect(try await store.setting(SettingKey.setAsideMessages) == "1")
+        #expect(await memorizer.statistics.setAside == 1)
+        #expect(await memorizer.statistics.stored == 3)
+    }
+
+    @Test("a store that cannot write at all: the error comes out, nothing is set aside")
+    func fullStoreThrows() async throws {
+        let store = RefusingStore()
+        store.failing.withLock { $0 = true }
+        let clock = ManualClock(start)
+        let memorizer = try await Memorizer(store: store, publisher: nil, clock: clock)
+        await #expect(throws: RefusingStore.Full.self) {
+            try await memorizer.ingest([try item(#"rooms/main/newtext {"author":"ann","text":"one"}"#, clock: clock)])
+        }
+        #expect(await memorizer.statistics.setAside == 0)
+    }
+
+    @Test("the ingest service stops on a storage error and finishes its queue (it used to leave the process wedged)")
+    func ingestServiceStops() async throws {
+        let store = RefusingStore()
+        store.failing.withLock { $0 = true }
+        let clock = ManualClock(start)
+        let memorizer = try await Memorizer(store: store, publisher: nil, clock: clock)
+        let queue = IngestQueue<IngestEvent>()
+        queue.push(try item(#"rooms/main/newtext {"author":"ann","text":"one"}"#, clock: clock))
+        let acknowledged = Mutex(0)
+        let service = IngestService(queue: queue, memorizer: memorizer, afterStoring: { count in acknowledged.withLock { $0 += count } })
+        await #expect(throws: RefusingStore.Full.self) { try await service.run() }
+        #expect(acknowledged.withLock { $0 } == 0, "nothing unstored may be acknowledged")
+        #expect(await queue.take() == nil, "the queue is finished, so no producer waits on it")
+    }
+
+    @Test("a storm of 2,000 new nicknames from one address: a handful of greetings, not 2,000")
+    func greetingStorm() async throws {
+        let publisher = RecordingPublisher()
+        let clock = ManualClock(start)
+        let store = InMemoryMessageStore()
+        let memorizer = try await Memorizer(store: store, publisher: publisher, resolver: FixedResolver(), clock: clock)
+        let hellos = try (0..<2_000).map { try item(#"users/n\#($0)/hello {"ipAddress":"10.9.9.9"}"#, clock: clock) }
+        for chunk in stride(from: 0, to: hellos.count, by: 100) {
+            try await memorizer.ingest(Array(hellos[chunk..<chunk + 100]))
+        }
+        await memorizer.waitForGreetings()
+        #expect(publisher.publications.count == 10)
+        #expect(await memorizer.statistics.greetingsThrottled == 1_990)
+        #expect(try await store.onlineUsers().count == 2_001)
+        // A minute later the same address may be greeted again, a little.
+        clock.advance(minutes: 1)
+        try await memorizer.ingest([try item(#"users/late/hello {"ipAddress":"10.9.9.9"}"#, clock: clock)])
+        await memorizer.waitForGreetings()
+        #expect(publisher.publications.count == 11)
+    }
+
+    @Test("a crowd from many addresses is greeted at 40 a second after a burst of 200")
+    func crowdIsGreeted() async throws {
+        let publisher = RecordingPublisher()
+        let clock = ManualClock(start)
+        let memorizer = try await Memorizer(store: InMemoryMessageStore(), publisher: publisher, resolver: FixedResolver(), clock: clock)
+        try await memorizer.ingest(try (0..<1_000).map { try item(#"users/m\#($0)/hello {"ipAddress":"10.0.\#($0 / 250).\#($0 % 250)"}"#, clock: clock) })
+        await memorizer.waitForGreetings()
+        #expect(publisher.publications.count == 200)
+    }
+
+    @Test("online changes are written as what changed: the stored list follows hellos, logouts and sweeps")
+    func onlineIncremental() async throws {
+        let store = InMemoryMessageStore()
+        let clock = ManualClock(start)
+        let memorizer = try await Memorizer(store: store, publisher: nil, clock: clock)
+        try await memorizer.ingest([
+            try item(#"users/ann/hello {"ipAddress":"1.1.1.1"}"#, clock: clock),
+            try item(#"users/bob/hello {"ipAddress":"1.1.1.1"}"#, clock: clock),
+            try item("users/ann/logout", clock: clock),
+            try item(#"rooms/main/newtext {"author":"cid","text":"x"}"#, clock: clock),
+        ])
+        #expect(try await store.onlineUsers() == ["bot", "bob", "cid"])
+        try await memorizer.ingest([try item(#"users/ann/hello {"ipAddress":"1.1.1.1"}"#, clock: clock)])
+        #expect(try await store.onlineUsers() == ["bot", "bob", "cid", "ann"])
+    }
+}
+
+/// The reverse-DNS bounds of issue 14 item 5 and the timeout of issue 15.
+@Suite("Host name lookups")
+struct HostNameResolverTests {
+    @Test("a lookup that never answers gives up at the timeout (it used to wait for the lookup thread)")
+    func timeoutFires() async throws {
+        let resolver = SystemHostNameResolver(timeout: .milliseconds(200), lookUp: { _ in
+            Thread.sleep(forTimeInterval: 5)
+            return "late"
+        })
+        let clock = ContinuousClock()
+        let started = clock.now
+        #expect(await resolver.hostName(for: "10.1.1.1") == nil)
+        // Generous: the bound is the point, not the speed.
+        #expect(clock.now - started < .seconds(4))
+    }
+
+    @Test("at most maximumLookups threads at once; answers are cached")
+    func boundedAndCached() async throws {
+        let calls = Mutex(0)
+        let resolver = SystemHostNameResolver(timeout: .milliseconds(100), maximumLookups: 2, lookUp: { address in
+            calls.withLock { $0 += 1 }
+            if address.hasPrefix("10.") { Thread.sleep(forTimeInterval: 2) }
+            return "host-\(address)"
+        })
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask { _ = await resolver.hostName(for: "10.0.0.\(index)") }
+            }
+        }
+        #expect(calls.withLock { $0 } <= 2)
+        #expect(resolver.runningLookups <= 2)
+        // Once the slow ones end, a fast answer is cached: asked twice, looked up once.
+        try await waitFor { resolver.runningLookups == 0 }
+        let before = calls.withLock { $0 }
+        #expect(await resolver.hostName(for: "192.0.2.1") == "host-192.0.2.1")
+        #expect(await resolver.hostName(for: "192.0.2.1") == "host-192.0.2.1")
+        #expect(calls.withLock { $0 } == before + 1)
+    }
+
+    private func waitFor(_ condition: () -> Bool) async throws {
+        for _ in 0..<200 where !condition() {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(condition())
+    }
+}
