@@ -152,7 +152,16 @@ extension ServerConfiguration {
         ]),
         ("auth", [
             ("passphrase", { config, value throws(ConfigurationError) in
-                config.credentials = try credentials(passphrase: value.string(), key: value.key)
+                // Derived once the scheme is known (resolveScheme()).
+                config.credentials = nil
+                config.unresolved.passphrase = (try value.string(), value.key)
+            }),
+            ("scheme", { config, value throws(ConfigurationError) in
+                config.unresolved.name = (try value.string(allowEmpty: false), "config key `\(value.key)`")
+            }),
+            ("scheme_salt", { config, value throws(ConfigurationError) in
+                let salt = try value.string()
+                config.unresolved.salt = salt.isEmpty ? nil : (salt, "config key `\(value.key)`")
             }),
         ]),
     ]
