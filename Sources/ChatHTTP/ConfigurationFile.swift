@@ -154,14 +154,14 @@ extension ServerConfiguration {
             ("passphrase", { config, value throws(ConfigurationError) in
                 // Derived once the scheme is known (resolveScheme()).
                 config.credentials = nil
-                config.unresolved.passphrase = (try value.string(), value.key)
+                config.unresolved.passphrase = .init(value: try value.string(), source: value.key)
             }),
             ("scheme", { config, value throws(ConfigurationError) in
-                config.unresolved.name = (try value.string(allowEmpty: false), "config key `\(value.key)`")
+                config.unresolved.name = .init(value: try value.string(allowEmpty: false), source: "config key `\(value.key)`")
             }),
             ("scheme_salt", { config, value throws(ConfigurationError) in
                 let salt = try value.string()
-                config.unresolved.salt = salt.isEmpty ? nil : (salt, "config key `\(value.key)`")
+                config.unresolved.salt = salt.isEmpty ? nil : .init(value: salt, source: "config key `\(value.key)`")
             }),
         ]),
     ]

@@ -82,8 +82,8 @@ extension ServerConfiguration {
             wsPort = port
         }
         if let root = value("CHATT_WEB_ROOT") { webRoot = root }
-        if let name = value("CHATT_SCHEME") { unresolved.name = (name, "environment variable CHATT_SCHEME") }
-        if let salt = value("CHATT_SCHEME_SALT") { unresolved.salt = (salt, "environment variable CHATT_SCHEME_SALT") }
+        if let name = value("CHATT_SCHEME") { unresolved.name = .init(value: name, source: "environment variable CHATT_SCHEME") }
+        if let salt = value("CHATT_SCHEME_SALT") { unresolved.salt = .init(value: salt, source: "environment variable CHATT_SCHEME_SALT") }
 
         switch (value("CHATT_USER"), value("CHATT_PASS")) {
         case (let login?, let password?):
@@ -128,8 +128,8 @@ extension ServerConfiguration {
             wsPath = path
         }
         if let root = flags.webRoot { webRoot = root }
-        if let name = flags.scheme { unresolved.name = (name, "--scheme") }
-        if let salt = flags.schemeSalt { unresolved.salt = (salt, "--scheme-salt") }
+        if let name = flags.scheme { unresolved.name = .init(value: name, source: "--scheme") }
+        if let salt = flags.schemeSalt { unresolved.salt = .init(value: salt, source: "--scheme-salt") }
         if let size = flags.historyPageSize {
             guard Self.historyPageSizes.contains(size) else {
                 throw ConfigurationError("--history-page-size: expected a number 1–\(Self.maximumHistoryPageSize), got \(size)")

@@ -3,16 +3,17 @@ internal import ChatCore
 /// The parts of the passphrase scheme as the layers give them, with where each came from
 /// (for errors): combined by ``ServerConfiguration/resolveScheme()`` once all are read.
 struct UnresolvedScheme: Sendable, Equatable {
-    var name: (value: String, source: String)?
-    var salt: (value: String, source: String)?
-    /// `auth.passphrase` and its key, derived under the final scheme.
-    var passphrase: (value: String, source: String)?
-
-    static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.name?.value == rhs.name?.value && lhs.name?.source == rhs.name?.source
-            && lhs.salt?.value == rhs.salt?.value && lhs.salt?.source == rhs.salt?.source
-            && lhs.passphrase?.value == rhs.passphrase?.value && lhs.passphrase?.source == rhs.passphrase?.source
+    /// One value and where it came from (`--scheme`, `environment variable CHATT_SCHEME`,
+    /// `config key `auth.scheme``).
+    struct Setting: Sendable, Equatable {
+        var value: String
+        var source: String
     }
+
+    var name: Setting?
+    var salt: Setting?
+    /// `auth.passphrase`, derived under the final scheme.
+    var passphrase: Setting?
 }
 
 extension ServerConfiguration {
