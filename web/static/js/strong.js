@@ -4,7 +4,8 @@
 // The salt in the PBKDF2 input is the salt's base64url text from the chatt-scheme-salt meta
 // tag, as it is (Sources/ChatCore/StrongCredentials.swift does the same; both are held to
 // Tests/Fixtures/strong-scheme-vectors.json, made with Python's hashlib).
-import { pbkdf2Sha256 } from './pbkdf2.js';
+// pbkdf2.js (the plain-JavaScript PBKDF2) is loaded only where WebCrypto is missing, so a
+// page in a secure context does not download it.
 
 export const STRONG_ITERATIONS = 600000;
 const SALT_PREFIX = 'chatt-strong:';
@@ -52,7 +53,10 @@ export async function makeStrongPair(passphrase, salt, { subtle = globalThis.cry
       dk = null; // e.g. a browser that refuses an empty key: the fallback gives the same bytes
     }
   }
-  if (!dk) dk = await pbkdf2Sha256(password, saltBytes, iterations, 48);
+  if (!dk) {
+    const { pbkdf2Sha256 } = await import('./pbkdf2.js');
+    dk = await pbkdf2Sha256(password, saltBytes, iterations, 48);
+  }
   return [LOGIN_PREFIX + base64url(dk.subarray(0, 16)), base64url(dk.subarray(16, 48))];
 }
 
