@@ -11,6 +11,10 @@
 #   HTTP_PORT   the page and history (8080)      BIND       address for HTTP and WebSocket (0.0.0.0)
 #   MQTT_PORT   MQTT over TCP (1883)             MQTT_BIND  address for MQTT over TCP (127.0.0.1)
 #   WS_PORT     MQTT over WebSocket (9001)       DATA_DIR   where data lives (./data)
+#   CHATT_SCHEME   how the passphrase becomes the MQTT login/password: strong (PBKDF2 with
+#               this chat's salt, DATA_DIR/scheme-salt) for a new chat, or legacy (the
+#               original's; a DATA_DIR with history but no salt stays legacy). The choice
+#               is remembered in DATA_DIR/scheme, so later runs keep it unasked.
 #   CHATT_BIN_DIR  folder holding chatt-genpass, chatt-memorize and chatt-server already
 #               built (e.g. .build/debug for the tests): use them and skip the build
 set -euo pipefail
@@ -94,8 +98,41 @@ conf=$DATA_DIR/mosquitto/mosquitto.conf
     echo "protocol websockets"
 } >"$conf"
 
+# The passphrase scheme (SPEC.md): strong for a new chat; legacy for CHATT_SCHEME=legacy
+# and for a DATA_DIR that has history from before the strong scheme (no salt, no choice
+# remembered), so existing chats, password files and clients keep working.
+scheme_file=$DATA_DIR/scheme
+salt_file=$DATA_DIR/scheme-salt
+scheme=${CHATT_SCHEME:-}
+if [ -z "$scheme" ] && [ -f "$scheme_file" ]; then
+    scheme=$(tr -d ' \t\r\n' <"$scheme_file")
+    [ "$scheme" = strong ] || [ "$scheme" = legacy ] || fail "$scheme_file holds '$scheme', not strong or legacy: fix it, or set CHATT_SCHEME"
+elif [ -z "$scheme" ] && [ -f "$DATA_DIR/chatt.db" ] && [ ! -f "$salt_file" ]; then
+    scheme=legacy
+    say "this DATA_DIR has history but no salt: keeping the legacy passphrase scheme (CHATT_SCHEME=strong switches; every MQTT client then needs the new pair)"
+elif [ -z "$scheme" ]; then
+    scheme=strong
+fi
+case "$scheme" in strong|legacy) ;; *) fail "CHATT_SCHEME must be strong or legacy, not '$scheme'" ;; esac
+genpass_args=(--env)
+if [ "$scheme" = strong ]; then
+    if [ ! -s "$salt_file" ]; then
+        # 16 random bytes, base64url without padding; made once, kept with the chat.
+        (umask 077; head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$salt_file")
+        say "made this chat's salt ($salt_file)"
+    fi
+    chmod 600 "$salt_file"
+    salt=$(tr -d ' \t\r\n' <"$salt_file")
+    genpass_args+=(--scheme strong --salt "$salt")
+    export CHATT_SCHEME=strong CHATT_SCHEME_SALT=$salt
+else
+    export CHATT_SCHEME=legacy
+    unset CHATT_SCHEME_SALT
+fi
+echo "$scheme" >"$scheme_file"
+
 if [ -n "$PASSPHRASE" ]; then
-    creds=$(printf '%s' "$PASSPHRASE" | "$bin/chatt-genpass" --env -) || fail "cannot derive the credentials from PASSPHRASE"
+    creds=$(printf '%s' "$PASSPHRASE" | "$bin/chatt-genpass" "${genpass_args[@]}" -) || fail "cannot derive the credentials from PASSPHRASE (scheme $scheme)"
     login=$(sed -n 's/^USER=//p' <<<"$creds")
     password=$(sed -n 's/^PASS=//p' <<<"$creds")
     passwords=$DATA_DIR/mosquitto/passwords
@@ -104,7 +141,7 @@ if [ -n "$PASSPHRASE" ]; then
     chmod 600 "$passwords"
     { echo "allow_anonymous false"; echo "password_file $passwords"; } >>"$conf"
     export CHATT_USER=$login CHATT_PASS=$password
-    say "protected by the passphrase (MQTT login ${login:0:2}…)"
+    say "protected by the passphrase ($scheme scheme; the MQTT login is as secret as the password)"
 else
     echo "allow_anonymous true" >>"$conf"
     unset CHATT_USER CHATT_PASS PASS

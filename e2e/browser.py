@@ -56,7 +56,10 @@ EXPECTED_NOISE = ("WebSocket connection to", "the server responded with a status
                   "http://127.0.0.1:9/")
 
 
-def chrome_options(width: int = 1200, height: int = 800, network_log: bool = False) -> webdriver.ChromeOptions:
+def chrome_options(width: int = 1200, height: int = 800, network_log: bool = False,
+                   host_names: tuple[str, ...] = ()) -> webdriver.ChromeOptions:
+    """`host_names` resolve to 127.0.0.1: a page opened by such a name is not a secure
+    context (no crypto.subtle), as a chat on a LAN over plain http."""
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -64,7 +67,8 @@ def chrome_options(width: int = 1200, height: int = 800, network_log: bool = Fal
                      "--disable-component-update", "--disable-sync", "--disable-extensions",
                      "--lang=en-US", "--force-prefers-reduced-motion",
                      # Nothing leaves the machine: any host but 127.0.0.1 fails to resolve.
-                     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+                     "--host-resolver-rules=" + "".join(f"MAP {name} 127.0.0.1, " for name in host_names)
+                     + "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
         options.add_argument(argument)
     logs = {"browser": "ALL"}
     if network_log:  # DevTools Network events, for the byte counts of bench/page.sh
@@ -74,10 +78,11 @@ def chrome_options(width: int = 1200, height: int = 800, network_log: bool = Fal
 
 
 class Browser:
-    def __init__(self, name: str = "browser", width: int = 1200, height: int = 800, network_log: bool = False):
+    def __init__(self, name: str = "browser", width: int = 1200, height: int = 800, network_log: bool = False,
+                 host_names: tuple[str, ...] = ()):
         self.name = name
         service = Service("/usr/bin/chromedriver", log_output=os.devnull)
-        self.driver = webdriver.Chrome(options=chrome_options(width, height, network_log), service=service)
+        self.driver = webdriver.Chrome(options=chrome_options(width, height, network_log, host_names), service=service)
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TRAP})
         self.console: list[dict] = []
 

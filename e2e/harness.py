@@ -57,14 +57,17 @@ def clean_environment(**extra: str) -> dict[str, str]:
     """Our environment without what the daemons read as settings (USER is set by shells
     and would count as a login with PASS), plus `extra`."""
     env = {k: v for k, v in os.environ.items()
-           if k not in {"USER", "PASS", "CHATT_USER", "CHATT_PASS", "HOST", "WS_PORT", "CHATT_WEB_ROOT"}}
+           if k not in {"USER", "PASS", "CHATT_USER", "CHATT_PASS", "HOST", "WS_PORT", "CHATT_WEB_ROOT",
+                        "CHATT_SCHEME", "CHATT_SCHEME_SALT"}}
     env.update(extra)
     return env
 
 
-def genpass(passphrase: str) -> tuple[str, str]:
-    """The MQTT login and password of a passphrase, as chatt-genpass derives them."""
-    out = subprocess.run([str(BIN / "chatt-genpass"), "--json", passphrase],
+def genpass(passphrase: str, salt: str | None = None) -> tuple[str, str]:
+    """The MQTT login and password of a passphrase, as chatt-genpass derives them: the
+    legacy scheme, or the strong one with the chat's `salt`."""
+    scheme = ["--scheme", "strong", "--salt", salt] if salt else []
+    out = subprocess.run([str(BIN / "chatt-genpass"), "--json", *scheme, passphrase],
                          check=True, capture_output=True, text=True).stdout
     pair = json.loads(out)
     return pair["login"], pair["password"]
@@ -203,14 +206,17 @@ class Memorize(Part):
 
 
 class Server(Part):
-    def __init__(self, workdir: Path, broker: Broker, db: Path):
+    def __init__(self, workdir: Path, broker: Broker, db: Path, salt: str | None = None):
         super().__init__("chatt-server", workdir)
         self.broker = broker
         self.db = db
+        self.salt = salt
         self.port = free_port()
 
     def start(self) -> None:
         extra = {"HOST": "127.0.0.1"}
+        if self.salt:
+            extra |= {"CHATT_SCHEME": "strong", "CHATT_SCHEME_SALT": self.salt}
         if self.broker.credentials:
             extra |= {"CHATT_USER": self.broker.credentials[0], "CHATT_PASS": self.broker.credentials[1]}
         self.spawn([str(BIN / "chatt-server"), "--db", str(self.db), "--bind", "127.0.0.1",
@@ -224,16 +230,17 @@ class Server(Part):
 
 
 class Stack:
-    """Broker + memorize + server sharing one database; `passphrase` protects all three."""
+    """Broker + memorize + server sharing one database; `passphrase` protects all three,
+    by the legacy scheme, or by the strong one when the chat has a `salt`."""
 
-    def __init__(self, workdir: Path, passphrase: str | None = None):
+    def __init__(self, workdir: Path, passphrase: str | None = None, salt: str | None = None):
         self.workdir = workdir
         self.passphrase = passphrase
-        self.credentials = genpass(passphrase) if passphrase else None
+        self.credentials = genpass(passphrase, salt) if passphrase else None
         self.db = workdir / "chatt.db"
         self.broker = Broker(workdir, self.credentials)
         self.memorize = Memorize(workdir, self.broker, self.db)
-        self.server = Server(workdir, self.broker, self.db)
+        self.server = Server(workdir, self.broker, self.db, salt)
 
     def start(self, broker: bool = True) -> "Stack":
         if broker:

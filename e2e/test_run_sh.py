@@ -1,7 +1,12 @@
 """./run.sh end to end (issue 8): it starts mosquitto, chatt-memorize and chatt-server
 with a passphrase; two pages chat through it; the message is in the history API and in
 memorize's database; SIGTERM stops all three. CHATT_BIN_DIR points run.sh at the debug
-build so that it skips its (slow) release build."""
+build so that it skips its (slow) release build.
+
+The passphrase scheme: a new DATA_DIR gets a salt and the strong scheme; CHATT_SCHEME=legacy
+keeps the legacy pair; a DATA_DIR with history but no salt stays legacy; the choice is
+remembered in DATA_DIR."""
+import contextlib
 import base64
 import json
 import os
@@ -9,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -40,6 +46,97 @@ def alive(pid: int) -> bool:
     return state[state.rindex(")") + 2] != "Z"
 
 
+def page_html(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def lastinfo_status(url: str, pair: tuple[str, str]) -> int:
+    request = urllib.request.Request(url + "data/lastinfo", headers={
+        "Authorization": "Basic " + base64.b64encode(f"{pair[0]}:{pair[1]}".encode()).decode()})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@contextlib.contextmanager
+def run_sh(data_dir: Path, **settings: str):
+    """./run.sh on free ports with DATA_DIR and `settings`; yields (page URL, log path) once
+    it is ready; stops it with SIGTERM (and only what it started, by pid, if it hangs)."""
+    http_port, mqtt_port, ws_port = free_port(), free_port(), free_port()
+    env = clean_environment(
+        PASSPHRASE=PASSPHRASE, HTTP_PORT=str(http_port), MQTT_PORT=str(mqtt_port), WS_PORT=str(ws_port),
+        DATA_DIR=str(data_dir), BIND="127.0.0.1", CHATT_BIN_DIR=str(BIN),
+        CHATT_ENV_FILE=str(data_dir / "no-such.env"), **settings)
+    log = data_dir / f"run-{http_port}.log"
+    parts: dict[int, str] = {}
+    with open(log, "wb") as output:
+        run = subprocess.Popen([str(ROOT / "run.sh")], env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: "ready:" in log.read_text() or run.poll() is not None, timeout=60, what="run.sh to be ready")
+        assert run.poll() is None, log.read_text()
+        parts = children(run.pid)
+        yield f"http://127.0.0.1:{http_port}/", log
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=30) == 0, log.read_text()
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+        for pid in parts:  # only what run.sh started, by pid
+            if alive(pid):
+                os.kill(pid, signal.SIGTERM)
+
+
+def test_run_sh_legacy_scheme_when_asked(browsers):
+    """CHATT_SCHEME=legacy: the original's pair, no salt; a page joins with the passphrase;
+    the choice is remembered, so the next run without CHATT_SCHEME keeps it."""
+    data_dir = Path(tempfile.mkdtemp(prefix="chatt-run-sh-legacy-"))
+    try:
+        with run_sh(data_dir, CHATT_SCHEME="legacy") as (url, _):
+            assert '<meta name="chatt-scheme" content="legacy">' in page_html(url)
+            assert not (data_dir / "scheme-salt").exists()
+            login, password = genpass(PASSPHRASE)
+            assert lastinfo_status(url, (login, password)) == 200
+            page = browsers("legacy").open(url).join(unique("ann"), PASSPHRASE)
+            assert page.driver.title == f"ChaTT-{login[:2]}"
+            page.send("a legacy chat")
+        assert (data_dir / "scheme").read_text().strip() == "legacy"
+        with run_sh(data_dir) as (url, _):
+            assert '<meta name="chatt-scheme" content="legacy">' in page_html(url)
+            assert lastinfo_status(url, genpass(PASSPHRASE)) == 200
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_run_sh_keeps_an_existing_chat_legacy_and_a_strong_chat_its_salt():
+    """A DATA_DIR with history from before the strong scheme (chatt.db, no salt) stays
+    legacy and says so; a strong chat keeps its salt (and so its pair) across runs."""
+    old = Path(tempfile.mkdtemp(prefix="chatt-run-sh-old-"))
+    new = Path(tempfile.mkdtemp(prefix="chatt-run-sh-new-"))
+    try:
+        # chatt.db as an earlier version left it: made by chatt-memorize.
+        subprocess.run([str(BIN / "chatt-memorize"), "--export", "--db", str(old / "chatt.db")],
+                       check=True, capture_output=True, env=clean_environment())
+        with run_sh(old) as (url, log):
+            assert "keeping the legacy passphrase scheme" in log.read_text()
+            assert lastinfo_status(url, genpass(PASSPHRASE)) == 200
+        assert (old / "scheme").read_text().strip() == "legacy" and not (old / "scheme-salt").exists()
+
+        with run_sh(new) as (url, _):
+            salt = (new / "scheme-salt").read_text().strip()
+            assert lastinfo_status(url, genpass(PASSPHRASE, salt)) == 200
+            assert lastinfo_status(url, genpass(PASSPHRASE)) == 401
+        with run_sh(new) as (url, _):
+            assert (new / "scheme-salt").read_text().strip() == salt
+            assert lastinfo_status(url, genpass(PASSPHRASE, salt)) == 200
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(new, ignore_errors=True)
+
+
 def test_run_sh_runs_the_chat_and_stops_everything_on_sigterm(browsers):
     data_dir = Path(tempfile.mkdtemp(prefix="chatt-run-sh-"))
     http_port, mqtt_port, ws_port = free_port(), free_port(), free_port()
@@ -62,8 +159,16 @@ def test_run_sh_runs_the_chat_and_stops_everything_on_sigterm(browsers):
         ann_nick, bob_nick = unique("ann"), unique("bob")
         ann = browsers("ann").open(url).join(ann_nick, PASSPHRASE)
         bob = browsers("bob").open(url).join(bob_nick, PASSPHRASE)
-        login, password = genpass(PASSPHRASE)
-        assert ann.driver.title == f"ChaTT-{login[:2]}"
+        # A new DATA_DIR: the strong scheme, with a salt made once and kept private.
+        salt_file = data_dir / "scheme-salt"
+        assert (data_dir / "scheme").read_text().strip() == "strong"
+        assert salt_file.stat().st_mode & 0o777 == 0o600
+        salt = salt_file.read_text().strip()
+        assert len(salt) == 22 and len(base64.urlsafe_b64decode(salt + "==")) == 16
+        login, password = genpass(PASSPHRASE, salt)
+        assert login.startswith("c2-")
+        assert ann.driver.title == f"ChaTT-{login[3:5]}"
+        assert f'<meta name="chatt-scheme-salt" content="{salt}">' in page_html(url)
         text = f"through run.sh, from {ann_nick}"
         ann.send(text)
         bob.wait_text("main", text)

@@ -1,3 +1,4 @@
+internal import ChatCore
 public import ChatStore
 public import Hummingbird
 public import Logging
@@ -90,6 +91,7 @@ extension ServerConfiguration {
             "broker_tls": "\(brokerTLS.rawValue)",
             "history_page_size": "\(historyPageSize)",
             "protected": "\(isProtected)",
+            "scheme": "\(scheme.name)",
         ]
         if let credentials {
             metadata["login"] = "\(credentials.login.prefix(2))…"

@@ -152,7 +152,16 @@ extension ServerConfiguration {
         ]),
         ("auth", [
             ("passphrase", { config, value throws(ConfigurationError) in
-                config.credentials = try credentials(passphrase: value.string(), key: value.key)
+                // Derived once the scheme is known (resolveScheme()).
+                config.credentials = nil
+                config.unresolved.passphrase = .init(value: try value.string(), source: value.key)
+            }),
+            ("scheme", { config, value throws(ConfigurationError) in
+                config.unresolved.name = .init(value: try value.string(allowEmpty: false), source: "config key `\(value.key)`")
+            }),
+            ("scheme_salt", { config, value throws(ConfigurationError) in
+                let salt = try value.string()
+                config.unresolved.salt = salt.isEmpty ? nil : .init(value: salt, source: "config key `\(value.key)`")
             }),
         ]),
     ]

@@ -1,3 +1,4 @@
+internal import ChatCore
 public import Hummingbird
 public import Logging
 internal import NIOCore
@@ -5,7 +6,8 @@ internal import Synchronization
 
 /// `GET /`: `index.html` from the web root, with the `<meta>` tags the page reads at start:
 /// `chatt-client-address`, `chatt-broker-host`, `chatt-broker-port`, `chatt-broker-path`,
-/// `chatt-broker-tls`, `chatt-protected`.
+/// `chatt-broker-tls`, `chatt-protected`, `chatt-scheme` (`legacy` or `strong`) and
+/// `chatt-scheme-salt` (the strong scheme's salt; empty for legacy).
 public struct PageController<Context: PeerAwareRequestContext>: Sendable {
     let indexPath: String
     let configuration: ServerConfiguration
@@ -54,6 +56,8 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
             ("chatt-broker-path", configuration.wsPath),
             ("chatt-broker-tls", configuration.brokerTLS.rawValue),
             ("chatt-protected", configuration.isProtected ? "true" : "false"),
+            ("chatt-scheme", configuration.scheme.name),
+            ("chatt-scheme-salt", configuration.scheme.salt?.text ?? ""),
         ]
     }
 }

@@ -17,12 +17,19 @@ public struct ConfigurationFlags: Sendable, Equatable {
     public var webRoot: String?
     /// `--history-page-size`
     public var historyPageSize: Int?
+    /// `--scheme` (`legacy` or `strong`)
+    public var scheme: String?
+    /// `--scheme-salt`
+    public var schemeSalt: String?
 
     /// Creates the set; every flag not named is "not given".
     public init(
         bind: String? = nil, port: Int? = nil, databasePath: String? = nil, wsPort: Int? = nil,
-        wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil
+        wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil,
+        scheme: String? = nil, schemeSalt: String? = nil
     ) {
+        self.scheme = scheme
+        self.schemeSalt = schemeSalt
         self.bind = bind
         self.port = port
         self.databasePath = databasePath
@@ -41,9 +48,12 @@ extension ServerConfiguration {
     /// ``ChatStore/DefaultDatabasePath`` (`$DATA_DIR/chatt.db`, else under
     /// `$XDG_DATA_HOME` or `~/.local/share`).
     ///
-    /// Environment variables read: `HOST`, `WS_PORT`, `CHATT_WEB_ROOT`, and for protection
-    /// `CHATT_USER` + `CHATT_PASS`, or else `USER` + `PASS` (only when `PASS` is set: `USER`
-    /// alone is the Unix login name and never protects).
+    /// Environment variables read: `HOST`, `WS_PORT`, `CHATT_WEB_ROOT`, `CHATT_SCHEME` and
+    /// `CHATT_SCHEME_SALT`, and for protection `CHATT_USER` + `CHATT_PASS`, or else `USER` +
+    /// `PASS` (only when `PASS` is set: `USER` alone is the Unix login name and never protects).
+    ///
+    /// The scheme is combined last, from whichever layers named its name and salt; then
+    /// `auth.passphrase` (when no environment pair replaced it) is derived under it.
     ///
     /// - Throws: ``ConfigurationError`` naming the key, variable or flag that is wrong.
     public static func load(
@@ -55,6 +65,7 @@ extension ServerConfiguration {
         if let file { try configuration.apply(ConfigurationFile.read(file)) }
         try configuration.apply(environment: environment)
         try configuration.apply(flags: flags)
+        try configuration.resolveScheme()
         return configuration
     }
 
@@ -71,10 +82,13 @@ extension ServerConfiguration {
             wsPort = port
         }
         if let root = value("CHATT_WEB_ROOT") { webRoot = root }
+        if let name = value("CHATT_SCHEME") { unresolved.name = .init(value: name, source: "environment variable CHATT_SCHEME") }
+        if let salt = value("CHATT_SCHEME_SALT") { unresolved.salt = .init(value: salt, source: "environment variable CHATT_SCHEME_SALT") }
 
         switch (value("CHATT_USER"), value("CHATT_PASS")) {
         case (let login?, let password?):
             credentials = HTTPCredentials(login: login, password: password, source: "CHATT_USER/CHATT_PASS")
+            unresolved.passphrase = nil
             return
         case (nil, _?):
             throw ConfigurationError("environment variable CHATT_PASS is set but CHATT_USER is not: set both, or neither")
@@ -88,6 +102,7 @@ extension ServerConfiguration {
                 throw ConfigurationError("environment variable PASS is set but USER is not: set both (chatt-genpass --env prints them)")
             }
             credentials = HTTPCredentials(login: login, password: password, source: "USER/PASS")
+            unresolved.passphrase = nil
         }
     }
 
@@ -113,6 +128,8 @@ extension ServerConfiguration {
             wsPath = path
         }
         if let root = flags.webRoot { webRoot = root }
+        if let name = flags.scheme { unresolved.name = .init(value: name, source: "--scheme") }
+        if let salt = flags.schemeSalt { unresolved.salt = .init(value: salt, source: "--scheme-salt") }
         if let size = flags.historyPageSize {
             guard Self.historyPageSizes.contains(size) else {
                 throw ConfigurationError("--history-page-size: expected a number 1–\(Self.maximumHistoryPageSize), got \(size)")
@@ -125,16 +142,4 @@ extension ServerConfiguration {
     static let brokerPorts = 1...65535
     static let historyPageSizes = 1...maximumHistoryPageSize
     static let bodySizes = 1024...(256 * 1024 * 1024)
-
-    /// Derives the HTTP credentials from a passphrase, as the page and `chatt-genpass` do;
-    /// an empty passphrase means "not protected".
-    static func credentials(passphrase: String, key: String) throws(ConfigurationError) -> HTTPCredentials? {
-        guard !passphrase.isEmpty else { return nil }
-        do {
-            let pair = try LegacyCredentials(passphrase: passphrase)
-            return HTTPCredentials(login: pair.login, password: pair.password, source: key)
-        } catch {
-            throw ConfigurationError("config key `\(key)`: \(error)")
-        }
-    }
 }

@@ -1,3 +1,5 @@
+public import ChatCore
+
 /// Everything `chatt-server` needs to know, after the defaults, the config file, the
 /// environment and the command-line flags have been layered (flags win, then the
 /// environment, then the file).
@@ -33,6 +35,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var historyPageSize = 50
     /// The HTTP Basic pair `/data/*` demands; `nil` when the server is not protected.
     public var credentials: HTTPCredentials?
+    /// How the page derives the pair from the passphrase, told to it in the `chatt-scheme`
+    /// and `chatt-scheme-salt` meta tags (`--scheme`/`--scheme-salt`, `CHATT_SCHEME`/
+    /// `CHATT_SCHEME_SALT`, `auth.scheme`/`auth.scheme_salt`); also the scheme of
+    /// `auth.passphrase`. Legacy by default, so existing deployments keep working.
+    public var scheme: CredentialScheme = .legacy
+    /// Scheme settings read but not yet combined (each layer may give a part); empty once
+    /// ``load(file:environment:flags:)`` returns.
+    var unresolved = UnresolvedScheme()
 
     /// The defaults: listen on 127.0.0.1:8080, `chatt.db`, broker on the page's host at 9001,
     /// not protected.

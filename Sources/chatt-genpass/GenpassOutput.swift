@@ -10,7 +10,7 @@ struct GenpassOutput {
     var json: Bool
     var env: Bool
 
-    func render(_ pair: LegacyCredentials) -> String {
+    func render(_ pair: any PassphraseCredentials) -> String {
         if json {
             return "{\"login\": \"\(pair.login)\", \"password\": \"\(pair.password)\"}\n"
         }

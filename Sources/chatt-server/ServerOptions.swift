@@ -31,12 +31,20 @@ struct ServerOptions: ParsableArguments {
             help: ArgumentHelp("Messages per room in /data/lastinfo, and per page of older history. Default: 50.",
                                valueName: "n"))
     var historyPageSize: Int?
+    @Option(help: ArgumentHelp("How the page turns the passphrase into the pair: legacy or strong (env CHATT_SCHEME). Default: legacy.",
+                               valueName: "legacy|strong"))
+    var scheme: String?
+    @Option(name: .customLong("scheme-salt"),
+            help: ArgumentHelp("The chat's salt for --scheme strong, base64url of 16 bytes (env CHATT_SCHEME_SALT).",
+                               valueName: "salt"))
+    var schemeSalt: String?
 
     /// Defaults < config file < environment < these flags; a wrong value ends the program
     /// with one line naming it.
     func loadConfiguration() throws -> ServerConfiguration {
         let flags = ConfigurationFlags(bind: bind, port: port, databasePath: db, wsPort: wsPort, wsPath: wsPath,
-                                       webRoot: webRoot, historyPageSize: historyPageSize)
+                                       webRoot: webRoot, historyPageSize: historyPageSize,
+                                       scheme: scheme, schemeSalt: schemeSalt)
         do {
             return try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment,
                                                 flags: flags)
@@ -79,6 +87,13 @@ enum ChattServerHelp {
         file, /data/* demands that login and password (HTTP Basic). The page, /static and \
         /healthz stay public; /cmd/* answers only to clients on the loopback address; \
         /metrics answers loopback clients, and others only with the credentials.
+
+        Scheme: the page derives the pair from the passphrase by the scheme this server \
+        names in its chatt-scheme meta tag: legacy (the original's, the default) or strong \
+        (PBKDF2 with the chat's salt: --scheme strong --scheme-salt SALT, or CHATT_SCHEME \
+        and CHATT_SCHEME_SALT, or auth.scheme and auth.scheme_salt). USER/PASS must be the \
+        pair of the same scheme (chatt-genpass --scheme strong --salt SALT --env). The \
+        login is as secret as the password: the legacy login gives the password away.
 
         SIGTERM or SIGINT: finish the requests in flight, then exit 0.
         """

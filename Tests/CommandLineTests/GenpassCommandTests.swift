@@ -67,4 +67,52 @@ struct GenpassCommandTests {
         #expect(run.stdout.contains("password file"))
         #expect(run.stdout.contains("chatt-server"))
     }
+
+    // The first vector of Tests/Fixtures/strong-scheme-vectors.json (hashlib).
+    static let strongSalt = "5FsG5mQesFB0tp8zvN_9sQ"
+    static let strongLogin = "c2-z9LdYZBe0OdQqiw4FHMBjg"
+    static let strongPassword = "i7pTT4AyFZcrKyTQR6NqMWMivKa7gTdIRciJzw3LB_0"
+
+    @Test("--scheme strong --salt prints the strong pair in all three formats")
+    func strongScheme() async throws {
+        let plain = try await runProduct("chatt-genpass", ["--scheme", "strong", "--salt", Self.strongSalt, "foobar"])
+        #expect(plain.status == 0)
+        #expect(plain.stdout == "Login & pass:\n\(Self.strongLogin)\n\(Self.strongPassword)\n")
+        let json = try await runProduct("chatt-genpass", ["--json", "--scheme", "strong", "--salt", Self.strongSalt, "foobar"])
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(json.stdout.utf8))
+        #expect(decoded == ["login": Self.strongLogin, "password": Self.strongPassword])
+        let env = try await runProduct("chatt-genpass", ["--env", "--scheme", "strong", "--salt", Self.strongSalt, "-"],
+                                       input: "foobar\n")
+        #expect(env.stdout == "USER=\(Self.strongLogin)\nPASS=\(Self.strongPassword)\n")
+    }
+
+    @Test("--scheme legacy is the default, unchanged")
+    func legacyScheme() async throws {
+        #expect(try await runProduct("chatt-genpass", ["--scheme", "legacy", "foobar"]).stdout == Self.sample)
+    }
+
+    @Test("a usage error, naming what to do, for a missing or bad salt and a salt without strong",
+          arguments: [
+              (["--scheme", "strong", "foobar"], "needs --salt"),
+              (["--scheme", "strong", "--salt", "AAAA", "foobar"], "16 bytes"),
+              (["--scheme", "strong", "--salt", "AAAAAAAAAAAAAAAAAAAAAA==", "foobar"], "without padding"),
+              (["--salt", "AAAAAAAAAAAAAAAAAAAAAA", "foobar"], "--scheme strong"),
+              (["--scheme", "md5", "foobar"], "legacy"),
+          ])
+    func badSalt(arguments: [String], says: String) async throws {
+        let run = try await runProduct("chatt-genpass", arguments)
+        #expect(run.status == 64)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains(says), "\(run.stderr)")
+    }
+
+    @Test("--help explains both schemes")
+    func helpSchemes() async throws {
+        let run = try await runProduct("chatt-genpass", ["--help"])
+        #expect(run.stdout.contains("--scheme"))
+        #expect(run.stdout.contains("--salt"))
+        // Help text is wrapped to the terminal: compare with the white space collapsed.
+        let words = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("keep the login as secret as the password"))
+    }
 }

@@ -22,5 +22,8 @@ export function readConfig(doc, location) {
     brokerUrl: `${tls ? 'wss' : 'ws'}://${host}:${port}${path}`,
     address: meta(doc, 'chatt-client-address') || 'unknown',
     protected: (meta(doc, 'chatt-protected') || '').toLowerCase() === 'true',
+    // How the passphrase becomes the pair; a server without these tags is a legacy chat.
+    scheme: (meta(doc, 'chatt-scheme') || 'legacy').toLowerCase(),
+    salt: meta(doc, 'chatt-scheme-salt') || '',
   };
 }

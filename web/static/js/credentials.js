@@ -1,6 +1,8 @@
-// The passphrase derivation ("legacy" scheme of SPEC.md): passphrase -> [login, password].
-// It must give exactly the original's strings, so it keeps the original's arithmetic:
-// doubles, `%` as a double remainder, and the passphrase read as UTF-16 code units.
+// The passphrase derivations of SPEC.md: passphrase -> [login, password]. The "legacy"
+// scheme is here; it must give exactly the original's strings, so it keeps the original's
+// arithmetic: doubles, `%` as a double remainder, and the passphrase read as UTF-16 code
+// units. The "strong" scheme is in strong.js; derivePair() picks the chat's.
+import { makeStrongPair } from './strong.js';
 
 const MODULUS = 2147483647;
 const DIGIT_LIMIT = 308;
@@ -76,4 +78,17 @@ export function makeRandomPair(passphrase) {
   let split = Math.floor(codes.length / 2);
   while (split < codes.length && codes[split] < 60) split += 1;
   return [String.fromCharCode(...codes.slice(0, split)), String.fromCharCode(...codes.slice(split))];
+}
+
+/**
+ * Derives the pair under the chat's scheme (from the page's chatt-scheme meta tags).
+ * @param {{ scheme: string, salt: string }} chat
+ * @param {string} passphrase
+ * @returns {Promise<[string, string]>} [login, password]
+ * @throws {Error} a too-long passphrase (legacy), a bad salt or an unknown scheme.
+ */
+export async function derivePair(chat, passphrase) {
+  if (chat.scheme === 'legacy') return makeRandomPair(passphrase);
+  if (chat.scheme === 'strong') return makeStrongPair(passphrase, chat.salt);
+  throw new Error(`this chat uses the passphrase scheme "${chat.scheme}", which this page does not know: reload the page`);
 }

@@ -1,5 +1,6 @@
 // Wiring: the join form, the MQTT client, the history API, the state and the view.
-import { makeRandomPair } from './credentials.js';
+import { derivePair, makeRandomPair } from './credentials.js';
+import { titleChars } from './strong.js';
 import { readConfig } from './config.js';
 import { MqttClient } from './mqtt.js';
 import { HistoryApi } from './api.js';
@@ -14,6 +15,7 @@ const SESSION_KEY = 'chatt-session';
 const BELL_KEY = 'chatt-bell';
 
 let session = null; // { client, api, state, view, nick } while joined
+let joining = false; // while the passphrase is being derived
 
 const sentence = (text) => `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 
@@ -48,6 +50,7 @@ function backToForm(message) {
 // --- joining -------------------------------------------------------------------------
 
 function join(passphrase, nick, remember) {
+  if (joining) return;
   const problem = nickProblem(nick);
   if (problem) {
     status(problem, 'error');
@@ -59,22 +62,34 @@ function join(passphrase, nick, remember) {
     $('passphrase').focus();
     return;
   }
-  let pair;
-  try {
-    pair = makeRandomPair(passphrase);
-  } catch (error) {
-    status(sentence(`the ${error.message}`), 'error');
-    return;
-  }
-  const credentials = passphrase === '' ? null : pair;
-  if (remember) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, credentials, title: pair[0].slice(0, 2) }));
-  else sessionStorage.removeItem(SESSION_KEY);
-  start(nick, credentials, pair[0].slice(0, 2));
+  joining = true;
+  $('join').disabled = true;
+  // 600,000 PBKDF2 iterations for the strong scheme: a moment with WebCrypto, a second or
+  // more without it (plain http on a LAN).
+  if (passphrase !== '' && config.scheme !== 'legacy') status('Deriving the login from the passphrase…');
+  // An empty passphrase means "no protection": nothing to derive but the legacy title.
+  const derivation = passphrase === '' ? Promise.resolve(makeRandomPair('')) : derivePair(config, passphrase);
+  derivation.then(
+    (pair) => {
+      joining = false;
+      $('join').disabled = false;
+      const credentials = passphrase === '' ? null : pair;
+      const title = titleChars(pair[0]);
+      if (remember) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, credentials, title }));
+      else sessionStorage.removeItem(SESSION_KEY);
+      start(nick, credentials, title);
+    },
+    (error) => {
+      joining = false;
+      $('join').disabled = false;
+      status(sentence(error.message.startsWith('passphrase too long') ? `the ${error.message}` : error.message), 'error');
+    },
+  );
 }
 
-function start(nick, credentials, titleChars) {
+function start(nick, credentials, titleText) {
   leave();
-  document.title = `ChaTT-${titleChars}`;
+  document.title = `ChaTT-${titleText}`;
   const state = new ChatState(nick);
   const view = new View(document, nick);
   const api = new HistoryApi({ credentials });
