@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "ChatCore", "ChatMQTT", "ChatStore", "ChatStorePostgres", logging, serviceLifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

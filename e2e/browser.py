@@ -45,6 +45,7 @@ return [...log.querySelectorAll('.msg')].map((m) => ({
   id: m.dataset.id ?? null,
   author: m.querySelector('.author').textContent,
   text: visible(m.querySelector('.text')),
+  time: m.querySelector('time')?.getAttribute('datetime') ?? null,
   pending: m.classList.contains('pending'),
 }));
 """

@@ -105,6 +105,9 @@ public struct ChatState: Sendable, Hashable {
     /// The greeting for a `hello` from `nick` at `address`, by ``GreetingRules``, without
     /// changing anything; `nil` when nothing is to be said.
     public func greeting(forHelloFrom nick: Nickname, address: String, at now: Date) -> Greeting? {
+        if rules.style == .quiet {
+            return users[nick] == nil ? Greeting(nick: nick, parts: [.welcome(alsoSeenFromAddress: [])], showsOrigin: false) : nil
+        }
         guard let info = users[nick] else {
             let others = (nicknamesByAddress[address] ?? []).filter { $0 != nick }
             return Greeting(nick: nick, parts: [.welcome(alsoSeenFromAddress: others)])

@@ -22,11 +22,15 @@ public struct Greeting: Sendable, Hashable {
     public let nick: Nickname
     /// What is said, in order; never empty.
     public let parts: [Part]
+    /// Whether the greeting ends with `From <host> :: <address>` (the original's rules; the
+    /// quiet ones never say where a user connects from, so no host name is looked up).
+    public let showsOrigin: Bool
 
     /// Creates a greeting.
-    public init(nick: Nickname, parts: [Part]) {
+    public init(nick: Nickname, parts: [Part], showsOrigin: Bool = true) {
         self.nick = nick
         self.parts = parts
+        self.showsOrigin = showsOrigin
     }
 
     /// The plain-text message: `@nick: ` then the parts, ending with
@@ -50,8 +54,10 @@ public struct Greeting: Sendable, Hashable {
                 "Long time no see! ;)"
             }
         }
+        let said = "@\(name): " + sentences.joined(separator: " ")
+        guard showsOrigin else { return said }
         let host = (hostName?.isEmpty == false ? hostName : nil) ?? address
-        return "@\(name): " + sentences.joined(separator: " ") + " From \(host) :: \(address)"
+        return said + " From \(host) :: \(address)"
     }
 
     /// The most nicknames an "also seen" list names: the latest ones, then how many more.

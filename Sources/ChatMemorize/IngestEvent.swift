@@ -1,4 +1,5 @@
 public import ChatCore
+import Crypto
 
 /// A message understood: what the topic and payload mean for the chat, or why it was
 /// skipped. Parsing is a pure function, so it runs where the message arrives (the stdin
@@ -35,13 +36,17 @@ public enum IngestEvent: Sendable, Hashable {
         }
         do {
             switch topic {
-            case .roomText where item.retained:
-                // A retained message is the broker's copy of an old one, handed to every new
-                // subscriber: storing it would store it again on every start.
-                self = .skipped(reason: "a retained message is not a new message", kind: "retained",
-                                detail: "topic \(item.topic)")
             case .roomText(let room):
-                self = .message(room, try NewTextPayload(decoding: item.payload, limits: limits), receivedAt: item.receivedAt)
+                var payload = try NewTextPayload(decoding: item.payload, limits: limits)
+                if item.retained, payload.id == nil {
+                    // A retained message is the broker's copy of an old one, handed to every
+                    // new subscriber: without an id it was stored again on every start.
+                    // Its id is then made from what it is, so it is stored once. (It is not
+                    // simply skipped: amqtt sets the retain flag on what it queued for a
+                    // persistent session while memorize was away.)
+                    payload.id = Self.retainedID(topic: item.topic, payload: item.payload)
+                }
+                self = .message(room, payload, receivedAt: item.receivedAt)
             case .roomCreated(let room):
                 self = .room(room)
             case .hello(let nick):
@@ -62,5 +67,22 @@ extension IngestEvent {
     public var heldBytes: Int {
         if case .message(_, let payload, _) = self { return payload.text.utf8.count + payload.author.rawValue.utf8.count + 64 }
         return 64
+    }
+}
+
+extension IngestEvent {
+    /// The id given to a retained message that has none: `retained-` and the first 16
+    /// bytes of the SHA-256 of its topic and payload, in hex.
+    static func retainedID(topic: String, payload: [UInt8]) -> String {
+        var hash = SHA256()
+        hash.update(data: Array(topic.utf8) + [0])
+        hash.update(data: payload)
+        return "retained-" + hash.finalize().prefix(16).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

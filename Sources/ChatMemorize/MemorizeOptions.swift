@@ -50,7 +50,7 @@ public struct MemorizeOptions: Sendable {
     /// How often idle users are swept.
     public var sweepInterval: Duration = .seconds(60)
     /// The greeting and idle timing.
-    public var rules = GreetingRules.standard
+    public var rules = GreetingRules.quiet
 
     /// 1,000 rooms: plenty for friends, and a bound on what a flood of new room names costs.
     public static let defaultRoomLimit = 1_000

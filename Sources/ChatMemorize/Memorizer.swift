@@ -225,7 +225,8 @@ public actor Memorizer {
         nextGreetingTask += 1
         let resolver = self.resolver
         greetingTasks[key] = Task {
-            let host = await resolver.hostName(for: address)
+            // A greeting that does not say where the user connects from needs no lookup.
+            let host = greeting.showsOrigin ? await resolver.hostName(for: address) : nil
             await self.greet(greeting, address: address, hostName: host)
             self.greetingDone(key)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatCore
 import ChatMemorize
 import Foundation
 import Logging
@@ -56,11 +57,14 @@ struct ChattMemorize: AsyncParsableCommand {
     @Option(help: "Also keep a server of the original ChaTT up to date (POST /cmd/*), e.g. http://127.0.0.1:8080.")
     var legacyServer: String?
 
-    @Flag(inversion: .prefixedNo, help: "Look up the host name of a newcomer's address for the greeting.")
+    @Flag(inversion: .prefixedNo, help: "Look up the host name of a newcomer's address for the greeting (--greetings original only).")
     var reverseDNS = true
 
     @Flag(inversion: .prefixedNo, help: "Publish greetings and idle logouts (--no-greet for a second instance beside one that does).")
     var greet = true
+
+    @Option(help: "quiet: greet a nickname the first time only, without its address, host or other nicknames; original: the original's rules exactly (welcome back, changed computer, connection issues, each ending 'From <host> :: <address>').")
+    var greetings = GreetingStyle.quiet.rawValue
 
     @Option(help: "Longest message text accepted, in bytes.")
     var maxTextBytes = 16 * 1024

@@ -58,6 +58,10 @@ enum MemorizeCommandSupport {
         }
         options.reverseDNS = command.reverseDNS
         options.greets = command.greet
+        guard let style = GreetingStyle(rawValue: command.greetings) else {
+            throw ValidationError("--greetings must be quiet or original, not '\(command.greetings)'")
+        }
+        options.rules.style = style
         guard command.maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
         options.limits = PayloadLimits(maximumTextBytes: command.maxTextBytes)
         guard command.maxRooms > 0 else { throw ValidationError("--max-rooms must be positive") }

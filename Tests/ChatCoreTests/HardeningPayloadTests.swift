@@ -73,3 +73,24 @@ struct HardeningPayloadTests {
         #expect(chat.online.map(\.rawValue) == ["bot", "b", "d"])
     }
 }
+
+@Suite("Quiet greetings")
+struct QuietGreetingTests {
+    let now = Date(timeIntervalSince1970: 1_700_000_000)
+
+    @Test("a newcomer is greeted once, with no address, host or other nickname; nothing more after")
+    func quiet() throws {
+        var chat = ChatState(rules: .quiet)
+        let ann = try Nickname("ann"), bob = try Nickname("bob")
+        let first = chat.registerHello(from: ann, address: "192.0.2.1", at: now)
+        #expect(first?.text(hostName: "host.example", address: "192.0.2.1") == "@ann: Welcome ann!!")
+        // Another nickname from the same address is not told about ann.
+        #expect(chat.registerHello(from: bob, address: "192.0.2.1", at: now)?.text(hostName: nil, address: "192.0.2.1")
+            == "@bob: Welcome bob!!")
+        // A new address, a return after a logout, a reconnect: nothing is said.
+        #expect(chat.registerHello(from: ann, address: "198.51.100.9", at: now) == nil)
+        chat.logout(ann)
+        #expect(chat.registerHello(from: ann, address: "198.51.100.9", at: now.addingTimeInterval(3_600)) == nil)
+        #expect(chat.isOnline(ann))
+    }
+}

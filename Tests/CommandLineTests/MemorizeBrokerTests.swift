@@ -132,7 +132,7 @@ struct MemorizeBrokerTests {
             // Standard input stays open until the test creates the stop file.
             let daemon = try ToolProcess("sh", ["-c",
                 "{ printf '%s\\n' 'users/ann/hello {\"ipAddress\":\"127.0.0.1\"}'; while [ ! -f '\(stopFile)' ]; do sleep 0.05; done; } | "
-                + "'\(memorize)' --db '\(db)' --broker \(broker.url) --no-reverse-dns --sweep-seconds 0.2"],
+                + "'\(memorize)' --db '\(db)' --broker \(broker.url) --no-reverse-dns --greetings original --sweep-seconds 0.2"],
                 environment: ["CHATT_CLOCK_FILE": clockFile, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"])
             let greeting = try await greetings.wait(timeout: .seconds(30))
             #expect(greeting.stdout.contains(#""author":"bot""#))
