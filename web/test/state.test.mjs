@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatState, entryToMessage, payloadToMessage, newMessageId } from '../static/js/state.js';
+import { ChatState, entryToMessage, payloadToMessage, liveMessage, newMessageId } from '../static/js/state.js';
 import { HistoryApi, HttpError } from '../static/js/api.js';
 import { readConfig } from '../static/js/config.js';
 
@@ -11,6 +11,13 @@ test('entries of /data/*: 2 to 5 elements, junk skipped', () => {
   assert.deepEqual(entryToMessage(['ann', 'hi', 5, 'x', 9]), msg('ann', 'hi', 5, 'x', 9));
   assert.deepEqual(entryToMessage(['ann', 'hi', null, null]), msg('ann', 'hi'));
   for (const junk of [null, 'x', ['ann'], [1, 'x'], ['ann', {}], {}]) assert.equal(entryToMessage(junk), null);
+});
+
+test('a retained newtext is not a live message (the broker replays it to every page that subscribes)', () => {
+  const text = '{"author":"ann","text":"hi"}';
+  assert.deepEqual(liveMessage({ text, retain: false }), msg('ann', 'hi'));
+  assert.equal(liveMessage({ text, retain: true }), null);
+  assert.equal(liveMessage({ text: 'nope', retain: false }), null);
 });
 
 test('MQTT payloads with and without id/ts; unknown fields ignored; bad ones refused', () => {
