@@ -238,6 +238,73 @@ def test_mosquitto_sample_acl_keeps_clients_to_the_chat_topics(workdir):
             member.close()
 
 
+def test_retiring_a_shared_group_member_keeps_its_queued_messages(workdir):
+    """docs/scaling.md's retire steps, with two sessions of a shared group (paho standing in
+    for two chatt-memorize instances, with memorize's account) on the sample broker: while
+    B is down it keeps its turn. The old instruction (a clean connect with its id) loses
+    what was queued for B; the new steps hand it to chatt-memorize, and then nothing more
+    goes to B."""
+    need("mosquitto")
+    need("mosquitto_sub")
+    memorize = need_built("chatt-memorize")
+    with cs.mosquitto(workdir) as (_broker, tcp_port, _ws_port):
+        auth = ["-h", "127.0.0.1", "-p", str(tcp_port), "-u", cs.MEMORIZE_LOGIN, "-P", cs.MEMORIZE_PASSWORD]
+        group = ["$share/chatt/rooms/#"]
+
+        def round_of(b_id: str, retire) -> tuple[set[str], set[str]]:
+            """A and B in the group; B stops; 40 messages; `retire(b_id)`; 20 more. Returns
+            what was published and what A, B and the retirement got."""
+            a = cs.Listener(tcp_port, cs.MEMORIZE_LOGIN, cs.MEMORIZE_PASSWORD, group, client_id=f"{b_id}-a", clean=False)
+            b = cs.Listener(tcp_port, cs.MEMORIZE_LOGIN, cs.MEMORIZE_PASSWORD, group, client_id=b_id, clean=False)
+            b.close()  # a clean DISCONNECT: its session stays, with its turn in the group
+            texts = [f"{b_id} {n}" for n in range(60)]
+            payloads = [json.dumps({"author": "ann", "text": t, "id": f"{b_id}-{n}"}) for n, t in enumerate(texts)]
+            try:
+                assert cs.publish_as(tcp_port, LOGIN, PASSWORD, [("rooms/main/newtext", p) for p in payloads[:40]])
+                kept = retire(b_id)
+                assert cs.publish_as(tcp_port, LOGIN, PASSWORD, [("rooms/main/newtext", p) for p in payloads[40:]])
+                cs.wait_for(lambda: any(json.loads(p)["text"] == texts[-1] for _, p in a.received), "A's last one")
+                a_got = {json.loads(p)["text"] for _, p in a.received}
+                return set(texts), a_got | kept
+            finally:
+                a.close()
+                subprocess.run(["mosquitto_sub", *auth, "-i", f"{b_id}-a", "-t", "chatt/retire", "-E"],
+                               check=True, timeout=30)
+
+        def old_way(b_id: str) -> set[str]:
+            subprocess.run(["mosquitto_sub", *auth, "-i", b_id, "-t", "none", "-E"], check=True, timeout=30)
+            return set()
+
+        def new_way(b_id: str) -> set[str]:
+            lines = workdir / f"retire-{b_id}.lines"
+            printed = -1
+            for _ in range(5):  # "run again until a run prints nothing"
+                with open(lines, "a") as out:
+                    subprocess.run(["mosquitto_sub", *auth, "-i", b_id, "-c", "-q", "1", "-v", "-W", "2",
+                                    "-t", "chatt/retire", "-U", "$share/chatt/rooms/#", "-U", "$share/chatt/users/#"],
+                                   stdout=out, timeout=30)
+                count = len(lines.read_text().splitlines())
+                if count == printed:
+                    break
+                printed = count
+            else:
+                raise AssertionError("the drain runs went on printing")
+            db = workdir / f"retire-{b_id}.db"
+            with open(lines) as source:
+                stored = subprocess.run([str(memorize), "--db", str(db), "--no-greet", "--no-reverse-dns"],
+                                        stdin=source, capture_output=True, text=True, timeout=60)
+            assert stored.returncode == 0, stored.stderr
+            subprocess.run(["mosquitto_sub", *auth, "-i", b_id, "-t", "chatt/retire", "-E"], check=True, timeout=30)
+            return {m["text"] for m in memorize_export(memorize, db)}
+
+        published, seen = round_of("memorize-old", old_way)
+        lost_before = len(published - seen)
+        assert lost_before > 0, "the clean connect kept B's queue?"
+        published, seen = round_of("memorize-new", new_way)
+        assert published - seen == set(), f"lost {len(published - seen)} of 60 (the old way lost {lost_before})"
+        print(f"retire: the old way lost {lost_before} of 60, the new way 0")
+
+
 # --- 2. amqtt -------------------------------------------------------------------------
 
 def test_amqtt_password_file_is_argon2_for_plop():
