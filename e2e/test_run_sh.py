@@ -157,8 +157,8 @@ def test_run_sh_broker_keeps_members_to_the_chat(passphrase):
         room = unique("acl")
         member = cs.Listener(ws_port, login, password, ["#", "$SYS/#"], "websockets")
         try:
-            assert cs.publish_as(mqtt_port, login, password, [
-                ("other/topic", "x"), (f"rooms/{room}/newtext", json.dumps({"author": "ann", "text": "in", "id": f"{room}-0"}))])
+            first = json.dumps({"author": "ann", "text": "in", "id": f"{room}-0"})
+            assert cs.publish_as(mqtt_port, login, password, [("other/topic", "x"), (f"rooms/{room}/newtext", first)])
             cs.wait_for(lambda: f"rooms/{room}/newtext" in member.topics(), "the member's copy")
             assert "other/topic" not in member.topics()
             assert not [t for t in member.topics() if t.startswith("$SYS")], member.topics()
@@ -167,16 +167,16 @@ def test_run_sh_broker_keeps_members_to_the_chat(passphrase):
 
         # A member taking the client id memorize had before issue 14 (chatt-memorize-<host>)
         # takes nothing from memorize now (its id is random, kept in its database).
-        squatter = cs.Listener(mqtt_port, login, password, ["rooms/#"], client_id=f"chatt-memorize-{socket.gethostname()}",
-                               clean=False)
+        squatter = cs.Listener(mqtt_port, login, password, ["rooms/#"],
+                               client_id=f"chatt-memorize-{socket.gethostname()}", clean=False)
 
         # Past the size limit: reaches nobody, stored nowhere; memorize stores all the rest.
         texts = [f"message {n} in {room}" for n in range(200)]
         big = json.dumps({"author": "ann", "text": "x" * 300_000, "id": f"{room}-big"})
         messages = [(f"rooms/{room}/newtext", json.dumps({"author": "ann", "text": t, "id": f"{room}-{n + 1}"}))
                     for n, t in enumerate(texts)]
-        assert cs.publish_as(ws_port, login, password, messages[:100] + [(f"rooms/{room}/newtext", big)] + messages[100:],
-                             "websockets")
+        around_big = messages[:100] + [(f"rooms/{room}/newtext", big)] + messages[100:]
+        assert cs.publish_as(ws_port, login, password, around_big, "websockets")
         assert not cs.publish_as(mqtt_port, login, password, [(f"rooms/{room}/newtext", big)])
 
         def stored() -> list[str]:
@@ -185,6 +185,8 @@ def test_run_sh_broker_keeps_members_to_the_chat(passphrase):
             return [m["text"] for m in map(json.loads, export.splitlines()) if m["room"] == room]
         wait_until(lambda: texts[-1] in stored(), timeout=60, what="memorize to store the 200 messages")
         assert stored() == ["in", *texts]
+        cs.wait_for(lambda: len(squatter.received) >= 200, "the squatter's copies")
+        assert max(len(payload) for _, payload in squatter.received) < 1000, "the big one reached a member"
         squatter.close()
 
         run.send_signal(signal.SIGTERM)

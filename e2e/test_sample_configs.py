@@ -254,8 +254,9 @@ def test_retiring_a_shared_group_member_keeps_its_queued_messages(workdir):
         def round_of(b_id: str, retire) -> tuple[set[str], set[str]]:
             """A and B in the group; B stops; 40 messages; `retire(b_id)`; 20 more. Returns
             what was published and what A, B and the retirement got."""
-            a = cs.Listener(tcp_port, cs.MEMORIZE_LOGIN, cs.MEMORIZE_PASSWORD, group, client_id=f"{b_id}-a", clean=False)
-            b = cs.Listener(tcp_port, cs.MEMORIZE_LOGIN, cs.MEMORIZE_PASSWORD, group, client_id=b_id, clean=False)
+            account = (tcp_port, cs.MEMORIZE_LOGIN, cs.MEMORIZE_PASSWORD, group)
+            a = cs.Listener(*account, client_id=f"{b_id}-a", clean=False)
+            b = cs.Listener(*account, client_id=b_id, clean=False)
             b.close()  # a clean DISCONNECT: its session stays, with its turn in the group
             texts = [f"{b_id} {n}" for n in range(60)]
             payloads = [json.dumps({"author": "ann", "text": t, "id": f"{b_id}-{n}"}) for n, t in enumerate(texts)]
