@@ -175,9 +175,38 @@ wait_port() {  # port name pid
     fail "$2 does not listen on port $1"
 }
 
+# Before issue 14, chatt-memorize's client id was chatt-memorize-<host>; now it makes a random
+# one. After that upgrade the broker still holds the old session: it queues every message for
+# nobody (up to max_queued_messages) and holds what arrived during the upgrade. Once, hand
+# what it holds to memorize and end it, as docs/scaling.md retires an instance.
+end_old_session() {
+    local id lines count printed=-1 status
+    id=chatt-memorize-$(hostname | cut -d. -f1 | tr -cd 'A-Za-z0-9-' | cut -c1-40)
+    lines=$DATA_DIR/old-session.lines
+    local sub=(mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -u "$memorize_login" -P "$memorize_password" -i "$id")
+    : >"$lines"
+    for _ in 1 2 3 4 5; do  # until a run prints nothing more: the first one leaves rooms/# and users/#
+        status=0
+        "${sub[@]}" -c -q 1 -v -W 2 -t chatt/retire -U 'rooms/#' -U 'users/#' >>"$lines" || status=$?
+        [ "$status" -eq 0 ] || [ "$status" -eq 27 ] || fail "cannot resume the old session $id (mosquitto_sub exit $status)"
+        count=$(wc -l <"$lines")
+        [ "$count" -eq "$printed" ] && break
+        printed=$count
+    done
+    "$bin/chatt-memorize" --db "$DATA_DIR/chatt.db" --no-greet --no-reverse-dns <"$lines" \
+        || fail "cannot store what the old session $id held (kept in $lines)"
+    "${sub[@]}" -t chatt/retire -E || fail "cannot end the old session $id"
+    rm -f "$lines"
+    touch "$old_session_ended"
+    say "ended chatt-memorize's old broker session $id; the $count messages it held are stored"
+}
+old_session_ended=$DATA_DIR/mosquitto/old-memorize-session-ended
+[ -e "$DATA_DIR/mosquitto/mosquitto.db" ] || touch "$old_session_ended"  # a new broker never had it
+
 mosquitto -c "$conf" &
 pids+=($!)
 wait_port "$MQTT_PORT" mosquitto "$!"
+[ -e "$old_session_ended" ] || end_old_session
 
 CHATT_USER=$memorize_login CHATT_PASS=$memorize_password "$bin/chatt-memorize" --subscribe --broker "mqtt://127.0.0.1:$MQTT_PORT" --db "$DATA_DIR/chatt.db" &
 pids+=($!)

@@ -5,6 +5,7 @@ build so that it skips its (slow) release build."""
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -188,6 +189,78 @@ def test_run_sh_broker_keeps_members_to_the_chat(passphrase):
         cs.wait_for(lambda: len(squatter.received) >= 200, "the squatter's copies")
         assert max(len(payload) for _, payload in squatter.received) < 1000, "the big one reached a member"
         squatter.close()
+
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=30) == 0, log.read_text()
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+        for pid in parts:
+            if alive(pid):
+                os.kill(pid, signal.SIGTERM)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_run_sh_hands_the_old_memorize_session_to_memorize():
+    """Upgrading a DATA_DIR from before issue 14, when memorize's client id was
+    chatt-memorize-<host>: the broker's persistence still holds that session, with what
+    was published while memorize was down for the upgrade. run.sh stores those messages
+    and ends the session once (it would queue every message for nobody)."""
+    data_dir = Path(tempfile.mkdtemp(prefix="chatt-run-sh-"))
+    (data_dir / "mosquitto").mkdir()
+    old_id = "chatt-memorize-" + re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname().split(".")[0])[:40]
+    mqtt_port = free_port()
+    conf = data_dir / "old-broker.conf"
+    conf.write_text(("user root\n" if os.geteuid() == 0 else "") + "persistence true\n"
+                    f"persistence_location {data_dir / 'mosquitto'}/\nlistener {mqtt_port} 127.0.0.1\n"
+                    "allow_anonymous true\n")
+    broker = subprocess.Popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    room = unique("upgrade")
+    texts = [f"sent during the upgrade {n}" for n in range(30)]
+    try:
+        wait_until(lambda: port_open(mqtt_port), what="the old broker")
+        old_session = cs.Listener(mqtt_port, None, None, ["rooms/#", "users/#"], client_id=old_id, clean=False)
+        old_session.close()
+        assert cs.publish_as(mqtt_port, None, None, [
+            (f"rooms/{room}/newtext", json.dumps({"author": "ann", "text": t, "id": f"{room}-{n}"}))
+            for n, t in enumerate(texts)])
+    finally:
+        broker.terminate()
+        broker.wait(timeout=30)
+    assert (data_dir / "mosquitto" / "mosquitto.db").exists()
+
+    http_port, ws_port = free_port(), free_port()
+    env = clean_environment(
+        PASSPHRASE=PASSPHRASE, HTTP_PORT=str(http_port), MQTT_PORT=str(mqtt_port), WS_PORT=str(ws_port),
+        DATA_DIR=str(data_dir), BIND="127.0.0.1", CHATT_BIN_DIR=str(BIN),
+        CHATT_ENV_FILE=str(data_dir / "no-such.env"))
+    log = data_dir / "run.log"
+    parts: dict[int, str] = {}
+    with open(log, "wb") as output:
+        run = subprocess.Popen([str(ROOT / "run.sh")], env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: "ready:" in log.read_text() or run.poll() is not None, timeout=60, what="run.sh to be ready")
+        assert run.poll() is None, log.read_text()
+        parts = children(run.pid)
+        export = subprocess.run([str(BIN / "chatt-memorize"), "--export", "--db", str(data_dir / "chatt.db")],
+                                check=True, capture_output=True, text=True, env=clean_environment()).stdout
+        assert [m["text"] for m in map(json.loads, export.splitlines()) if m["room"] == room] == texts
+        assert f"ended chatt-memorize's old broker session {old_id}; the 30 messages it held are stored" \
+            in log.read_text(), log.read_text()
+
+        # The old session is gone: resuming it finds nothing.
+        present: list[bool] = []
+        probe = cs.mqtt.Client(cs.mqtt.CallbackAPIVersion.VERSION2, client_id=old_id, clean_session=False)
+        probe.username_pw_set("chatt-memorize", (data_dir / "memorize-broker-password").read_text())
+        probe.on_connect = lambda _c, _u, flags, _rc, _p: present.append(flags.session_present)
+        probe.connect("127.0.0.1", mqtt_port)
+        probe.loop_start()
+        wait_until(lambda: present, what="the probe's CONNACK")
+        probe.disconnect()
+        probe.loop_stop()
+        assert present == [False]
+        assert (data_dir / "mosquitto" / "old-memorize-session-ended").exists()
 
         run.send_signal(signal.SIGTERM)
         assert run.wait(timeout=30) == 0, log.read_text()
