@@ -243,8 +243,13 @@ def amqtt_command() -> list[str]:
 
 
 def amqtt_config(directory: Path, tcp_port: int, ws_port: int, password_file: Path | None = None) -> Path:
-    """sample_configs/amqtt.yaml with its ports and password file substituted."""
-    shutil.copy(password_file or SAMPLES / "amqtt.passwords", directory / "amqtt.passwords")
+    """sample_configs/amqtt.yaml with its ports and password file substituted; the password
+    file gets chatt-memorize's account, as sample_configs/README.md adds it."""
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    passwords = (password_file or SAMPLES / "amqtt.passwords").read_text().rstrip("\n")
+    memorize = f"{MEMORIZE_LOGIN}:{Argon2Hasher().hash(MEMORIZE_PASSWORD)}"
+    (directory / "amqtt.passwords").write_text(f"{passwords}\n{memorize}\n")
     text = substitute((SAMPLES / "amqtt.yaml").read_text(), [
         (r"^(    bind: )127\.0\.0\.1:1883$", rf"\g<1>127.0.0.1:{tcp_port}"),
         (r"^(    bind: )0\.0\.0\.0:9001$", rf"\g<1>127.0.0.1:{ws_port}"),

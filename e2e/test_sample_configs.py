@@ -324,6 +324,29 @@ def test_amqtt_sample_config_tcp_and_websocket(workdir):
         assert_only_the_plop_pair_gets_in(broker, tcp_port, ws_port)
 
 
+def test_amqtt_sample_acl_keeps_clients_to_the_chat_topics(workdir):
+    """amqtt.yaml's TopicAccessControlListPlugin: the members' login and chatt-memorize's
+    account publish and subscribe on rooms/#, users/#, direct/# only (a publish elsewhere is
+    dropped, and reached the subscriber of `#` before); the members' password does not
+    open memorize's account."""
+    with cs.amqtt(workdir) as (broker, tcp_port, ws_port):
+        assert cs.connect_result(tcp_port, cs.MEMORIZE_LOGIN, PASSWORD).startswith("refused")
+        member = cs.Listener(ws_port, LOGIN, PASSWORD, ["#", "rooms/#", "users/#"], "websockets")
+        memorize = cs.Listener(tcp_port, cs.MEMORIZE_LOGIN, cs.MEMORIZE_PASSWORD, ["rooms/#", "users/#"])
+        try:
+            for user, password in ((LOGIN, PASSWORD), (cs.MEMORIZE_LOGIN, cs.MEMORIZE_PASSWORD)):
+                assert cs.publish_as(tcp_port, user, password, [("other/topic", "x"), ("users/ann/hello", "{}"),
+                                                                ("rooms/acl/new", "")])
+            cs.wait_for(lambda: member.topics().count("rooms/acl/new") >= 2
+                        and memorize.topics().count("rooms/acl/new") == 2, "both rounds")
+            assert "other/topic" not in member.topics(), broker.log()[-2000:]
+            assert member.topics() == ["users/ann/hello", "rooms/acl/new"] * 2, "# is refused, the rest granted"
+            assert memorize.topics() == ["users/ann/hello", "rooms/acl/new"] * 2
+        finally:
+            member.close()
+            memorize.close()
+
+
 def test_amqtt_with_mosquitto_clients(workdir):
     need("mosquitto_pub")
     with cs.amqtt(workdir) as (_broker, tcp_port, _ws_port):
