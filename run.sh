@@ -17,6 +17,9 @@
 #               is remembered in DATA_DIR/scheme, so later runs keep it unasked.
 #   CHATT_BIN_DIR  folder holding chatt-genpass, chatt-memorize and chatt-server already
 #               built (e.g. .build/debug for the tests): use them and skip the build
+# The broker gives chatt-memorize an account of its own (login chatt-memorize, a random
+# password made once in DATA_DIR/memorize-broker-password, mode 600) and keeps every client
+# to rooms/#, users/# and direct/# (DATA_DIR/mosquitto/acl); payloads stop at 256 KiB.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -80,6 +83,8 @@ fi
 
 mkdir -p "$DATA_DIR/mosquitto"
 conf=$DATA_DIR/mosquitto/mosquitto.conf
+acl=$DATA_DIR/mosquitto/acl
+case "$BIND" in *:*) ws_domain=ipv6 ;; *) ws_domain=ipv4 ;; esac
 {
     echo "# Written by run.sh on each start; edit run.sh's settings instead."
     [ "$(id -u)" -eq 0 ] && echo "user root"
@@ -92,10 +97,24 @@ conf=$DATA_DIR/mosquitto/mosquitto.conf
     echo "log_dest stderr"
     echo "log_type error"
     echo "log_type warning"
+    echo "# The largest legal chat payload: memorize's PayloadLimits.maximumPayloadBytes, 16 KiB of"
+    echo "# text JSON-escaped at 6 bytes per byte + 4 KiB of other fields = 100 KiB; a v2 direct"
+    echo "# message carries that encrypted in base64 (4/3: ~134 KiB). 256 KiB leaves room for the"
+    echo "# topic and headers. Nobody can make the broker pass 100 MB to every page (3 x 100 MB went"
+    echo "# through without these). Over TCP a larger packet gets its sender disconnected; mosquitto"
+    echo "# 2.0.11 does not apply max_packet_size to WebSocket clients, so message_size_limit drops"
+    echo "# a larger payload from them (acknowledged, passed to nobody)."
+    echo "max_packet_size 262144"
+    echo "message_size_limit 262144"
     echo "per_listener_settings false"
+    echo "# Who may use which topics: $acl (written below)."
+    echo "acl_file $acl"
     echo "listener $MQTT_PORT $MQTT_BIND"
     echo "listener $WS_PORT $BIND"
     echo "protocol websockets"
+    echo "# mosquitto 2.0.11 gives a WebSocket listener's address to libwebsockets only with"
+    echo "# socket_domain set: without it, 'listener $WS_PORT $BIND' listens on every address."
+    echo "socket_domain $ws_domain"
 } >"$conf"
 
 # The passphrase scheme (SPEC.md): strong for a new chat; legacy for CHATT_SCHEME=legacy
@@ -131,22 +150,49 @@ else
 fi
 echo "$scheme" >"$scheme_file"
 
+# The broker account of chatt-memorize: its own login and a random password made once and
+# kept here (mode 600), given to memorize only. Members cannot log in as memorize.
+memorize_login=chatt-memorize
+memorize_secret=$DATA_DIR/memorize-broker-password
+if ! [ -s "$memorize_secret" ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=\n' >"$memorize_secret")
+fi
+chmod 600 "$memorize_secret"
+memorize_password=$(<"$memorize_secret")
+passwords=$DATA_DIR/mosquitto/passwords
+rm -f "$passwords"
+(umask 077; mosquitto_passwd -c -b "$passwords" "$memorize_login" "$memorize_password" >/dev/null)
+
 if [ -n "$PASSPHRASE" ]; then
     creds=$(printf '%s' "$PASSPHRASE" | "$bin/chatt-genpass" "${genpass_args[@]}" -) || fail "cannot derive the credentials from PASSPHRASE (scheme $scheme)"
     login=$(sed -n 's/^USER=//p' <<<"$creds")
     password=$(sed -n 's/^PASS=//p' <<<"$creds")
-    passwords=$DATA_DIR/mosquitto/passwords
-    rm -f "$passwords"
-    mosquitto_passwd -c -b "$passwords" "$login" "$password" >/dev/null
-    chmod 600 "$passwords"
-    { echo "allow_anonymous false"; echo "password_file $passwords"; } >>"$conf"
+    mosquitto_passwd -b "$passwords" "$login" "$password" >/dev/null
+    members="user $login"
+    echo "allow_anonymous false" >>"$conf"
     export CHATT_USER=$login CHATT_PASS=$password
     say "protected by the passphrase ($scheme scheme; the MQTT login is as secret as the password)"
 else
     echo "allow_anonymous true" >>"$conf"
+    members="# anonymous clients (lines before any 'user' line)"
     unset CHATT_USER CHATT_PASS PASS
     say "WARNING: no PASSPHRASE set: the chat is UNPROTECTED, anyone who reaches ports $HTTP_PORT and $WS_PORT can read and write"
 fi
+
+echo "password_file $passwords" >>"$conf"
+# Who may use which topics: the members (the passphrase's login, or anonymous clients on an
+# unprotected chat) and memorize, rooms/#, users/# and direct/# only; everything else, $SYS/#
+# included, is refused. mosquitto 2.0.11 grants every SUBSCRIBE and applies these lines when
+# it delivers, by the message's topic: a $share/GROUP/rooms/# subscription still gets its
+# turn. Retained messages cannot be limited here (v2 retains users/<nick>/presence and
+# users/<nick>/key). docs/scaling.md says what remains.
+{
+    echo "# Written by run.sh on each start."
+    for section in "$members" "user $memorize_login"; do
+        echo "$section"
+        printf 'topic readwrite %s\n' 'rooms/#' 'users/#' 'direct/#'
+    done
+} >"$acl"
 
 pids=()
 stop() {
@@ -166,11 +212,40 @@ wait_port() {  # port name pid
     fail "$2 does not listen on port $1"
 }
 
+# Before issue 14, chatt-memorize's client id was chatt-memorize-<host>; now it makes a random
+# one. After that upgrade the broker still holds the old session: it queues every message for
+# nobody (up to max_queued_messages) and holds what arrived during the upgrade. Once, hand
+# what it holds to memorize and end it, as docs/scaling.md retires an instance.
+end_old_session() {
+    local id lines count printed=-1 status
+    id=chatt-memorize-$(hostname | cut -d. -f1 | tr -cd 'A-Za-z0-9-' | cut -c1-40)
+    lines=$DATA_DIR/old-session.lines
+    local sub=(mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -u "$memorize_login" -P "$memorize_password" -i "$id")
+    : >"$lines"
+    for _ in 1 2 3 4 5; do  # until a run prints nothing more: the first one leaves rooms/# and users/#
+        status=0
+        "${sub[@]}" -c -q 1 -v -W 2 -t chatt/retire -U 'rooms/#' -U 'users/#' >>"$lines" || status=$?
+        [ "$status" -eq 0 ] || [ "$status" -eq 27 ] || fail "cannot resume the old session $id (mosquitto_sub exit $status)"
+        count=$(wc -l <"$lines")
+        [ "$count" -eq "$printed" ] && break
+        printed=$count
+    done
+    "$bin/chatt-memorize" --db "$DATA_DIR/chatt.db" --no-greet --no-reverse-dns <"$lines" \
+        || fail "cannot store what the old session $id held (kept in $lines)"
+    "${sub[@]}" -t chatt/retire -E || fail "cannot end the old session $id"
+    rm -f "$lines"
+    touch "$old_session_ended"
+    say "ended chatt-memorize's old broker session $id; the $count messages it held are stored"
+}
+old_session_ended=$DATA_DIR/mosquitto/old-memorize-session-ended
+[ -e "$DATA_DIR/mosquitto/mosquitto.db" ] || touch "$old_session_ended"  # a new broker never had it
+
 mosquitto -c "$conf" &
 pids+=($!)
 wait_port "$MQTT_PORT" mosquitto "$!"
+[ -e "$old_session_ended" ] || end_old_session
 
-"$bin/chatt-memorize" --subscribe --broker "mqtt://127.0.0.1:$MQTT_PORT" --db "$DATA_DIR/chatt.db" &
+CHATT_USER=$memorize_login CHATT_PASS=$memorize_password "$bin/chatt-memorize" --subscribe --broker "mqtt://127.0.0.1:$MQTT_PORT" --db "$DATA_DIR/chatt.db" &
 pids+=($!)
 
 server_args=(--db "$DATA_DIR/chatt.db" --bind "$BIND" --port "$HTTP_PORT" --ws-port "$WS_PORT")

@@ -177,17 +177,30 @@ include_dir /etc/mosquitto/conf.d
 """
 
 
-def mosquitto_config(directory: Path, tcp_port: int, ws_port: int, layout: str = "debian") -> Path:
-    """sample_configs/mosquitto.conf, with its ports and password file moved into
-    `directory`, everything else as shipped. Layout "debian": as Debian runs it, in
-    conf.d/ beside the stock mosquitto.conf (its paths moved into `directory` too);
+# chatt-memorize's own broker account, as sample_configs/README.md adds it to the password
+# file (there with a random password; a fixed one here, in a temp copy only).
+MEMORIZE_LOGIN = "chatt-memorize"
+MEMORIZE_PASSWORD = "memorize-" + uuid.uuid4().hex
+
+
+def mosquitto_config(directory: Path, tcp_port: int, ws_port: int, layout: str = "debian",
+                     more: list[tuple[str, str]] | None = None) -> Path:
+    """sample_configs/mosquitto.conf, with its ports, password file (plus chatt-memorize's
+    account, as the README makes it) and ACL moved into `directory`, everything else as
+    shipped; `more`: further (pattern, replacement) pairs. Layout "debian": as Debian runs
+    it, in conf.d/ beside the stock mosquitto.conf (its paths moved into `directory` too);
     "standalone": alone, with the commented persistence_location turned on."""
     shutil.copy(SAMPLES / "passwords", directory / "passwords")
+    subprocess.run(["mosquitto_passwd", "-b", str(directory / "passwords"), MEMORIZE_LOGIN, MEMORIZE_PASSWORD],
+                   check=True, capture_output=True, timeout=30)
+    shutil.copy(SAMPLES / "acl", directory / "acl")
     (directory / "data").mkdir()
     replacements = [
         (r"^listener 1883 127\.0\.0\.1$", f"listener {tcp_port} 127.0.0.1"),
         (r"^listener 9001$", f"listener {ws_port} 127.0.0.1"),
         (r"^password_file .*$", f"password_file {directory / 'passwords'}"),
+        (r"^acl_file .*$", f"acl_file {directory / 'acl'}"),
+        *(more or []),
     ]
     if layout == "standalone":
         replacements.append((r"^#persistence_location .*$", f"persistence_location {directory / 'data'}/"))
@@ -211,9 +224,10 @@ def mosquitto_config(directory: Path, tcp_port: int, ws_port: int, layout: str =
 
 
 @contextmanager
-def mosquitto(directory: Path, layout: str = "debian") -> Iterator[tuple[Service, int, int]]:
+def mosquitto(directory: Path, layout: str = "debian",
+              more: list[tuple[str, str]] | None = None) -> Iterator[tuple[Service, int, int]]:
     tcp_port, ws_port = free_port(), free_port()
-    config = mosquitto_config(directory, tcp_port, ws_port, layout)
+    config = mosquitto_config(directory, tcp_port, ws_port, layout, more)
     with running("mosquitto", ["mosquitto", "-c", str(config)], directory / "mosquitto.log") as broker:
         broker.wait_for_port(tcp_port)
         broker.wait_for_port(ws_port)
@@ -229,8 +243,13 @@ def amqtt_command() -> list[str]:
 
 
 def amqtt_config(directory: Path, tcp_port: int, ws_port: int, password_file: Path | None = None) -> Path:
-    """sample_configs/amqtt.yaml with its ports and password file substituted."""
-    shutil.copy(password_file or SAMPLES / "amqtt.passwords", directory / "amqtt.passwords")
+    """sample_configs/amqtt.yaml with its ports and password file substituted; the password
+    file gets chatt-memorize's account, as sample_configs/README.md adds it."""
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    passwords = (password_file or SAMPLES / "amqtt.passwords").read_text().rstrip("\n")
+    memorize = f"{MEMORIZE_LOGIN}:{Argon2Hasher().hash(MEMORIZE_PASSWORD)}"
+    (directory / "amqtt.passwords").write_text(f"{passwords}\n{memorize}\n")
     text = substitute((SAMPLES / "amqtt.yaml").read_text(), [
         (r"^(    bind: )127\.0\.0\.1:1883$", rf"\g<1>127.0.0.1:{tcp_port}"),
         (r"^(    bind: )0\.0\.0\.0:9001$", rf"\g<1>127.0.0.1:{ws_port}"),
@@ -341,3 +360,79 @@ def round_trip(port: int, username: str, password: str, transport: str = "tcp", 
         for client in (publisher, subscriber):
             client.disconnect()
             client.loop_stop()
+
+
+# --- checks of what a broker refuses (issue 14) ---------------------------------------
+
+def listening_addresses(port: int) -> list[str]:
+    """The local addresses that `ss -ltn` shows listening on `port` ("*" = every address)."""
+    out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True,
+                         timeout=10).stdout
+    return sorted(line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip())
+
+
+class Listener:
+    """A paho client that keeps what it receives, subscribed to `filters` (SUBACKs waited for)."""
+
+    def __init__(self, port: int, username: str | None, password: str | None, filters: list[str],
+                 transport: str = "tcp", client_id: str | None = None, clean: bool = True):
+        self.client = mqtt_client(port, username, password, transport, client_id, clean)
+        self.received: list[tuple[str, bytes]] = []
+        self.client.on_message = lambda _c, _u, m: self.received.append((m.topic, m.payload))
+        granted = threading.Event()
+        self.client.on_subscribe = lambda *_args: granted.set()
+        for topic in filters:
+            granted.clear()
+            self.client.subscribe(topic, qos=1)
+            assert granted.wait(15), f"no SUBACK for {topic}"
+
+    def topics(self) -> list[str]:
+        return [topic for topic, _ in self.received]
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def mqtt_client(port: int, username: str | None, password: str | None, transport: str = "tcp",
+                client_id: str | None = None, clean: bool = True):
+    """A connected paho client (CONNACK accepted), its network loop running."""
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, transport=transport, clean_session=clean,
+                            client_id=client_id or f"cfg-test-{uuid.uuid4().hex[:12]}")
+    if username is not None:
+        client.username_pw_set(username, password)
+    connected = threading.Event()
+    client.on_connect = lambda _c, _u, _f, rc, _p: connected.set() if not rc.is_failure else None
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    assert connected.wait(15), f"no CONNACK on port {port} for {username}"
+    return client
+
+
+def publish_as(port: int, username: str, password: str, messages: list[tuple[str, bytes | str]],
+               transport: str = "tcp") -> bool:
+    """Publishes at QoS 1 in order; True when every PUBACK came, False when the broker
+    dropped the connection first."""
+    client = mqtt_client(port, username, password, transport)
+    dropped = threading.Event()
+    client.on_disconnect = lambda *_args: dropped.set()
+    try:
+        for topic, payload in messages:
+            info = client.publish(topic, payload, qos=1)
+            deadline = time.monotonic() + 15
+            while not info.is_published() and not dropped.is_set() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if not info.is_published():
+                assert dropped.is_set(), f"no PUBACK and no disconnect for {topic}"
+                return False
+        return True
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def wait_for(condition, what: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)

@@ -104,6 +104,25 @@ test('anonymous broker', async (t) => {
     assert.equal(watcher.received.find((m) => m.topic === 'users/ann/logout').text, '{}');
   });
 
+  await t.test('the retain flag comes with each message: set on a retained copy, clear when live', async () => {
+    const topic = `rooms/retain${process.pid}/newtext`;
+    const live = client(broker.url, { subscriptions: [{ topic, qos: 1 }] });
+    live.connect();
+    await connected(live);
+    await waitFor(() => live.inflight.size === 0, 'the SUBACK');
+    const writer = client(broker.url);
+    writer.connect();
+    await connected(writer);
+    await writer.publish(topic, '{"author":"ann","text":"kept"}', { qos: 1, retain: true });
+    await waitFor(() => live.received.length === 1, 'the live copy');
+    assert.equal(live.received[0].retain, false);
+    const late = client(broker.url, { subscriptions: [{ topic, qos: 1 }] });
+    late.connect();
+    await waitFor(() => late.received.length === 1, 'the retained copy');
+    assert.equal(late.received[0].retain, true);
+    await writer.publish(topic, '', { qos: 1, retain: true }); // clears it for the later tests
+  });
+
   await t.test('a clean end() does not send the will', async () => {
     const watcher = client(broker.url, { subscriptions: [{ topic: 'users/#' }] });
     watcher.connect();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatState, entryToMessage, payloadToMessage, newMessageId } from '../static/js/state.js';
+import { ChatState, entryToMessage, payloadToMessage, liveMessage, newMessageId } from '../static/js/state.js';
 import { HistoryApi, HttpError } from '../static/js/api.js';
 import { readConfig } from '../static/js/config.js';
 
@@ -14,6 +14,13 @@ test('entries of /data/*: 2 to 5 elements, junk skipped', () => {
 });
 
 const live = (author, text, ts, id = null, localTime = false) => ({ author, text, ts, localTime, id, key: null });
+
+test('a retained newtext is not a live message (the broker replays it to every page that subscribes)', () => {
+  const text = '{"author":"ann","text":"hi"}';
+  assert.deepEqual(liveMessage({ text, retain: false }, 7), live('ann', 'hi', 7, null, true));
+  assert.equal(liveMessage({ text, retain: true }, 7), null);
+  assert.equal(liveMessage({ text: 'nope', retain: false }, 7), null);
+});
 
 test('MQTT payloads with and without id/ts; unknown fields ignored; bad ones refused', () => {
   const now = 1_800_000_000_000;

@@ -4,7 +4,7 @@ import { titleChars } from './strong.js';
 import { readConfig } from './config.js';
 import { MqttClient } from './mqtt.js';
 import { HistoryApi } from './api.js';
-import { ChatState, payloadToMessage, newMessageId } from './state.js';
+import { ChatState, liveMessage, newMessageId } from './state.js';
 import { View } from './view.js';
 import { nickProblem, roomProblem, textProblem, parseTopic, topics } from './names.js';
 import { mentions } from './render.js';
@@ -168,10 +168,11 @@ function applyLastinfo(data, initial) {
 
 // --- incoming ------------------------------------------------------------------------
 
-function onMessage({ topic, text }) {
+function onMessage({ topic, text, retain }) {
   const { state, view, nick } = session;
   const parsed = parseTopic(topic);
   if (!parsed) return;
+  if (parsed.verb === 'newtext' && retain) return; // an old message the broker replays (liveMessage)
   if (parsed.kind === 'user') {
     if (parsed.verb === 'hello') {
       const index = state.addUser(parsed.nick);
@@ -190,7 +191,7 @@ function onMessage({ topic, text }) {
     view.updateRoom(parsed.room, 0, false);
   }
   if (parsed.verb !== 'newtext') return;
-  const message = payloadToMessage(text, Date.now());
+  const message = liveMessage({ text, retain }, Date.now());
   if (!message) return;
   const at = state.addMessage(parsed.room, message);
   if (at < 0) {

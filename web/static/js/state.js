@@ -48,6 +48,15 @@ export function payloadToMessage(json, arrivedAt = Date.now()) {
   };
 }
 
+/**
+ * The message a live `newtext` carries, or null. A retained one is skipped: the broker
+ * hands it to every page that subscribes, again on each reconnect (anyone may publish one,
+ * and without an id it cannot be told from a new message); history comes from the server.
+ */
+export function liveMessage({ text, retain }, arrivedAt = Date.now()) {
+  return retain ? null : payloadToMessage(text, arrivedAt);
+}
+
 /** A fresh message id: random, unique enough to dedupe a QoS 1 redelivery. */
 export function newMessageId(random = globalThis.crypto) {
   if (random && typeof random.randomUUID === 'function') return random.randomUUID();
