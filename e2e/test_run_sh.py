@@ -246,7 +246,8 @@ def test_run_sh_broker_keeps_members_to_the_chat(passphrase):
         server_env = environment_of(pid_of["chatt-server"])
         assert memorize_password not in server_env.values()
         if passphrase:
-            login, password = genpass(passphrase)
+            # A new chat: the strong scheme, with the salt run.sh made.
+            login, password = genpass(passphrase, (data_dir / "scheme-salt").read_text().strip())
             assert (server_env.get("CHATT_USER"), server_env.get("CHATT_PASS")) == (login, password)
         else:
             login = password = None

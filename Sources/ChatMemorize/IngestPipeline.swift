@@ -10,8 +10,8 @@ struct IngestPipeline {
     let broker: BrokerConnection
     let queue: IngestQueue<IngestEvent>
     let memorizer: Memorizer
-    /// The services to start first: the broker connection and, if this role sweeps, the
-    /// idle sweep.
+    /// The services to start first: the broker connection, the greetings if this role
+    /// publishes them, and the idle sweep if it sweeps.
     let leadingServices: [ServiceGroupConfiguration.ServiceConfiguration]
     /// The service to start last (so it stops first and stores what is left): ingest.
     let ingestService: ServiceGroupConfiguration.ServiceConfiguration
@@ -38,6 +38,9 @@ struct IngestPipeline {
         var leading: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: broker, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
+        if publishes {
+            leading.append(.init(service: GreetingService(memorizer: memorizer)))
+        }
         if sweeps {
             leading.append(.init(service: IdleSweepService(memorizer: memorizer, interval: options.sweepInterval)))
         }

@@ -47,7 +47,6 @@ public struct IngestService: Service {
                     }
                     afterStoring?(events.count)
                 }
-                await memorizer.waitForGreetings()
             } onGracefulShutdown: {
                 queue.finish()
             }
@@ -77,5 +76,21 @@ public struct IdleSweepService: Service {
             }
             try await memorizer.sweepIdle()
         }
+    }
+}
+
+/// Publishes the greetings a ``Memorizer`` decides on, a few at once, until graceful
+/// shutdown; then those already decided. Stopped after ingest and before the broker
+/// connection, so the last greetings still go out.
+public struct GreetingService: Service {
+    let memorizer: Memorizer
+
+    /// Creates the service.
+    public init(memorizer: Memorizer) {
+        self.memorizer = memorizer
+    }
+
+    public func run() async {
+        await memorizer.runGreetings()
     }
 }

@@ -2,6 +2,7 @@ public import ChatCore
 public import ChatStore
 import Foundation
 public import Logging
+import ServiceLifecycle
 
 /// The heart of `chatt-memorize`: understands each message, keeps the chat state, stores
 /// everything in one transaction per batch, greets newcomers and logs out idle users.
@@ -59,8 +60,12 @@ public actor Memorizer {
     private var throttle = GreetingThrottle()
     private var stats = Statistics()
     private var publishFailing = false
-    private var greetingTasks: [Int: Task<Void, Never>] = [:]
-    private var nextGreetingTask = 0
+    /// Greetings decided on and not yet published, for ``runGreetings(concurrency:)``.
+    private let greetingQueue: AsyncStream<PendingGreeting>
+    private let greetingSink: AsyncStream<PendingGreeting>.Continuation
+    /// Greetings queued and not finished, and who waits for them all.
+    private var greetingsPending = 0
+    private var greetingWaiters: [CheckedContinuation<Void, Never>] = []
     private var observer: (@Sendable (StoreChange) async -> Void)?
 
     /// Loads the chat state from `store` and gets ready.
@@ -77,6 +82,8 @@ public actor Memorizer {
         self.clock = clock
         self.logger = logger
         self.skips = SkipLog(logger: logger)
+        // Unbounded, and still bounded: the throttle lets at most 200 through at once.
+        (greetingQueue, greetingSink) = AsyncStream.makeStream(of: PendingGreeting.self)
         self.chat = try await store.loadChatState(rules: rules)
         self.chat.onlineLimit = onlineLimit
     }
@@ -153,7 +160,7 @@ public actor Memorizer {
             guard roles.contains(.presence) else { return }
             let greeting = chat.registerHello(from: nick, address: address, at: Date(milliseconds: receivedAt))
             changedUsers.insert(nick)
-            if let greeting {
+            if let greeting, publisher != nil {
                 if throttle.allows(address: address, at: Date(milliseconds: receivedAt)) {
                     startGreeting(greeting, address: address)
                 } else {
@@ -220,20 +227,57 @@ public actor Memorizer {
 
     // MARK: Greetings
 
+    /// A greeting decided on, waiting to be published.
+    struct PendingGreeting: Sendable {
+        var greeting: Greeting
+        var address: String
+    }
+
     private func startGreeting(_ greeting: Greeting, address: String) {
-        let key = nextGreetingTask
-        nextGreetingTask += 1
-        let resolver = self.resolver
-        greetingTasks[key] = Task {
-            // A greeting that does not say where the user connects from needs no lookup.
-            let host = greeting.showsOrigin ? await resolver.hostName(for: address) : nil
-            await self.greet(greeting, address: address, hostName: host)
-            self.greetingDone(key)
+        greetingsPending += 1
+        if case .terminated = greetingSink.yield(PendingGreeting(greeting: greeting, address: address)) {
+            greetingFinished()
+            logger.debug("shutting down: a greeting was not sent", metadata: ["nick": "\(greeting.nick)"])
         }
     }
 
-    private func greetingDone(_ key: Int) {
-        greetingTasks[key] = nil
+    private func greetingFinished() {
+        greetingsPending -= 1
+        guard greetingsPending == 0 else { return }
+        let waiters = greetingWaiters
+        greetingWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Publishes the greetings as they are decided, at most `concurrency` at once (each may
+    /// wait for reverse DNS and the broker), until graceful shutdown or ``finishGreetings()``;
+    /// then those already decided, then returns. ``GreetingService`` runs it.
+    public func runGreetings(concurrency: Int = 16) async {
+        let queue = greetingQueue, sink = greetingSink, resolver = self.resolver
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                var running = 0
+                for await pending in queue {
+                    if running >= concurrency {
+                        await group.next()
+                        running -= 1
+                    }
+                    running += 1
+                    group.addTask {
+                        // A greeting that does not say where the user connects from needs no lookup.
+                        let host = pending.greeting.showsOrigin ? await resolver.hostName(for: pending.address) : nil
+                        await self.greet(pending.greeting, address: pending.address, hostName: host)
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            sink.finish()
+        }
+    }
+
+    /// No more greetings: ``runGreetings(concurrency:)`` publishes those decided, then returns.
+    public nonisolated func finishGreetings() {
+        greetingSink.finish()
     }
 
     private func greet(_ greeting: Greeting, address: String, hostName: String?) async {
@@ -254,13 +298,14 @@ public actor Memorizer {
             stats.greetings += 1
             logger.info("greeted", metadata: ["nick": "\(greeting.nick)", "address": "\(address)"])
         }
+        greetingFinished()
     }
 
     /// Waits until the greetings under way are published (or given up).
+    /// (Someone must run ``runGreetings(concurrency:)``.)
     public func waitForGreetings() async {
-        while let task = greetingTasks.values.first {
-            await task.value
-        }
+        guard greetingsPending > 0 else { return }
+        await withCheckedContinuation { greetingWaiters.append($0) }
     }
 
     // MARK: Idle users

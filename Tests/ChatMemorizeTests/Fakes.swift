@@ -35,3 +35,13 @@ final class ManualClock: ChatClock {
 struct FixedResolver: HostNameResolver {
     func hostName(for address: String) async -> String? { "host-of-\(address)" }
 }
+
+/// Runs `body` while `memorizer`'s greetings are being published (as ``GreetingService``
+/// does in the daemon), then lets the greeting loop finish.
+func withGreetings<T: Sendable>(_ memorizer: Memorizer, _ body: () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await memorizer.runGreetings() }
+        defer { memorizer.finishGreetings() }
+        return try await body()
+    }
+}

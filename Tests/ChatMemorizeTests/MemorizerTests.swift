@@ -96,87 +96,99 @@ struct MemorizerTests {
     @Test("greets a newcomer as bot in rooms/main/newtext, in plain text with host and address")
     func greets() async throws {
         let (memorizer, clock, publisher, store) = try await make()
-        try await memorizer.ingest([try item(#"users/ann/hello {"ipAddress":"127.0.0.5"}"#, clock: clock)])
-        await memorizer.waitForGreetings()
-        let greeting = try #require(publisher.publications.first)
-        #expect(greeting.topic == "rooms/main/newtext")
-        let payload = try NewTextPayload(decoding: Array(greeting.payload.utf8))
-        #expect(payload.author == .bot)
-        #expect(payload.text == "@ann: Welcome ann!! From host-of-127.0.0.5 :: 127.0.0.5")
-        #expect(payload.id != nil)
-        #expect(payload.ts == start.milliseconds)
-        let state = try await store.loadChatState(rules: .standard)
-        #expect(state.users[try Nickname("ann")]?.hostName == "host-of-127.0.0.5")
+        try await withGreetings(memorizer) {
+            try await memorizer.ingest([try item(#"users/ann/hello {"ipAddress":"127.0.0.5"}"#, clock: clock)])
+            await memorizer.waitForGreetings()
+            let greeting = try #require(publisher.publications.first)
+            #expect(greeting.topic == "rooms/main/newtext")
+            let payload = try NewTextPayload(decoding: Array(greeting.payload.utf8))
+            #expect(payload.author == .bot)
+            #expect(payload.text == "@ann: Welcome ann!! From host-of-127.0.0.5 :: 127.0.0.5")
+            #expect(payload.id != nil)
+            #expect(payload.ts == start.milliseconds)
+            let state = try await store.loadChatState(rules: .standard)
+            #expect(state.users[try Nickname("ann")]?.hostName == "host-of-127.0.0.5")
+        }
     }
 
     @Test("the greeting rules end to end, with the clock moved by the test")
     func rulesEndToEnd() async throws {
         let (memorizer, clock, publisher, _) = try await make()
-        func hello(_ nick: String, _ address: String) async throws -> String? {
-            let before = publisher.publications.count
-            try await memorizer.ingest([try item(#"users/\#(nick)/hello {"ipAddress":"\#(address)"}"#, clock: clock)])
-            await memorizer.waitForGreetings()
-            guard publisher.publications.count > before, let last = publisher.publications.last else { return nil }
-            return try NewTextPayload(decoding: Array(last.payload.utf8)).text
+        try await withGreetings(memorizer) {
+            func hello(_ nick: String, _ address: String) async throws -> String? {
+                let before = publisher.publications.count
+                try await memorizer.ingest([try item(#"users/\#(nick)/hello {"ipAddress":"\#(address)"}"#, clock: clock)])
+                await memorizer.waitForGreetings()
+                guard publisher.publications.count > before, let last = publisher.publications.last else { return nil }
+                return try NewTextPayload(decoding: Array(last.payload.utf8)).text
+            }
+            #expect(try await hello("ann", "127.0.0.1") == "@ann: Welcome ann!! From host-of-127.0.0.1 :: 127.0.0.1")
+            #expect(try await hello("bob", "127.0.0.1")
+                == "@bob: Welcome bob!! Also seen from your address: ann. From host-of-127.0.0.1 :: 127.0.0.1")
+            clock.advance(minutes: 1)
+            #expect(try await hello("ann", "127.0.0.1") == nil)   // a reload: nothing said
+            #expect(try await hello("ann", "127.0.0.2")
+                == "@ann: ann, did you change your computer? Having connection issues? From host-of-127.0.0.2 :: 127.0.0.2")
+            clock.advance(minutes: 6)
+            #expect(try await hello("ann", "127.0.0.2") == "@ann: Long time no see! ;) From host-of-127.0.0.2 :: 127.0.0.2")
+            try await memorizer.ingest([try item("users/ann/logout {}", clock: clock)])
+            #expect(try await hello("ann", "127.0.0.2") == "@ann: Welcome back online ann! :) From host-of-127.0.0.2 :: 127.0.0.2")
         }
-        #expect(try await hello("ann", "127.0.0.1") == "@ann: Welcome ann!! From host-of-127.0.0.1 :: 127.0.0.1")
-        #expect(try await hello("bob", "127.0.0.1")
-            == "@bob: Welcome bob!! Also seen from your address: ann. From host-of-127.0.0.1 :: 127.0.0.1")
-        clock.advance(minutes: 1)
-        #expect(try await hello("ann", "127.0.0.1") == nil)   // a reload: nothing said
-        #expect(try await hello("ann", "127.0.0.2")
-            == "@ann: ann, did you change your computer? Having connection issues? From host-of-127.0.0.2 :: 127.0.0.2")
-        clock.advance(minutes: 6)
-        #expect(try await hello("ann", "127.0.0.2") == "@ann: Long time no see! ;) From host-of-127.0.0.2 :: 127.0.0.2")
-        try await memorizer.ingest([try item("users/ann/logout {}", clock: clock)])
-        #expect(try await hello("ann", "127.0.0.2") == "@ann: Welcome back online ann! :) From host-of-127.0.0.2 :: 127.0.0.2")
     }
 
     @Test("idle users are logged out after 10 minutes and users/<nick>/logout is published; bot stays")
     func idleSweep() async throws {
         let (memorizer, clock, publisher, store) = try await make()
-        try await memorizer.ingest([
-            try item(#"users/ann/hello {"ipAddress":"127.0.0.1"}"#, clock: clock),
-            try item(#"rooms/main/newtext {"author":"bob","text":"hi"}"#, clock: clock),
-        ])
-        await memorizer.waitForGreetings()
-        clock.advance(minutes: 5)
-        try await memorizer.ingest([try item(#"rooms/main/newtext {"author":"bob","text":"still here"}"#, clock: clock)])
-        clock.advance(minutes: 4.9)
-        #expect(try await memorizer.sweepIdle().isEmpty)
-        clock.advance(minutes: 0.2)
-        #expect(try await memorizer.sweepIdle() == [try Nickname("ann")])
-        #expect(publisher.publications.last == .init(topic: "users/ann/logout", payload: "{}"))
-        #expect(try await store.onlineUsers() == ["bot", "bob"])
-        clock.advance(minutes: 10)
-        #expect(try await memorizer.sweepIdle() == [try Nickname("bob")])
-        #expect(try await store.onlineUsers() == ["bot"])
-        #expect(await memorizer.statistics.idleLogouts == 2)
+        try await withGreetings(memorizer) {
+            try await memorizer.ingest([
+                try item(#"users/ann/hello {"ipAddress":"127.0.0.1"}"#, clock: clock),
+                try item(#"rooms/main/newtext {"author":"bob","text":"hi"}"#, clock: clock),
+            ])
+            await memorizer.waitForGreetings()
+            clock.advance(minutes: 5)
+            try await memorizer.ingest([try item(#"rooms/main/newtext {"author":"bob","text":"still here"}"#, clock: clock)])
+            clock.advance(minutes: 4.9)
+            #expect(try await memorizer.sweepIdle().isEmpty)
+            clock.advance(minutes: 0.2)
+            #expect(try await memorizer.sweepIdle() == [try Nickname("ann")])
+            #expect(publisher.publications.last == .init(topic: "users/ann/logout", payload: "{}"))
+            #expect(try await store.onlineUsers() == ["bot", "bob"])
+            clock.advance(minutes: 10)
+            #expect(try await memorizer.sweepIdle() == [try Nickname("bob")])
+            #expect(try await store.onlineUsers() == ["bot"])
+            #expect(await memorizer.statistics.idleLogouts == 2)
+        }
     }
 
     @Test("a broker that does not answer: messages are still stored")
     func brokerDown() async throws {
         let (memorizer, clock, _, store) = try await make(publisher: RecordingPublisher(failing: true))
-        try await memorizer.ingest([
-            try item(#"users/ann/hello {"ipAddress":"127.0.0.1"}"#, clock: clock),
-            try item(#"rooms/main/newtext {"author":"ann","text":"stored anyway"}"#, clock: clock),
-        ])
-        await memorizer.waitForGreetings()
-        #expect(try await store.messageCount() == 1)
-        #expect(await memorizer.statistics.greetings == 0)
+        try await withGreetings(memorizer) {
+            try await memorizer.ingest([
+                try item(#"users/ann/hello {"ipAddress":"127.0.0.1"}"#, clock: clock),
+                try item(#"rooms/main/newtext {"author":"ann","text":"stored anyway"}"#, clock: clock),
+            ])
+            await memorizer.waitForGreetings()
+            #expect(try await store.messageCount() == 1)
+            #expect(await memorizer.statistics.greetings == 0)
+        }
     }
 
     @Test("state survives a restart: a known user is welcomed back, not as a newcomer")
     func restart() async throws {
         let store = InMemoryMessageStore()
         let (first, clock, _, _) = try await make(store: store)
-        try await first.ingest([try item(#"users/ann/hello {"ipAddress":"127.0.0.1"}"#, clock: clock)])
-        await first.waitForGreetings()
-        try await first.ingest([try item("users/ann/logout", clock: clock)])
+        try await withGreetings(first) {
+            try await first.ingest([try item(#"users/ann/hello {"ipAddress":"127.0.0.1"}"#, clock: clock)])
+            await first.waitForGreetings()
+            try await first.ingest([try item("users/ann/logout", clock: clock)])
+        }
         let publisher = RecordingPublisher()
         let (second, clock2, _, _) = try await make(publisher: publisher, store: store)
-        try await second.ingest([try item(#"users/ann/hello {"ipAddress":"127.0.0.1"}"#, clock: clock2)])
-        await second.waitForGreetings()
+        try await withGreetings(second) {
+            try await second.ingest([try item(#"users/ann/hello {"ipAddress":"127.0.0.1"}"#, clock: clock2)])
+            await second.waitForGreetings()
+        }
         #expect(publisher.publications.first.map { $0.payload.contains("Welcome back online ann") } == true)
     }
 }
