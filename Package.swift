@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "ChatMQTT",
-            dependencies: ["ChatCore", "CMosquitto", logging, serviceLifecycle],
+            dependencies: ["CMosquitto", logging, serviceLifecycle],
             swiftSettings: strict
         ),
         .target(
@@ -124,6 +124,7 @@ let package = Package(
         .executableTarget(
             name: "chatt-bench-mqtt",
             dependencies: ["ChatMQTT"],
+            path: "bench/Sources/chatt-bench-mqtt",
             swiftSettings: strict
         ),
         .executableTarget(
@@ -148,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatCoreTests",
-            dependencies: ["ChatCore"],
+            dependencies: ["ChatCore", "ChatTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -9,18 +9,16 @@ public struct MQTTMessage: Sendable, Hashable {
     /// Whether the broker sent it from its retained store (the last message kept for
     /// the topic) rather than as a new publication.
     public var retain: Bool
-    /// Whether the broker marked it as a redelivery of a QoS 1 message whose
-    /// acknowledgement it did not get (the DUP flag). A redelivery may also come without
-    /// the flag (after a broker restart, for instance): deduplicate by the payload's id,
-    /// not by this flag.
-    public var duplicate: Bool
 
     /// Creates a message.
-    public init(topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false, duplicate: Bool = false) {
+    ///
+    /// A QoS 1 message may come more than once (a redelivery after a reconnect, with or
+    /// without the DUP flag, which libmosquitto does not expose): deduplicate by the
+    /// payload's id.
+    public init(topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false) {
         self.topic = topic
         self.payload = payload
         self.qos = qos
         self.retain = retain
-        self.duplicate = duplicate
     }
 }

@@ -21,12 +21,9 @@ protocol MosquittoEvents: AnyObject, Sendable {
 /// until after `mosquitto_destroy`.
 final class MosquittoContext: Sendable {
     let events: any MosquittoEvents
-    /// Whether the DUP flag can be read from this libmosquitto's message layout.
-    let readsDuplicateFlag: Bool
 
-    init(events: any MosquittoEvents, readsDuplicateFlag: Bool) {
+    init(events: any MosquittoEvents) {
         self.events = events
-        self.readsDuplicateFlag = readsDuplicateFlag
     }
 
     /// The context behind a callback's `userdata`, without changing its retain count.

@@ -25,7 +25,7 @@ extension MosquittoHandle {
             }
             mosquitto_message_callback_set(pointer) { _, userdata, message in
                 guard let context = MosquittoContext.from(userdata), let message else { return }
-                context.events.mosquittoDidReceive(MQTTMessage(copying: message, readsDuplicateFlag: context.readsDuplicateFlag))
+                context.events.mosquittoDidReceive(MQTTMessage(copying: message))
             }
         }
     }
@@ -33,7 +33,7 @@ extension MosquittoHandle {
 
 extension MQTTMessage {
     /// Copies a libmosquitto message into Swift storage.
-    init(copying message: UnsafePointer<mosquitto_message>, readsDuplicateFlag: Bool) {
+    init(copying message: UnsafePointer<mosquitto_message>) {
         let raw = message.pointee
         let topic = raw.topic.map { String(cString: $0) } ?? ""
         var payload: [UInt8] = []
@@ -41,7 +41,6 @@ extension MQTTMessage {
             payload = Array(UnsafeRawBufferPointer(start: bytes, count: Int(raw.payloadlen)))
         }
         let qos: MQTTQoS = raw.qos > 0 ? .atLeastOnce : .atMostOnce
-        let duplicate = readsDuplicateFlag && raw.qos > 0 && chatt_mosquitto_message_dup(message)
-        self.init(topic: topic, payload: payload, qos: qos, retain: raw.retain, duplicate: duplicate)
+        self.init(topic: topic, payload: payload, qos: qos, retain: raw.retain)
     }
 }

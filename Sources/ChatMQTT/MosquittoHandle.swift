@@ -78,7 +78,7 @@ final class MosquittoHandle: @unchecked Sendable {
     /// Points libmosquitto's `userdata` at `events` (retained until ``destroy()``) and
     /// installs the callbacks. Call once, before connecting.
     func attach(_ events: any MosquittoEvents) {
-        let context = MosquittoContext(events: events, readsDuplicateFlag: chatt_mosquitto_layout_known())
+        let context = MosquittoContext(events: events)
         let retained = Unmanaged.passRetained(context)
         self.context = retained
         mosquitto_user_data_set(pointer, retained.toOpaque())

@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// A joinable OS thread that runs one closure: the network loop, which blocks in
-/// `select` and so must not live on Swift's cooperative pool.
+/// `poll` and so must not live on Swift's cooperative pool.
 ///
 /// Joined (not detached) so that shutdown knows the thread is gone when ``join()`` returns.
 final class NetworkThread: @unchecked Sendable {

@@ -1,4 +1,5 @@
 import ChatCore
+import ChatTestSupport
 import Foundation
 import Testing
 
@@ -73,18 +74,5 @@ struct JSONDifferentialTests {
             keys += String(decoding: bytes, as: UTF8.self).components(separatedBy: "\"\(key)\"").count - 1
         }
         return keys > object.keys.filter { ["author", "text", "id", "ts"].contains($0) }.count
-    }
-}
-
-/// A deterministic generator, so a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import ChatCore
 import ChatMemorize
+import ChatTestSupport
 import Foundation
 import Testing
 
@@ -16,18 +17,6 @@ struct ParsingFuzzTests {
         #"rooms/main/newtext {"author":"a","text":"\u0000\ud83d\ude00\"","ts":1.5e12,"extra":[1,{"a":null}]}"#,
     ]
 
-    /// A small deterministic generator, so a failure can be replayed from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let interesting: [[UInt8]] = [
         [0x00], [0xFF], [0xC3], [0xED, 0xA0, 0x80], Array("/".utf8), Array("#".utf8), Array("+".utf8),
         Array("\"".utf8), Array("\\".utf8), Array("{".utf8), Array("}".utf8), Array("\\u0000".utf8),
@@ -35,7 +24,7 @@ struct ParsingFuzzTests {
         Array("\r".utf8), Array("é".utf8), Array("😀".utf8), Array(String(repeating: "9", count: 400).utf8),
     ]
 
-    static func mutate(_ input: [UInt8], using random: inout SplitMix) -> [UInt8] {
+    static func mutate(_ input: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         for _ in 0...Int.random(in: 0...4, using: &random) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0...bytes.count, using: &random)
@@ -53,7 +42,7 @@ struct ParsingFuzzTests {
     @Test("no input crashes or hangs the parsers; what parses round trips")
     func randomInput() throws {
         let iterations = ProcessInfo.processInfo.environment["CHATT_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 20_000
-        var random = SplitMix(state: 0xC4A7_7000)
+        var random = SeededGenerator(seed: 0xC4A7_7000)
         let seeds = Self.seeds.map { Array($0.utf8) }
         for iteration in 0..<iterations {
             let input = Self.mutate(seeds[iteration % seeds.count], using: &random)
