@@ -25,6 +25,8 @@ from typing import Iterator
 
 import paho.mqtt.client as mqtt
 
+from harness import Part, free_port
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_configs"
 BUILD = REPO / ".build" / "debug"
@@ -32,12 +34,6 @@ PASSPHRASE = "plop"
 
 
 # --- ports, directories ---------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @contextmanager
 def work_dir(owner: str | None = None) -> Iterator[Path]:
@@ -97,62 +93,25 @@ def plop_pair() -> tuple[str, str]:
 
 # --- processes ------------------------------------------------------------------------
 
-class Service:
-    """A process started by a test, logging to a file, stopped by `stop()` (the given
-    signal, then SIGKILL)."""
+class Service(Part):
+    """A process started by a test in a session of its own, logging to a file, stopped by
+    `stop()` (the given signal, then SIGKILL, then whatever it left in its group)."""
 
     def __init__(self, name: str, argv: list[str], log: Path, cwd: Path | None = None,
                  env: dict[str, str] | None = None, stop_signal: int = signal.SIGTERM):
-        self.name = name
+        super().__init__(name, log.parent, log_path=log, stop_signal=stop_signal)
         self.argv = argv
-        self.log_path = log
-        self.stop_signal = stop_signal
-        self._log = open(log, "wb")
-        self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT, cwd=cwd,
-                                     env={**os.environ, **(env or {})}, start_new_session=True)
+        self.spawn(argv, env={**os.environ, **(env or {})}, cwd=cwd, new_session=True)
+        self.proc = self.process
 
     def log(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(errors="replace")
+        return self.output(tail=None)
 
     def wait_for_port(self, port: int, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"{self.name} exited with {self.proc.returncode}:\n{self.log()}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"{self.name} does not listen on {port} after {timeout}s:\n{self.log()}")
+        self.wait_port(port, timeout)
 
     def wait_for_log(self, needle: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if needle in self.log():
-                return
-            if self.proc.poll() is not None:
-                raise AssertionError(f"{self.name} exited with {self.proc.returncode}:\n{self.log()}")
-            time.sleep(0.1)
-        raise AssertionError(f"{self.name}: no {needle!r} in its log after {timeout}s:\n{self.log()}")
-
-    def stop(self, timeout: float = 10) -> int:
-        if self.proc.poll() is None:
-            try:
-                self.proc.send_signal(self.stop_signal)
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=timeout)
-        # Anything it left in its process group goes too (none expected).
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._log.close()
-        return self.proc.returncode
+        self.wait_for(lambda: needle in self.log(), f"has no {needle!r} in its log after {timeout}s", timeout)
 
 
 @contextmanager

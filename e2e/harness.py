@@ -74,53 +74,71 @@ def genpass(passphrase: str, salt: str | None = None) -> tuple[str, str]:
 
 
 class Part:
-    """One child process with its output in `log`."""
+    """One child process with its output in `log_path`, stopped by `stop()`: `stop_signal`,
+    then SIGKILL if it is stuck (and, when it was started in a session of its own, whatever
+    it left in its process group)."""
 
-    def __init__(self, name: str, workdir: Path):
+    def __init__(self, name: str, workdir: Path, log_path: Path | None = None, stop_signal: int = signal.SIGTERM):
         self.name = name
-        self.log = workdir / f"{name}.log"
+        self.log_path = log_path or workdir / f"{name}.log"
+        self.stop_signal = stop_signal
         self.process: subprocess.Popen | None = None
+        self.new_session = False
 
-    def spawn(self, argv: list[str], env: dict[str, str] | None = None, **kwargs) -> None:
-        with open(self.log, "ab") as log:
+    def spawn(self, argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = ROOT,
+              new_session: bool = False, **kwargs) -> None:
+        self.new_session = new_session
+        with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                            env=env or clean_environment(), cwd=ROOT, **kwargs)
+                                            env=env or clean_environment(), cwd=cwd,
+                                            start_new_session=new_session, **kwargs)
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def wait_port(self, port: int) -> None:
-        self.wait_for(lambda: port_open(port), f"does not listen on {port}")
+    def wait_port(self, port: int, timeout: float = START_TIMEOUT) -> None:
+        self.wait_for(lambda: port_open(port), f"does not listen on {port}", timeout)
 
-    def wait_for(self, condition, failure: str) -> None:
+    def wait_for(self, condition, failure: str, timeout: float = START_TIMEOUT) -> None:
         """Until `condition()` holds; fails, with the part's output, if the part stops
-        or START_TIMEOUT passes first (then saying `failure`)."""
-        deadline = time.monotonic() + START_TIMEOUT
+        or `timeout` passes first (then saying `failure`)."""
+        deadline = time.monotonic() + timeout
         while not condition():
             if not self.running():
-                raise RuntimeError(f"{self.name} stopped at start:\n{self.output()}")
+                code = self.process.returncode if self.process else None
+                raise RuntimeError(f"{self.name} stopped (exit {code}):\n{self.output()}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{self.name} {failure}:\n{self.output()}")
             time.sleep(0.05)
 
-    def stop(self) -> None:
-        """SIGTERM and wait (a graceful stop is part of what we test); SIGKILL if stuck."""
+    def stop(self, timeout: float = 10) -> int | None:
+        """The stop signal and a wait (a graceful stop is part of what we test); SIGKILL if
+        stuck. Returns the exit status."""
         if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            return None
+        process = self.process
+        if process.poll() is None:
+            process.send_signal(self.stop_signal)
             try:
-                self.process.wait(timeout=10)
+                process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                process.kill()
+                process.wait()
+        if self.new_session:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.process = None
+        return process.returncode
 
-    def output(self, tail: int = 4000) -> str:
+    def output(self, tail: int | None = 4000) -> str:
+        """The part's output so far: its last `tail` characters, or all of it."""
         try:
-            return self.log.read_text(errors="replace")[-tail:]
+            text = self.log_path.read_text(errors="replace")
         except FileNotFoundError:
             return ""
+        return text if tail is None else text[-tail:]
 
 
 class Broker(Part):
@@ -256,7 +274,7 @@ class Stack:
             part.stop()
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.name} ({p.log}):\n{p.output()}" for p in (self.broker, self.memorize, self.server))
+        return "\n".join(f"--- {p.name} ({p.log_path}):\n{p.output()}" for p in (self.broker, self.memorize, self.server))
 
     # HTTP
 
