@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole chat on this machine: mosquitto (TCP + WebSocket), chatt-memorize and
 # chatt-server. Installs what is missing, builds in release mode, prints the URL to open,
-# and stops all three on Ctrl-C or SIGTERM. Data (history, broker persistence) stays in
-# DATA_DIR between runs.
+# starts again any of the three that stops (with a backoff), and stops all three on Ctrl-C
+# or SIGTERM. Data (history, broker persistence) stays in DATA_DIR between runs.
 #
 # Settings come from the environment, or from a file of VAR=value lines named by
 # CHATT_ENV_FILE (default ./chatt.env when it exists); never from a question:
@@ -194,14 +194,32 @@ echo "password_file $passwords" >>"$conf"
     done
 } >"$acl"
 
-pids=()
+# The parts, by name: the pid of each, and how to start it again. run.sh supervises them:
+# one that stops is started again (after 1 s, doubling up to 30 s while it keeps stopping
+# within a minute); Ctrl-C or SIGTERM stops them all, newest first.
+declare -A part_pid part_delay part_since
+part_order=()
+stopping=""
 stop() {
     trap - INT TERM EXIT
+    stopping=yes
     say "stopping…"
-    for (( i=${#pids[@]}-1; i>=0; i-- )); do kill -TERM "${pids[i]}" 2>/dev/null || true; wait "${pids[i]}" 2>/dev/null || true; done
+    for (( i=${#part_order[@]}-1; i>=0; i-- )); do
+        local pid=${part_pid[${part_order[i]}]:-}
+        [ -n "$pid" ] || continue
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
 }
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
+
+start_part() {  # name: runs start_<name> in the background and records its pid
+    "start_$1" &
+    part_pid[$1]=$!
+    part_since[$1]=$SECONDS
+    [[ " ${part_order[*]} " == *" $1 "* ]] || part_order+=("$1")
+}
 
 wait_port() {  # port name pid
     for _ in $(seq 1 100); do
@@ -240,19 +258,36 @@ end_old_session() {
 old_session_ended=$DATA_DIR/mosquitto/old-memorize-session-ended
 [ -e "$DATA_DIR/mosquitto/mosquitto.db" ] || touch "$old_session_ended"  # a new broker never had it
 
-mosquitto -c "$conf" &
-pids+=($!)
-wait_port "$MQTT_PORT" mosquitto "$!"
-[ -e "$old_session_ended" ] || end_old_session
-
-CHATT_USER=$memorize_login CHATT_PASS=$memorize_password "$bin/chatt-memorize" --subscribe --broker "mqtt://127.0.0.1:$MQTT_PORT" --db "$DATA_DIR/chatt.db" &
-pids+=($!)
-
+start_mosquitto() { exec mosquitto -c "$conf"; }
+start_memorize() {
+    CHATT_USER=$memorize_login CHATT_PASS=$memorize_password exec "$bin/chatt-memorize" --subscribe \
+        --broker "mqtt://127.0.0.1:$MQTT_PORT" --db "$DATA_DIR/chatt.db"
+}
 server_args=(--db "$DATA_DIR/chatt.db" --bind "$BIND" --port "$HTTP_PORT" --ws-port "$WS_PORT")
-HOST=$HOST "$bin/chatt-server" "${server_args[@]}" &
-pids+=($!)
-wait_port "$HTTP_PORT" chatt-server "$!"
+start_server() { HOST=$HOST exec "$bin/chatt-server" "${server_args[@]}"; }
+
+start_part mosquitto
+wait_port "$MQTT_PORT" mosquitto "${part_pid[mosquitto]}"
+[ -e "$old_session_ended" ] || end_old_session
+start_part memorize
+start_part server
+wait_port "$HTTP_PORT" chatt-server "${part_pid[server]}"
 
 say "ready: open http://${HOST:-localhost}:$HTTP_PORT/  (Ctrl-C stops everything; data in $DATA_DIR)"
-wait -n "${pids[@]}" || true
-fail "a part stopped unexpectedly; stopping the others"
+while true; do
+    # Any part ending (or a signal) wakes this up; then every part is checked, since one
+    # may have ended while another was being started again.
+    wait -n "${part_pid[@]}" 2>/dev/null || true
+    [ -z "$stopping" ] || break
+    for name in "${part_order[@]}"; do
+        kill -0 "${part_pid[$name]}" 2>/dev/null && continue
+        delay=${part_delay[$name]:-1}
+        if (( SECONDS - part_since[$name] > 60 )); then delay=1; fi
+        say "$name stopped; starting it again in ${delay}s"
+        sleep "$delay" & wait $! || true
+        [ -z "$stopping" ] || break
+        part_delay[$name]=$(( delay * 2 > 30 ? 30 : delay * 2 ))
+        start_part "$name"
+        say "$name started again (pid ${part_pid[$name]})"
+    done
+done

@@ -341,3 +341,44 @@ def test_run_sh_hands_the_old_memorize_session_to_memorize():
             assert (data_dir / "mosquitto" / "old-memorize-session-ended").exists()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_run_sh_starts_again_a_part_that_stops():
+    """Issue 18: run.sh supervises. mosquitto or chatt-memorize killed: run.sh starts it
+    again and the chat goes on (a message sent after is stored); the page still loads while
+    the broker is down; SIGTERM still stops everything."""
+    data_dir = Path(tempfile.mkdtemp(prefix="chatt-run-sh-"))
+    try:
+        with run_sh(data_dir, passphrase="") as chat:
+            by_name = {name: pid for pid, name in chat.parts.items()}
+            os.kill(by_name["mosquitto"], signal.SIGKILL)
+            # The page is the server's: it loads while the broker is down.
+            with urllib.request.urlopen(chat.url, timeout=10) as response:
+                assert response.status == 200
+            os.kill(by_name["chatt-memorize"], signal.SIGKILL)
+
+            def restarted() -> dict[str, int]:
+                now = {name: pid for pid, name in children(chat.pid).items()}
+                return now if all(now.get(n) not in (None, by_name[n]) for n in ("mosquitto", "chatt-memorize")) else {}
+            try:
+                again = wait_until(restarted, timeout=30, what="run.sh to start mosquitto and chatt-memorize again")
+            except AssertionError as error:
+                raise AssertionError(f"{error}; parts now {children(chat.pid)}; run.sh said:\n{chat.log.read_text()}")
+            assert again["chatt-server"] == by_name["chatt-server"]
+            wait_until(lambda: port_open(chat.mqtt_port), what="the broker's port again")
+            log = chat.log.read_text()
+            assert "mosquitto stopped" in log and "memorize stopped" in log, log
+
+            room = unique("again")
+            message = json.dumps({"author": "ann", "text": "after the restart", "id": f"{room}-1"})
+
+            def stored() -> bool:
+                cs.publish_as(chat.mqtt_port, None, None, [(f"rooms/{room}/newtext", message)])
+                export = subprocess.run([str(BIN / "chatt-memorize"), "--export", "--db", str(data_dir / "chatt.db")],
+                                        check=True, capture_output=True, text=True, env=clean_environment()).stdout
+                return any(m["room"] == room for m in map(json.loads, export.splitlines()))
+            wait_until(stored, timeout=60, interval=1, what="a message sent after the restarts to be stored")
+            parts = children(chat.pid)
+        wait_until(lambda: not any(alive(pid) for pid in parts), what="everything to stop on SIGTERM")
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
