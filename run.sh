@@ -68,17 +68,56 @@ port_free "$BIND" "$HTTP_PORT" || fail "port $HTTP_PORT (HTTP_PORT) is already i
 port_free "$MQTT_BIND" "$MQTT_PORT" || fail "port $MQTT_PORT (MQTT_PORT) is already in use on $MQTT_BIND"
 port_free "$BIND" "$WS_PORT" || fail "port $WS_PORT (WS_PORT) is already in use on $BIND"
 
+# Seconds since run.sh started, for the progress lines (bench/first-run.sh reads them).
+step() { say "[$SECONDS s] $*"; }
+
+# The three executables in release mode, unless they are newer than every source (then a
+# second run starts in seconds). The compiler's lines go to .build/run-sh-build.log; what
+# is shown is one line every few seconds: how far, and about how long is left.
+build_release() {
+    local tools=(chatt-genpass chatt-memorize chatt-server) current=yes
+    for tool in "${tools[@]}"; do [ -x "$bin/$tool" ] || current=""; done
+    if [ -n "$current" ] && [ -z "$(find Package.swift Sources -newer "$bin/chatt-server" -print -quit)" ]; then
+        step "the release build is current"
+        return
+    fi
+    mkdir -p .build
+    local log=.build/run-sh-build.log
+    : >"$log"
+    step "building in release mode (the first time takes minutes; details in $log)"
+    local n=0
+    for tool in "${tools[@]}"; do
+        n=$((n + 1))
+        local started=$SECONDS
+        swift build -c release --product "$tool" >>"$log" 2>&1 &
+        local build=$!
+        while kill -0 "$build" 2>/dev/null; do
+            sleep 5 & wait $! || true
+            # SwiftPM's own counter: "[done/planned] Compiling …"
+            local progress
+            progress=$(grep -o '^\[[0-9]*/[0-9]*\]' "$log" | tail -n 1 | tr -d '[]') || true
+            if [ -n "$progress" ]; then
+                local done=${progress%/*} planned=${progress#*/} elapsed=$((SECONDS - started)) left=""
+                if [ "$done" -gt 0 ] && [ "$planned" -gt 0 ]; then
+                    left=$(( elapsed * (planned - done) / done ))
+                    left=", about $(( (left + 59) / 60 )) min left"
+                fi
+                step "building $tool ($n/${#tools[@]}): step $done of $planned$left"
+            fi
+        done
+        wait "$build" || { tail -n 40 "$log" >&2; fail "the build of $tool failed (whole log: $log)"; }
+        step "built $tool"
+    done
+}
+
 if [ -n "${CHATT_BIN_DIR:-}" ]; then
     bin=$(cd "$CHATT_BIN_DIR" && pwd) || fail "CHATT_BIN_DIR '$CHATT_BIN_DIR' is not a folder"
     for tool in chatt-genpass chatt-memorize chatt-server; do
         [ -x "$bin/$tool" ] || fail "CHATT_BIN_DIR has no executable $tool"
     done
 else
-    say "building (release)…"
-    swift build -c release --product chatt-genpass >&2
-    swift build -c release --product chatt-memorize >&2
-    swift build -c release --product chatt-server >&2
     bin=$root/.build/release
+    build_release
 fi
 
 mkdir -p "$DATA_DIR/mosquitto"
@@ -273,7 +312,7 @@ start_part memorize
 start_part server
 wait_port "$HTTP_PORT" chatt-server "${part_pid[server]}"
 
-say "ready: open http://${HOST:-localhost}:$HTTP_PORT/  (Ctrl-C stops everything; data in $DATA_DIR)"
+step "ready: open http://${HOST:-localhost}:$HTTP_PORT/  (Ctrl-C stops everything; data in $DATA_DIR)"
 while true; do
     # Any part ending (or a signal) wakes this up; then every part is checked, since one
     # may have ended while another was being started again.
