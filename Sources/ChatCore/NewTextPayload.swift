@@ -10,13 +10,16 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
     public var id: String?
     /// When the sender sent it, in milliseconds since 1970-01-01 UTC.
     public var ts: Int64?
+    /// The message this one answers (protocol v2), by its id.
+    public var replyTo: EventID?
 
     /// Creates a payload.
-    public init(author: Nickname, text: String, id: String? = nil, ts: Int64? = nil) {
+    public init(author: Nickname, text: String, id: String? = nil, ts: Int64? = nil, replyTo: EventID? = nil) {
         self.author = author
         self.text = text
         self.id = id
         self.ts = ts
+        self.replyTo = replyTo
     }
 
     /// Decodes and checks a payload received from the broker.
@@ -33,6 +36,9 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
             text: try fields.string("text", required: true) ?? "",
             id: try fields.string("id", required: false),
             milliseconds: try fields.number("ts"))
+        if let reply = try fields.string("replyTo", required: false) {
+            replyTo = try EventID(reply, field: "replyTo")
+        }
         let textBytes = text.utf8.count
         guard textBytes <= limits.maximumTextBytes else {
             throw .invalidField(
@@ -57,7 +63,7 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
     public var jsonBytes: [UInt8] { encodePayload(self) }
 
     private enum CodingKeys: String, CodingKey {
-        case author, text, id, ts
+        case author, text, id, ts, replyTo
     }
 
     /// Decoding through `Codable` (for instance inside a larger JSON document) applies
@@ -69,6 +75,7 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
             text: try container.decode(String.self, forKey: .text),
             id: try container.decodeIfPresent(String.self, forKey: .id),
             milliseconds: try container.decodeIfPresent(Double.self, forKey: .ts))
+        replyTo = try container.decodeIfPresent(EventID.self, forKey: .replyTo)
     }
 
     private init(rawAuthor: String, text: String, id: String?, milliseconds: Double?) throws(PayloadError) {

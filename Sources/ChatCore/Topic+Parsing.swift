@@ -15,6 +15,11 @@ extension Topic {
             switch event {
             case "newtext": self = .roomText(room)
             case "new": self = .roomCreated(room)
+            case "edit": self = .roomEdit(room)
+            case "delete": self = .roomDelete(room)
+            case "react": self = .roomReact(room)
+            case "typing": self = .roomTyping(room)
+            case "topic": self = .roomTopic(room)
             default: throw .unknownRoomEvent(room: room, event: String(event))
             }
         case "users":
@@ -23,6 +28,7 @@ extension Topic {
             switch event {
             case "hello": self = .hello(nick)
             case "logout": self = .logout(nick)
+            case "presence": self = .presence(nick)
             default: throw .unknown(topic: topic)
             }
         default:
@@ -35,8 +41,8 @@ extension Topic {
 public enum TopicError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Not a topic ChaTT knows.
     case unknown(topic: String)
-    /// `rooms/<room>/<event>` with a valid room but an event ChaTT does not know (a v2
-    /// `typing`, say). It does not make the room known: only `newtext` and `new` do.
+    /// `rooms/<room>/<event>` with a valid room but an event ChaTT does not know. It does
+    /// not make the room known: only `newtext` and `new` do.
     case unknownRoomEvent(room: RoomName, event: String)
     /// The room or nickname level breaks its naming rule.
     case invalidName(topic: String, NameError)

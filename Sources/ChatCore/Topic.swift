@@ -13,6 +13,18 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     case hello(Nickname)
     /// `users/<nick>/logout`: a user left or went idle.
     case logout(Nickname)
+    /// `rooms/<room>/edit` (protocol v2): a message's new text.
+    case roomEdit(RoomName)
+    /// `rooms/<room>/delete` (protocol v2): a message taken back.
+    case roomDelete(RoomName)
+    /// `rooms/<room>/react` (protocol v2): a reaction added or removed.
+    case roomReact(RoomName)
+    /// `rooms/<room>/typing` (protocol v2): somebody is typing; never stored.
+    case roomTyping(RoomName)
+    /// `rooms/<room>/topic`: the room's topic.
+    case roomTopic(RoomName)
+    /// `users/<nick>/presence` (protocol v2, retained): online, away or offline.
+    case presence(Nickname)
 
     /// The filters a listener subscribes to in order to receive every topic above.
     public static let subscriptionFilters = ["rooms/#", "users/#"]
@@ -24,14 +36,31 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
         case .roomCreated(let room): "rooms/\(room.rawValue)/new"
         case .hello(let nick): "users/\(nick.rawValue)/hello"
         case .logout(let nick): "users/\(nick.rawValue)/logout"
+        case .roomEdit(let room): "rooms/\(room.rawValue)/edit"
+        case .roomDelete(let room): "rooms/\(room.rawValue)/delete"
+        case .roomReact(let room): "rooms/\(room.rawValue)/react"
+        case .roomTyping(let room): "rooms/\(room.rawValue)/typing"
+        case .roomTopic(let room): "rooms/\(room.rawValue)/topic"
+        case .presence(let nick): "users/\(nick.rawValue)/presence"
+        }
+    }
+
+    /// Whether this topic makes its room known: only `newtext` and `new` do (SPEC.md,
+    /// protocol v2); an event under a room nobody created is ignored.
+    public var makesRoomKnown: Bool {
+        switch self {
+        case .roomText, .roomCreated: true
+        default: false
         }
     }
 
     /// The room this topic concerns, if any.
     public var room: RoomName? {
         switch self {
-        case .roomText(let room), .roomCreated(let room): room
-        case .hello, .logout: nil
+        case .roomText(let room), .roomCreated(let room), .roomEdit(let room), .roomDelete(let room),
+             .roomReact(let room), .roomTyping(let room), .roomTopic(let room):
+            room
+        case .hello, .logout, .presence: nil
         }
     }
 }

@@ -54,6 +54,10 @@ public enum IngestEvent: Sendable, Hashable {
             case .logout(let nick):
                 _ = try LogoutPayload(decoding: item.payload)
                 self = .logout(nick)
+            case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .presence:
+                // Protocol v2 events: not kept yet (typing never will be). They make no
+                // room known.
+                self = .ignored(topic: item.topic)
             }
         } catch {
             self = .skipped(reason: error.description, kind: "payload", detail: "topic \(item.topic)")

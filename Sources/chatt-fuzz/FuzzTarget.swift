@@ -36,6 +36,25 @@ enum FuzzTarget {
             }
         case .logout, .roomCreated:
             break
+        case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .presence:
+            // Every v2 payload that parses encodes back to itself.
+            if let event = try? ChatEvent(topic: item.topic, payload: item.payload) {
+                precondition(Self.reencoded(event) == event, "v2 round trip: \(item.topic)")
+            }
         }
+    }
+
+    private static func reencoded(_ event: ChatEvent) -> ChatEvent? {
+        let bytes: [UInt8]
+        switch event {
+        case .edit(_, let payload): bytes = payload.jsonBytes
+        case .delete(_, let payload): bytes = payload.jsonBytes
+        case .react(_, let payload): bytes = payload.jsonBytes
+        case .typing(_, let payload): bytes = payload.jsonBytes
+        case .roomTopic(_, let payload): bytes = payload.jsonBytes
+        case .presence(_, let payload): bytes = payload.jsonBytes
+        case .message, .roomCreated, .hello, .logout: return event
+        }
+        return try? ChatEvent(topic: event.topic.description, payload: bytes)
     }
 }

@@ -122,8 +122,12 @@ struct MemorizerHardeningTests {
         let publisher = RecordingPublisher()
         let clock = ManualClock(start)
         let memorizer = try await Memorizer(store: InMemoryMessageStore(), publisher: publisher, resolver: FixedResolver(), clock: clock)
+        var hellos: [IngestEvent] = []
+        for index in 0..<1_000 {
+            hellos.append(try item(#"users/m\#(index)/hello {"ipAddress":"10.0.\#(index / 250).\#(index % 250)"}"#, clock: clock))
+        }
         try await withGreetings(memorizer) {
-            try await memorizer.ingest(try (0..<1_000).map { try item(#"users/m\#($0)/hello {"ipAddress":"10.0.\#($0 / 250).\#($0 % 250)"}"#, clock: clock) })
+            try await memorizer.ingest(hellos)
             await memorizer.waitForGreetings()
             #expect(publisher.publications.count == 200)
         }

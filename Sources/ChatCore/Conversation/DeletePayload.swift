@@ -1,0 +1,33 @@
+/// The payload of `rooms/<room>/delete`: `{"author","id","ts","target"}`. The target's text
+/// is removed and a tombstone stays. Only the target's author may delete it.
+public struct DeletePayload: Sendable, Hashable, Codable {
+    /// Who deletes.
+    public var author: Nickname
+    /// This event's id.
+    public var id: EventID
+    /// When, in milliseconds since 1970.
+    public var ts: Int64
+    /// The message deleted.
+    public var target: EventID
+
+    /// Creates a payload.
+    public init(author: Nickname, id: EventID, ts: Int64, target: EventID) {
+        self.author = author
+        self.id = id
+        self.ts = ts
+        self.target = target
+    }
+
+    /// Decodes and checks a payload received from the broker.
+    public init(decoding bytes: some Collection<UInt8>) throws(PayloadError) {
+        guard bytes.count <= 4096 else { throw .tooLarge(bytes: bytes.count, limit: 4096) }
+        let fields = try payloadFields(bytes)
+        author = try fields.author()
+        id = try fields.eventID("id")
+        ts = try fields.timestamp()
+        target = try fields.eventID("target")
+    }
+
+    /// The payload as compact JSON, ready to publish.
+    public var jsonBytes: [UInt8] { encodePayload(self) }
+}
