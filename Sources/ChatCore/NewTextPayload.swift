@@ -12,6 +12,8 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
     public var ts: Int64?
     /// The message this one answers (protocol v2), by its id.
     public var replyTo: EventID?
+    /// The author's signature (protocol v2, ``SignatureInput/message(_:in:)``), base64url.
+    public var sig: String?
 
     /// Creates a payload.
     public init(author: Nickname, text: String, id: String? = nil, ts: Int64? = nil, replyTo: EventID? = nil) {
@@ -39,6 +41,7 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
         if let reply = try fields.string("replyTo", required: false) {
             replyTo = try EventID(reply, field: "replyTo")
         }
+        sig = try fields.string("sig", required: false)
         let textBytes = text.utf8.count
         guard textBytes <= limits.maximumTextBytes else {
             throw .invalidField(
@@ -63,7 +66,7 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
     public var jsonBytes: [UInt8] { encodePayload(self) }
 
     private enum CodingKeys: String, CodingKey {
-        case author, text, id, ts, replyTo
+        case author, text, id, ts, replyTo, sig
     }
 
     /// Decoding through `Codable` (for instance inside a larger JSON document) applies
@@ -76,6 +79,7 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
             id: try container.decodeIfPresent(String.self, forKey: .id),
             milliseconds: try container.decodeIfPresent(Double.self, forKey: .ts))
         replyTo = try container.decodeIfPresent(EventID.self, forKey: .replyTo)
+        sig = try container.decodeIfPresent(String.self, forKey: .sig)
     }
 
     private init(rawAuthor: String, text: String, id: String?, milliseconds: Double?) throws(PayloadError) {

@@ -7,6 +7,8 @@ public struct DeletePayload: Sendable, Hashable, Codable {
     public var id: EventID
     /// When, in milliseconds since 1970.
     public var ts: Int64
+    /// The author's signature (``SignatureInput``), base64url, when the nickname is signed.
+    public var sig: String?
     /// The message deleted.
     public var target: EventID
 
@@ -26,6 +28,7 @@ public struct DeletePayload: Sendable, Hashable, Codable {
         id = try fields.eventID("id")
         ts = try fields.timestamp()
         target = try fields.eventID("target")
+        sig = try fields.string("sig", required: false)
     }
 
     /// The payload as compact JSON, ready to publish.

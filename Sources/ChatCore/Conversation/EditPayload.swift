@@ -7,6 +7,8 @@ public struct EditPayload: Sendable, Hashable, Codable {
     public var id: EventID
     /// When, in milliseconds since 1970.
     public var ts: Int64
+    /// The author's signature (``SignatureInput``), base64url, when the nickname is signed.
+    public var sig: String?
     /// The message edited.
     public var target: EventID
     /// Its new text.
@@ -30,6 +32,7 @@ public struct EditPayload: Sendable, Hashable, Codable {
         ts = try fields.timestamp()
         target = try fields.eventID("target")
         text = try fields.requiredString("text")
+        sig = try fields.string("sig", required: false)
         try EventText.check(text, limits: limits)
     }
 

@@ -8,6 +8,8 @@ public struct ReactPayload: Sendable, Hashable, Codable {
     public var id: EventID
     /// When, in milliseconds since 1970.
     public var ts: Int64
+    /// The author's signature (``SignatureInput``), base64url, when the nickname is signed.
+    public var sig: String?
     /// The message reacted to.
     public var target: EventID
     /// The reaction: 1 to 16 characters, no control characters.
@@ -38,6 +40,7 @@ public struct ReactPayload: Sendable, Hashable, Codable {
         target = try fields.eventID("target")
         emoji = try fields.requiredString("emoji")
         on = try fields.bool("on")
+        sig = try fields.string("sig", required: false)
         guard (1...Self.maximumEmojiCharacters).contains(emoji.count), emoji.utf8.count <= 256,
               !emoji.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
               !emoji.allSatisfy(\.isWhitespace)
