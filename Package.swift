@@ -56,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "ChatStore",
-            dependencies: ["ChatCore", logging, .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ChatCore", logging, serviceLifecycle, .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(
