@@ -99,7 +99,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "chatt-server",
-            dependencies: ["ChatHTTP", "ChatStore", "ChatStorePostgres", argumentParser, hummingbird, logging],
+            dependencies: [
+                "ChatHTTP", "ChatStore", "ChatStorePostgres", argumentParser, hummingbird, logging, serviceLifecycle,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
 

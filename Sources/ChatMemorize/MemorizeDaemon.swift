@@ -16,7 +16,8 @@ import UnixSignals
 public enum MemorizeDaemon {
     /// Runs until the end of input or a signal; stores what was received before returning.
     public static func run(_ options: MemorizeOptions, environment: [String: String], logger: Logger) async throws {
-        let storage = try await ChatStorage.open(options.database, logger: logger)
+        let storage = try await ChatStorage.open(
+            options.database, options: ChatStorage.Options(create: options.createDatabase), logger: logger)
         defer { storage.close() }
         let store = storage.store
         let clock: any ChatClock = environment["CHATT_CLOCK_FILE"].map { FileClock(path: $0) } ?? SystemClock()
@@ -42,6 +43,11 @@ public enum MemorizeDaemon {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: broker, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
+        // A database file deleted or replaced under it stops it (exit 1) rather than let it
+        // acknowledge messages into a file nobody will read again.
+        if let watch = storage.fileWatch(reaction: .stop, checkIntegrity: true, logger: logger) {
+            services.append(.init(service: watch))
+        }
         if let url = options.legacyServer {
             let notifier = LegacyServerNotifier(baseURL: url, store: store, logger: logger)
             await memorizer.observeChanges { await notifier.note($0) }
