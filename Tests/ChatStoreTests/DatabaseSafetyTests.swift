@@ -163,7 +163,7 @@ struct DatabaseSafetyTests {
         try await store.write(batch(0..<10))
         // Fill the rest of the disk.
         let filler = mountPoint + "/filler"
-        FileManager.default.createFile(atPath: filler, contents: nil)
+        #expect(FileManager.default.createFile(atPath: filler, contents: nil))
         let handle = try #require(FileHandle(forWritingAtPath: filler))
         while (try? handle.write(contentsOf: Data(count: 16 * 1024))) != nil {}
         try handle.close()
