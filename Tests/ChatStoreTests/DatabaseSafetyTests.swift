@@ -1,6 +1,7 @@
 import ChatCore
 @testable import ChatStore
 import Foundation
+import GRDB
 import Logging
 import Testing
 
@@ -212,6 +213,28 @@ struct DatabaseSafetyTests {
         } throws: { error in
             "\(error)".contains(readOnlyPath) && "\(error)".contains("read-only")
         }
+    }
+
+    @Test("a WAL restarted after a checkpoint keeps frames of its earlier cycle at its end: not taken for damage")
+    func staleFramesAreNotDamage() async throws {
+        let (path, cleanup) = try temporaryPath()
+        defer { cleanup() }
+        let (crashPath, crashCleanup) = try temporaryPath()
+        defer { crashCleanup() }
+        let store = try SQLiteMessageStore(path: path)
+        for round in 0..<40 { try await store.write(batch(round * 10..<(round + 1) * 10)) }
+        // Checkpoint everything and make the next writer start the WAL over, without truncating it.
+        let other = try DatabaseQueue(path: path)
+        try await other.writeWithoutTransaction { db in _ = try db.checkpoint(.restart) }
+        for round in 40..<45 { try await store.write(batch(round * 10..<(round + 1) * 10)) }
+        try FileManager.default.copyItem(atPath: path, toPath: crashPath)
+        try FileManager.default.copyItem(atPath: path + "-wal", toPath: crashPath + "-wal")
+        let wal = try #require(WALInspection.inspect(path: crashPath + "-wal"))
+        #expect(wal.frames > wal.replayed, "stale frames of the earlier cycle are there")
+        #expect(wal.replayedCommits == 5)
+        #expect(!wal.losesData)
+        let reopened = try SQLiteMessageStore.open(path: crashPath, logger: Self.logger)
+        #expect(try await reopened.messageCount() == 450)
     }
 
     @Test("a WAL damaged after a crash: the frames SQLite drops are counted, and a copy is kept")

@@ -89,9 +89,12 @@ extension SQLiteMessageStore {
     /// Logs what SQLite is about to drop of the WAL, and keeps a copy of it.
     private static func reportDamagedWAL(of path: String, logger: Logger) {
         guard let wal = WALInspection.inspect(path: path + "-wal") else { return }
-        guard wal.losesData else {
+        // Damage stays where it is; a frame caught half-written by a live writer, or a WAL
+        // restarted meanwhile, does not: a second look must agree.
+        guard wal.losesData, let again = WALInspection.inspect(path: path + "-wal"), again.losesData,
+              again.firstInvalidFrame == wal.firstInvalidFrame else {
             if wal.frames > 0 {
-                logger.info("recovering the WAL left by a process that stopped without closing the database", metadata: [
+                logger.info("the database has a WAL (another process has it open, or one stopped without closing it): SQLite replays it", metadata: [
                     "db": "\(path)", "frames": "\(wal.frames)", "replayed_frames": "\(wal.replayed)",
                     "transactions": "\(wal.replayedCommits)"])
             }
