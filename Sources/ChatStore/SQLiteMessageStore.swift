@@ -28,6 +28,7 @@ public final class SQLiteMessageStore: MessageStore {
     public static let journalSizeLimit = 64 * 1024 * 1024
 
     private let pool: DatabasePool
+    private let busyTimeoutMilliseconds: Int
     /// The file this store reads and writes.
     public let path: String
     /// Whether it was opened read-only (see ``Access/readWriteElseReadOnly``).
@@ -46,6 +47,7 @@ public final class SQLiteMessageStore: MessageStore {
     /// - Throws: ``StoreError`` saying which file could not be opened, and why.
     public init(path: String, busyTimeout: Duration = .seconds(5), access: Access = .readWrite) throws(StoreError) {
         self.path = path
+        busyTimeoutMilliseconds = Int(busyTimeout.seconds * 1_000)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout.seconds)
         configuration.maximumReaderCount = 4
@@ -164,15 +166,26 @@ public final class SQLiteMessageStore: MessageStore {
         _ = try await version()
     }
 
-    /// Copies the WAL into the database and truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`),
-    /// waiting for readers at most the busy timeout. Returns the WAL's frames before, and
-    /// how many were copied.
+    /// Copies the WAL into the database and truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`).
+    /// It holds the write lock while it waits for readers, so it waits at most `patience`:
+    /// another writer of the file (a second memorize) must not wait past its busy timeout.
+    /// Returns whether the WAL was emptied; `false` when readers kept it busy (next time).
     @discardableResult
-    public func checkpoint() async throws -> (walFrames: Int, checkpointed: Int) {
-        guard !isReadOnly else { return (0, 0) }
+    public func checkpoint(patience: Duration = .milliseconds(200)) async throws -> Bool {
+        guard !isReadOnly else { return false }
+        let restore = busyTimeoutMilliseconds
+        let wait = Int(patience.seconds * 1_000)
         do {
-            let result = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-            return (result.walFrameCount, result.checkpointedFrameCount)
+            return try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA busy_timeout = \(wait)")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(restore)") }
+                do {
+                    _ = try db.checkpoint(.truncate)
+                    return true
+                } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+                    return false
+                }
+            }
         } catch {
             throw StoreError(path: path, operation: "checkpoint", underlying: error)
         }

@@ -71,9 +71,8 @@ public struct DatabaseFileWatch: Service {
                 // come and go.
                 nextCheckpoint = clock.now + checkpointInterval
                 do {
-                    let result = try await store.checkpoint()
-                    logger.debug("checkpointed the WAL", metadata: [
-                        "frames": "\(result.walFrames)", "checkpointed": "\(result.checkpointed)"])
+                    let emptied = try await store.checkpoint()
+                    logger.debug("checkpointed the WAL", metadata: ["emptied": "\(emptied)"])
                 } catch {
                     logger.warning("cannot checkpoint the WAL", metadata: ["reason": "\(error)"])
                 }
