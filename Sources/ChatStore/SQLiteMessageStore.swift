@@ -57,25 +57,37 @@ public final class SQLiteMessageStore: MessageStore {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000")
         }
         do {
+            // SQLite opens a file it cannot write read-only without a word, when it can read
+            // the -wal and -shm files a writer left: the first write would fail. Hence the
+            // check of the file itself after a successful open.
+            let writable: DatabasePool?
             do {
-                pool = try Self.openSharingFirstUse(path: path, configuration: configuration)
+                let opened = try Self.openSharingFirstUse(path: path, configuration: configuration)
+                writable = Self.canWrite(path) ? opened : nil
+            } catch let error as DatabaseError where Self.isNotWritable(error) && FileManager.default.fileExists(atPath: path) {
+                writable = nil
+            }
+            if let writable {
+                pool = writable
                 isReadOnly = false
                 isImmutable = false
-            } catch let error as DatabaseError where access == .readWriteElseReadOnly && Self.isNotWritable(error)
-                && FileManager.default.fileExists(atPath: path) {
+            } else if access == .readWriteElseReadOnly {
                 (pool, isImmutable) = try Self.openReadOnly(path: path, configuration: configuration)
                 isReadOnly = true
+            } else {
+                throw StoreError(path: path, operation: "open", reason: "the file exists, but this user cannot write it: "
+                    + "the file, its folder (where SQLite makes its -wal and -shm files) or its filesystem is read-only")
             }
             fileIdentity = try FileIdentity.of(path)
             identity = try pool.read { db in try Self.identity(db) }
         } catch {
-            if let error = error as? DatabaseError, Self.isNotWritable(error), FileManager.default.fileExists(atPath: path) {
-                throw StoreError(path: path, operation: "open", reason: "\(error.message ?? "SQLite error") (SQLite error "
-                    + "\(error.resultCode.rawValue)): the file exists, but this user cannot write it: the file, its folder "
-                    + "(where SQLite makes its -wal and -shm files) or its filesystem is read-only")
-            }
             throw StoreError(path: path, operation: "open", underlying: error)
         }
+    }
+
+    /// Whether this process may write the file (`access(2)`, which knows read-only mounts).
+    private static func canWrite(_ path: String) -> Bool {
+        access(path, W_OK) == 0
     }
 
     private static func isNotWritable(_ error: DatabaseError) -> Bool {

@@ -213,16 +213,52 @@ struct DatabaseSafetyTests {
         defer { _ = runCommand("/bin/umount", mountPoint) }
         let readOnlyPath = mountPoint + "/chatt.db"
 
-        let reader = try SQLiteMessageStore.open(path: readOnlyPath, access: .readWriteElseReadOnly, logger: Self.logger)
-        #expect(reader.isReadOnly)
-        #expect(try await reader.messageCount() == 3)
-        try await reader.checkHealth()
-        await #expect { try await reader.write(batch(3..<4)) } throws: { "\($0)".contains("read") }
-        #expect {
-            _ = try SQLiteMessageStore.open(path: readOnlyPath, logger: Self.logger)
-        } throws: { error in
-            "\(error)".contains(readOnlyPath) && "\(error)".contains("read-only")
+        do {
+            let reader = try SQLiteMessageStore.open(path: readOnlyPath, access: .readWriteElseReadOnly, logger: Self.logger)
+            #expect(reader.isReadOnly)
+            #expect(try await reader.messageCount() == 3)
+            try await reader.checkHealth()
+            await #expect { try await reader.write(batch(3..<4)) } throws: { "\($0)".contains("read") }
+            #expect {
+                _ = try SQLiteMessageStore.open(path: readOnlyPath, logger: Self.logger)
+            } throws: { error in
+                "\(error)".contains(readOnlyPath) && "\(error)".contains("read-only")
+            }
         }
+        #expect(runCommand("/bin/umount", mountPoint) == 0, "the stores are closed")
+    }
+
+    @Test("a read-only filesystem with the -wal and -shm files a writer left (it was killed): still opened read-only, and said so")
+    func readOnlyFilesystemAfterAWriter() async throws {
+        try #require(getuid() == 0, "a read-only bind mount needs root")
+        let (path, cleanup) = try temporaryPath()
+        defer { cleanup() }
+        let writer = try SQLiteMessageStore.open(path: path, logger: Self.logger)
+        try await writer.write(batch(0..<3))
+        // A crash image: the files as a killed writer leaves them.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let image = folder + "-image"
+        try FileManager.default.createDirectory(atPath: image, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: image) }
+        for suffix in ["", "-wal", "-shm", ".id"] {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: image + "/chatt.db" + suffix)
+        }
+        let mountPoint = image + "-ro"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: mountPoint) }
+        #expect(runCommand("/bin/mount", "--bind", "-o", "ro", image, mountPoint) == 0)
+        defer { _ = runCommand("/bin/umount", mountPoint) }
+        do {
+            let reader = try SQLiteMessageStore.open(path: mountPoint + "/chatt.db", access: .readWriteElseReadOnly, logger: Self.logger)
+            #expect(reader.isReadOnly)
+            #expect(try await reader.messageCount() == 3)
+            #expect {
+                _ = try SQLiteMessageStore.open(path: mountPoint + "/chatt.db", logger: Self.logger)
+            } throws: { error in
+                "\(error)".contains("cannot write it") && "\(error)".contains("read-only")
+            }
+        }
+        #expect(runCommand("/bin/umount", mountPoint) == 0, "the stores are closed")
     }
 
     @Test("a WAL restarted after a checkpoint keeps frames of its earlier cycle at its end: not taken for damage")
