@@ -168,7 +168,7 @@ struct DatabaseSafetyTests {
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: mountPoint) }
         #expect(runCommand("/bin/mount", "-t", "tmpfs", "-o", "size=1m", "chatt-full-test", mountPoint) == 0)
-        defer { _ = runCommand("/bin/umount", mountPoint) }
+        defer { _ = runCommand("/bin/umount", "--lazy", mountPoint) }  // also when something still holds it
         let path = mountPoint + "/chatt.db"
         let store = try SQLiteMessageStore.open(path: path, logger: Self.logger)
         try await store.write(batch(0..<10))
@@ -210,7 +210,7 @@ struct DatabaseSafetyTests {
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: mountPoint) }
         #expect(runCommand("/bin/mount", "--bind", "-o", "ro", folder, mountPoint) == 0)
-        defer { _ = runCommand("/bin/umount", mountPoint) }
+        defer { _ = runCommand("/bin/umount", "--lazy", mountPoint) }  // also when something still holds it
         let readOnlyPath = mountPoint + "/chatt.db"
 
         do {
@@ -247,7 +247,7 @@ struct DatabaseSafetyTests {
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: mountPoint) }
         #expect(runCommand("/bin/mount", "--bind", "-o", "ro", image, mountPoint) == 0)
-        defer { _ = runCommand("/bin/umount", mountPoint) }
+        defer { _ = runCommand("/bin/umount", "--lazy", mountPoint) }  // also when something still holds it
         do {
             let reader = try SQLiteMessageStore.open(path: mountPoint + "/chatt.db", access: .readWriteElseReadOnly, logger: Self.logger)
             #expect(reader.isReadOnly)

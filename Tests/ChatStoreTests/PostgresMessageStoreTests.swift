@@ -130,7 +130,7 @@ struct PostgresFullDiskTests {
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: mountPoint) }
         #expect(runCommand("/bin/mount", "-t", "tmpfs", "-o", "size=2m", "chatt-pgfull", mountPoint) == 0)
-        defer { _ = runCommand("/bin/umount", mountPoint) }
+        defer { _ = runCommand("/bin/umount", "--lazy", mountPoint) }  // also when something still holds it
         #expect(runCommand("/bin/chown", "postgres:", mountPoint) == 0)
         let tablespace = "full_" + database
         try await postgres.psql(database: "postgres", "CREATE TABLESPACE \(tablespace) LOCATION '\(mountPoint)'")

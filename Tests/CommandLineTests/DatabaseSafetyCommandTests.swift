@@ -113,7 +113,7 @@ struct DatabaseSafetyCommandTests {
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: mountPoint) }
         #expect(Self.run("/bin/mount", "--bind", "-o", "ro", folder, mountPoint) == 0)
-        defer { _ = Self.run("/bin/umount", mountPoint) }
+        defer { _ = Self.run("/bin/umount", "--lazy", mountPoint) }  // also when something still holds it
 
         let (process, port) = try await startServer(db: mountPoint + "/chatt.db")
         defer { process.kill() }
