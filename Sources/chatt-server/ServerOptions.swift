@@ -8,7 +8,7 @@ import Logging
 /// The command line of `chatt-server`. Every option is optional here so that "not given"
 /// can fall back to the environment, then the config file, then the default.
 struct ServerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The history chatt-memorize writes: an SQLite file (created if missing), or postgres://user[:password]@host[:port]/dbname (without a password in the URL, PGPASSWORD's is used). Default: chatt-memorize's, $DATA_DIR/chatt.db, else ~/.local/share/chatt/chatt.db.",
+    @Option(help: ArgumentHelp("The history chatt-memorize writes: an SQLite file (made on a first start; see --create), or postgres://user[:password]@host[:port]/dbname (without a password in the URL, PGPASSWORD's is used). Default: chatt-memorize's, $DATA_DIR/chatt.db, else ~/.local/share/chatt/chatt.db.",
                                valueName: "path-or-url"))
     var db: String?
     @Flag(help: ArgumentHelp("Accept a new database where one was: start an empty history when the SQLite file is missing although <db>.id says one existed, or take a file that is another database than the one recorded. Without it, both stop the server with an error."))
