@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "ChatStore",
-            dependencies: ["ChatCore", logging, .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ChatCore", logging, serviceLifecycle, .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(
@@ -108,7 +108,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "chatt-server",
-            dependencies: ["ChatHTTP", "ChatStore", "ChatStorePostgres", argumentParser, hummingbird, logging],
+            dependencies: [
+                "ChatHTTP", "ChatStore", "ChatStorePostgres", argumentParser, hummingbird, logging, serviceLifecycle,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
 

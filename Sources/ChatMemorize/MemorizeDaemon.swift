@@ -16,7 +16,8 @@ import UnixSignals
 public enum MemorizeDaemon {
     /// Runs until the end of input or a signal; stores what was received before returning.
     public static func run(_ options: MemorizeOptions, environment: [String: String], logger: Logger) async throws {
-        let storage = try await ChatStorage.open(options.database, logger: logger)
+        let storage = try await ChatStorage.open(
+            options.database, options: ChatStorage.Options(create: options.createDatabase), logger: logger)
         defer { storage.close() }
         let store = storage.store
         var options = options
@@ -39,6 +40,11 @@ public enum MemorizeDaemon {
 
         // Shut down in reverse order: ingest first (it stores what is left), the broker last.
         var services = pipeline.leadingServices
+        // A database file deleted or replaced under it stops it (exit 1) rather than let it
+        // acknowledge messages into a file nobody will read again.
+        if let watch = storage.fileWatch(reaction: .stop, checkIntegrity: true, logger: logger) {
+            services.append(.init(service: watch))
+        }
         if let url = options.legacyServer {
             let notifier = LegacyServerNotifier(baseURL: url, store: store, logger: logger)
             await memorizer.observeChanges { await notifier.note($0) }

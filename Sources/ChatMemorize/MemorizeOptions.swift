@@ -29,6 +29,8 @@ public struct MemorizeOptions: Sendable {
     public var sharedGroup: String?
     /// Where the history is: an SQLite file or a PostgreSQL database.
     public var database: StoreLocation
+    /// Accept a new database where one was (`--create`; see `ChatStorage.Options.create`).
+    public var createDatabase = false
     /// A server of the original ChaTT to keep up to date, if any.
     public var legacyServer: URL?
     /// Whether greetings look up the client's host name.

@@ -57,6 +57,17 @@ public protocol MessageStore: Sendable {
 
     /// How many messages are stored.
     func messageCount() async throws -> Int
+
+    /// Throws, saying why, when the store cannot serve: the database does not answer, or
+    /// (SQLite) its file was deleted or replaced while open. What `/healthz` asks.
+    func checkHealth() async throws
+}
+
+extension MessageStore {
+    /// Reads ``version()``: the store answers.
+    public func checkHealth() async throws {
+        _ = try await version()
+    }
 }
 
 extension MessageStore {

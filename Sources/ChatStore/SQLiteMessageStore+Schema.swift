@@ -1,10 +1,11 @@
 internal import GRDB
+internal import Foundation
 
 extension SQLiteMessageStore {
     /// The schema, as named migrations; each runs once per database file.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: rooms, messages, full-text index, users") { db in
+        migrator.registerMigration(firstMigration) { db in
             try db.execute(sql: """
                 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
                 INSERT INTO meta (key, value) VALUES ('version', 0);
@@ -51,7 +52,14 @@ extension SQLiteMessageStore {
                 INSERT INTO onlineUser (nick) VALUES ('bot');
                 """)
         }
-        migrator.registerMigration("v2: settings, online users by nick") { db in
+        // Additive: a database made before it gets its identity at its next read-write open.
+        migrator.registerMigration(identityMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE database_identity (id TEXT NOT NULL, createdAt INTEGER NOT NULL);
+                INSERT INTO database_identity (id, createdAt) VALUES (?, ?);
+                """, arguments: [UUID().uuidString.lowercased(), Int64(Date().timeIntervalSince1970 * 1_000)])
+        }
+        migrator.registerMigration("settings: memorize's own values; online users by nick") { db in
             try db.execute(sql: """
                 CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 CREATE INDEX onlineUser_nick ON onlineUser (nick);
@@ -59,4 +67,9 @@ extension SQLiteMessageStore {
         }
         return migrator
     }
+
+    /// The first migration's name: a database without it holds no ChaTT history.
+    static let firstMigration = "v1: rooms, messages, full-text index, users"
+    /// The migration that gives a database its identity (see ``DatabaseMarker``).
+    static let identityMigration = "identity: a random id made with the database"
 }

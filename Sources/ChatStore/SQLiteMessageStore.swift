@@ -3,39 +3,127 @@ internal import GRDB
 #if canImport(Glibc)
 internal import Glibc
 #endif
-#if canImport(FoundationEssentials)
-internal import FoundationEssentials
-#else
 internal import Foundation
-#endif
 
 /// The history in an SQLite file, shared by `chatt-memorize` (which writes) and
 /// `chatt-server` (which mostly reads).
 ///
-/// WAL mode, `synchronous=NORMAL`, a busy timeout; reads run on the pool's read-only
-/// connections, on GRDB's own threads, never on the caller's event loop. Writes are one
-/// transaction per ``StoreBatch``.
+/// WAL mode, `synchronous=NORMAL`, a busy timeout, the WAL kept to
+/// ``journalSizeLimit`` once checkpointed; reads run on the pool's read-only connections,
+/// on GRDB's own threads, never on the caller's event loop. Writes are one transaction per
+/// ``StoreBatch``, and each checks, before it commits, that the path still leads to the
+/// file this store opened: a write into a database deleted or replaced under the process
+/// fails instead of vanishing with the old file.
 public final class SQLiteMessageStore: MessageStore {
+    /// How a store may open its file.
+    public enum Access: Sendable, Hashable {
+        /// Read and write; the file is created when missing.
+        case readWrite
+        /// Read and write when the file can be written; else read-only (a read-only file,
+        /// folder or filesystem), for a reader such as `chatt-server`.
+        case readWriteElseReadOnly
+    }
+
+    /// The most the WAL file keeps once checkpointed (`PRAGMA journal_size_limit`): 64 MiB.
+    public static let journalSizeLimit = 64 * 1024 * 1024
+
     private let pool: DatabasePool
+    private let busyTimeoutMilliseconds: Int
     /// The file this store reads and writes.
     public let path: String
+    /// Whether it was opened read-only (see ``Access/readWriteElseReadOnly``).
+    public let isReadOnly: Bool
+    /// Whether it was opened as immutable: read-only, and SQLite could not make its `-shm`
+    /// file, so it takes the file as unchanging (changes made later are not seen).
+    public let isImmutable: Bool
+    /// The device and inode `path` led to when it was opened.
+    public let fileIdentity: FileIdentity
+    /// The database's own identity (a random id made with it; see ``DatabaseMarker``), or
+    /// `nil` for a database opened read-only before it had one.
+    public let identity: String?
 
     /// Opens (creating when needed) the database at `path` and brings its schema up to date.
     ///
     /// - Throws: ``StoreError`` saying which file could not be opened, and why.
-    public init(path: String, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
+    public init(path: String, busyTimeout: Duration = .seconds(5), access: Access = .readWrite) throws(StoreError) {
         self.path = path
+        busyTimeoutMilliseconds = Int(busyTimeout.seconds * 1_000)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout.seconds)
         configuration.maximumReaderCount = 4
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(SQLiteMessageStore.journalSizeLimit)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000")
         }
         do {
-            pool = try Self.openSharingFirstUse(path: path, configuration: configuration)
+            // SQLite opens a file it cannot write read-only without a word, when it can read
+            // the -wal and -shm files a writer left: the first write would fail. Hence the
+            // check of the file itself after a successful open.
+            let writable: DatabasePool?
+            do {
+                let opened = try Self.openSharingFirstUse(path: path, configuration: configuration)
+                writable = Self.canWrite(path) ? opened : nil
+            } catch let error as DatabaseError where Self.isNotWritable(error) && FileManager.default.fileExists(atPath: path) {
+                writable = nil
+            }
+            if let writable {
+                pool = writable
+                isReadOnly = false
+                isImmutable = false
+            } else if access == .readWriteElseReadOnly {
+                (pool, isImmutable) = try Self.openReadOnly(path: path, configuration: configuration)
+                isReadOnly = true
+            } else {
+                throw StoreError(path: path, operation: "open", reason: "the file exists, but this user cannot write it: "
+                    + "the file, its folder (where SQLite makes its -wal and -shm files) or its filesystem is read-only")
+            }
+            fileIdentity = try FileIdentity.of(path)
+            identity = try pool.read { db in try Self.identity(db) }
         } catch {
             throw StoreError(path: path, operation: "open", underlying: error)
         }
+    }
+
+    /// Whether this process may write the file (`access(2)`, which knows read-only mounts).
+    private static func canWrite(_ path: String) -> Bool {
+        access(path, W_OK) == 0
+    }
+
+    private static func isNotWritable(_ error: DatabaseError) -> Bool {
+        [.SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH].contains(error.resultCode)
+    }
+
+    /// Opens an existing database without writing to it: no migration, so its schema must
+    /// be there already. When SQLite cannot make the `-shm` file either (a read-only folder
+    /// or filesystem, and no `-shm` left by a writer), the file is opened as immutable: no
+    /// writer can be at work then (it would have made that file), but one that starts later
+    /// is not seen. Returns the pool, and whether it is immutable.
+    private static func openReadOnly(path: String, configuration: Configuration) throws -> (DatabasePool, Bool) {
+        var configuration = configuration
+        configuration.readonly = true
+        func openAndRead(_ path: String) throws -> DatabasePool {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            _ = try pool.read { db in try migrator.appliedIdentifiers(db) }
+            return pool
+        }
+        let pool: DatabasePool
+        var immutable = false
+        do {
+            pool = try openAndRead(path)
+        } catch let error as DatabaseError where isNotWritable(error) {
+            immutable = true
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?#%")
+            let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+            pool = try openAndRead("file:\(encoded)?immutable=1")
+        }
+        let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+        guard applied.contains(firstMigration) else {
+            throw StoreError(path: path, operation: "open", reason: "it cannot be written by this user, and it has "
+                + "no ChaTT history yet: start chatt-memorize on it first, or make it writable")
+        }
+        return (pool, immutable)
     }
 
     /// Opens the pool and brings the schema up to date, also when another process does the
@@ -61,12 +149,80 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
+    // MARK: The file
+
+    /// Checks that ``path`` still leads to the file this store opened.
+    ///
+    /// - Throws: ``StoreError`` saying that the file was deleted or replaced while open,
+    ///   and what can still be done.
+    public func checkFile() throws(StoreError) {
+        let now: FileIdentity
+        do {
+            now = try FileIdentity.of(path)
+        } catch where error.isMissing {
+            throw StoreError(path: path, operation: "use", reason: "it was deleted while open, so writes are refused "
+                + "(they would go into the deleted file, lost when this process stops). Until it stops, the old contents "
+                + "can be copied back from /proc/\(getpid())/fd/ (the link marked (deleted)); or restore a backup")
+        } catch {
+            throw StoreError(path: path, operation: "use", reason: "cannot check the file: \(error)")
+        }
+        guard now == fileIdentity else {
+            throw StoreError(path: path, operation: "use", reason: "the path now leads to another file (\(now)) than "
+                + "the one opened (\(fileIdentity)): it was replaced while open; restart to use the new one")
+        }
+    }
+
+    /// Checks the file (``checkFile()``), then reads from the database.
+    public func checkHealth() async throws {
+        try checkFile()
+        _ = try await version()
+    }
+
+    /// Copies the WAL into the database and truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`).
+    /// It holds the write lock while it waits for readers, so it waits at most `patience`:
+    /// another writer of the file (a second memorize) must not wait past its busy timeout.
+    /// Returns whether the WAL was emptied; `false` when readers kept it busy (next time).
+    @discardableResult
+    public func checkpoint(patience: Duration = .milliseconds(200)) async throws -> Bool {
+        guard !isReadOnly else { return false }
+        let restore = busyTimeoutMilliseconds
+        let wait = Int(patience.seconds * 1_000)
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA busy_timeout = \(wait)")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(restore)") }
+                do {
+                    _ = try db.checkpoint(.truncate)
+                    return true
+                } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+                    return false
+                }
+            }
+        } catch {
+            throw StoreError(path: path, operation: "checkpoint", underlying: error)
+        }
+    }
+
+    /// Runs `body` in a write transaction that commits only if the file is still the one
+    /// opened; any failure becomes a ``StoreError`` naming the file.
+    private func writing<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write { db in
+                let result = try body(db)
+                try self.checkFile()
+                return result
+            }
+        } catch {
+            throw StoreError(path: path, operation: "write to", underlying: error)
+        }
+    }
+
     // MARK: Writing
 
     @discardableResult
     public func write(_ batch: StoreBatch) async throws -> StoreWriteResult {
         guard !batch.isEmpty else { return StoreWriteResult() }
-        return try await pool.write { db in try Self.write(batch, in: db) }
+        return try await writing { db in try Self.write(batch, in: db) }
     }
 
     /// SQLite refuses a value only when it is too big for it (`SQLITE_TOOBIG`), of a type a
@@ -168,7 +324,7 @@ public final class SQLiteMessageStore: MessageStore {
     }
 
     public func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws {
-        try await pool.write { db in
+        try await writing { db in
             try db.execute(sql: "DELETE FROM message WHERE room = ?", arguments: [room.rawValue])
             var batch = StoreBatch()
             batch.rooms = [room]
@@ -228,6 +384,11 @@ public final class SQLiteMessageStore: MessageStore {
 
     private static func onlineUsers(_ db: Database) throws -> [String] {
         try String.fetchAll(db, sql: "SELECT nick FROM onlineUser ORDER BY position")
+    }
+
+    private static func identity(_ db: Database) throws -> String? {
+        guard try db.tableExists("database_identity") else { return nil }
+        return try String.fetchOne(db, sql: "SELECT id FROM database_identity")
     }
 
     private static func version(_ db: Database) throws -> Int64 {
@@ -301,28 +462,23 @@ public final class SQLiteMessageStore: MessageStore {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message") ?? 0 }
     }
 
+    /// A pragma's value as the writer connection and a reader connection see it (tests).
+    func pragma(_ name: String) async throws -> (writer: Int?, reader: Int?) {
+        let writer = try await pool.write { db in try Int.fetchOne(db, sql: "PRAGMA \(name)") }
+        let reader = try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA \(name)") }
+        return (writer, reader)
+    }
+
+    /// Runs SQLite's `PRAGMA quick_check` (the file's structure, without the index
+    /// contents; it reads the whole file); returns its answer, `["ok"]` when all is well.
+    public func quickCheck() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+    }
+
     /// Runs SQLite's `PRAGMA integrity_check`; returns its answer, `["ok"]` when all is well.
     public func integrityCheck() async throws -> [String] {
         try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
-}
-
-/// A database file could not be opened or migrated.
-public struct StoreError: Error, Sendable, CustomStringConvertible {
-    /// The file.
-    public let path: String
-    /// What was being done.
-    public let operation: String
-    /// SQLite's (or GRDB's) own words.
-    public let reason: String
-
-    init(path: String, operation: String, underlying: any Error) {
-        self.path = path
-        self.operation = operation
-        self.reason = "\(underlying)"
-    }
-
-    public var description: String { "cannot \(operation) the database \(path): \(reason)" }
 }
 
 extension Duration {

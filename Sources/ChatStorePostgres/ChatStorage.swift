@@ -4,29 +4,59 @@ public import Logging
 /// A store opened from what `--db` says, with the leader lock that goes with it: the one
 /// place both daemons turn a ``StoreLocation`` into a ``MessageStore``.
 public struct ChatStorage: Sendable {
+    /// How a daemon opens its store.
+    public struct Options: Sendable, Hashable {
+        /// Accept a new database where one was (`--create`): an SQLite file that is missing
+        /// although its ``DatabaseMarker`` says one existed, or that is another database.
+        public var create = false
+        /// Open an SQLite file read-only when it cannot be written (`chatt-server`, which
+        /// only reads); else such a file is an error.
+        public var readOnlyWhenNotWritable = false
+
+        /// Options; the defaults refuse to replace a database and open it read-write.
+        public init(create: Bool = false, readOnlyWhenNotWritable: Bool = false) {
+            self.create = create
+            self.readOnlyWhenNotWritable = readOnlyWhenNotWritable
+        }
+    }
+
     /// The history.
     public let store: any MessageStore
     /// The lock that elects one instance among those sharing ``store``.
     public let leaderLock: any LeaderLock
     /// Where it is (password masked when printed).
     public let location: StoreLocation
+    /// The SQLite store, when it is one (its file can be watched).
+    public let sqlite: SQLiteMessageStore?
     private let closeStore: @Sendable () -> Void
 
-    /// Opens (creating when needed) the store at `location` and brings its schema up to
-    /// date. An SQLite file's directory is created when missing.
+    /// Opens the store at `location` and brings its schema up to date. An SQLite file is
+    /// created (and its directory) on a first start; a database that went missing since is
+    /// an error unless `options.create` (see ``SQLiteMessageStore/open(path:access:create:logger:)``).
     ///
     /// - Throws: `StoreError`, ``PostgresStoreError``, or the error creating the directory.
-    public static func open(_ location: StoreLocation, logger: Logger) async throws -> ChatStorage {
+    public static func open(_ location: StoreLocation, options: Options = Options(), logger: Logger) async throws -> ChatStorage {
         switch location {
         case .sqlite(let path):
             try DefaultDatabasePath.createDirectory(for: path)
-            let store = try SQLiteMessageStore(path: path)
-            return ChatStorage(store: store, leaderLock: FileLeaderLock(databasePath: path), location: location, closeStore: {})
+            let store = try SQLiteMessageStore.open(
+                path: path, access: options.readOnlyWhenNotWritable ? .readWriteElseReadOnly : .readWrite,
+                create: options.create, logger: logger)
+            return ChatStorage(store: store, leaderLock: FileLeaderLock(databasePath: path), location: location,
+                               sqlite: store, closeStore: {})
         case .postgres(let address):
             let store = try await PostgresMessageStore(address: address, logger: logger)
             return ChatStorage(store: store, leaderLock: PostgresLeaderLock(address: address, logger: logger),
-                               location: location, closeStore: { store.close() })
+                               location: location, sqlite: nil, closeStore: { store.close() })
         }
+    }
+
+    /// The service that watches an SQLite file for deletion or replacement, checkpoints
+    /// its WAL and, with `checkIntegrity`, runs `PRAGMA quick_check` once in the background
+    /// (nothing for PostgreSQL: a dropped database fails every query, and `/healthz` says so).
+    public func fileWatch(reaction: DatabaseFileWatch.Reaction, checkIntegrity: Bool = false,
+                          logger: Logger) -> DatabaseFileWatch? {
+        sqlite.map { DatabaseFileWatch(store: $0, reaction: reaction, checkIntegrity: checkIntegrity, logger: logger) }
     }
 
     /// Closes the connections to the database, if any.

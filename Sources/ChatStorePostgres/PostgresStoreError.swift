@@ -38,6 +38,17 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "cannot \(operation) the database \(address): \(reason)" }
 
+    /// What an operator can do about the failures that are theirs to fix.
+    static func hint(_ sqlState: String) -> String? {
+        switch sqlState {
+        case "53100": ": the database server's disk is full; free space there, nothing was stored"
+        case "53200": ": the database server is out of memory"
+        case "25006": ": the database (or this user) is read-only"
+        case let state where state.hasPrefix("58"): ": the database server cannot read or write its files; see its log"
+        default: nil
+        }
+    }
+
     /// PSQLError's own description is deliberately vague; its server fields say what happened.
     static func reason(_ error: any Error) -> String {
         if let transaction = error as? PostgresTransactionError,
@@ -46,8 +57,9 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] {
-            let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-            return message + state
+            let code = error.serverInfo?[.sqlState]
+            let state = code.map { " (SQLSTATE \($0))" } ?? ""
+            return message + state + (code.flatMap(hint) ?? "")
         }
         if let underlying = error.underlying { return "\(error.code): \(underlying)" }
         return "\(error.code)"

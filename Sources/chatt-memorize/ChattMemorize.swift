@@ -29,8 +29,12 @@ struct ChattMemorize: AsyncParsableCommand {
 
             Broker credentials: CHATT_USER/CHATT_PASS, else those in --broker, else USER/PASS \
             (only when PASS is set). History goes to --db (default: $DATA_DIR/chatt.db, else \
-            ~/.local/share/chatt/chatt.db), which chatt-server reads. SIGTERM, SIGINT or the \
-            end of input: what was received is stored, then it exits 0.
+            ~/.local/share/chatt/chatt.db), which chatt-server reads. Beside an SQLite file, \
+            <db>.id records which database it is: a missing or different database is an error \
+            (not a new empty history) unless --create; a database file deleted or replaced \
+            while it runs stops it with an error (exit 1), before anything more is \
+            acknowledged. SIGTERM, SIGINT or the end of input: what was received is stored, \
+            then it exits 0.
             """)
 
     @Flag(help: "Subscribe to rooms/# and users/# on the broker instead of reading standard input.")
@@ -44,6 +48,9 @@ struct ChattMemorize: AsyncParsableCommand {
 
     @Option(help: "Where history is: an SQLite file, or postgres://user[:password]@host[:port]/dbname[?sslmode=require] (without a password in the URL, PGPASSWORD's is used).")
     var db: String?
+
+    @Flag(help: "Accept a new database where one was: start an empty history when the SQLite file is missing although <db>.id says one existed, or take a file that is another database than the one recorded. Without it, both are errors.")
+    var create = false
 
     @Option(help: "Split the load with other instances: subscribe as $share/NAME/rooms/# and $share/NAME/users/# (needs --subscribe and an own --client-id per instance).")
     var sharedGroup: String?
@@ -86,9 +93,9 @@ struct ChattMemorize: AsyncParsableCommand {
         let logger = MemorizeCommandSupport.bootstrapLogging(environment: environment)
         let options = try MemorizeCommandSupport.options(from: self, environment: environment)
         if let importFile {
-            try await MemorizeCommandSupport.importLegacy(importFile, into: options.database, logger: logger)
+            try await MemorizeCommandSupport.importLegacy(importFile, into: options.database, create: create, logger: logger)
         } else if export {
-            try await MemorizeCommandSupport.export(from: options.database, logger: logger)
+            try await MemorizeCommandSupport.export(from: options.database, create: create, logger: logger)
         } else {
             try await MemorizeDaemon.run(options, environment: environment, logger: logger)
         }

@@ -28,6 +28,7 @@ enum MemorizeCommandSupport {
             throw ValidationError(error.description)
         }
         var options = MemorizeOptions(database: database)
+        options.createDatabase = command.create
         if let clientID = command.clientID {
             guard !clientID.isEmpty, clientID.utf8.count <= 128 else {
                 throw ValidationError("--client-id must be 1 to 128 bytes long")
@@ -75,9 +76,9 @@ enum MemorizeCommandSupport {
         return options
     }
 
-    static func openStore(_ location: StoreLocation, logger: Logger) async throws -> ChatStorage {
+    static func openStore(_ location: StoreLocation, create: Bool, logger: Logger) async throws -> ChatStorage {
         do {
-            return try await ChatStorage.open(location, logger: logger)
+            return try await ChatStorage.open(location, options: ChatStorage.Options(create: create), logger: logger)
         } catch let error as StoreError {
             throw CommandFailure(error.description)
         } catch let error as PostgresStoreError {
@@ -85,14 +86,14 @@ enum MemorizeCommandSupport {
         }
     }
 
-    static func importLegacy(_ file: String, into location: StoreLocation, logger: Logger) async throws {
+    static func importLegacy(_ file: String, into location: StoreLocation, create: Bool, logger: Logger) async throws {
         let info: LegacyChatInfo
         do {
             info = try LegacyChatInfo(contentsOf: file)
         } catch {
             throw CommandFailure(error.description)
         }
-        let storage = try await openStore(location, logger: logger)
+        let storage = try await openStore(location, create: create, logger: logger)
         defer { storage.close() }
         logger.info("importing", metadata: ["file": "\(file)", "db": "\(location)"])
         var lastShown = Date.distantPast
@@ -111,8 +112,8 @@ enum MemorizeCommandSupport {
         ])
     }
 
-    static func export(from location: StoreLocation, logger: Logger) async throws {
-        let storage = try await openStore(location, logger: logger)
+    static func export(from location: StoreLocation, create: Bool, logger: Logger) async throws {
+        let storage = try await openStore(location, create: create, logger: logger)
         defer { storage.close() }
         try await JSONLinesExport.export(storage.store) { bytes in
             FileHandle.standardOutput.write(Data(bytes))

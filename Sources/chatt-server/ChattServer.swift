@@ -4,6 +4,8 @@ import ChatStorePostgres
 import ChatStore
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 @main
 struct ChattServer: AsyncParsableCommand {
@@ -22,7 +24,13 @@ struct ChattServer: AsyncParsableCommand {
         let storage = try await options.openStore(configuration, logger: logger)
         defer { storage.close() }
         let app = buildApplication(configuration: configuration, store: storage.store, logger: logger)
-        try await app.runService()
+        // The server goes on serving what it holds when its database file is deleted or
+        // replaced; the watch logs it, and /healthz answers 503 with the reason.
+        var services: [any Service] = [app]
+        if let watch = storage.fileWatch(reaction: .report, logger: logger) { services.append(watch) }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
         logger.info("stopped")
     }
 }

@@ -8,9 +8,11 @@ import Logging
 /// The command line of `chatt-server`. Every option is optional here so that "not given"
 /// can fall back to the environment, then the config file, then the default.
 struct ServerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The history chatt-memorize writes: an SQLite file (created if missing), or postgres://user[:password]@host[:port]/dbname (without a password in the URL, PGPASSWORD's is used). Default: chatt-memorize's, $DATA_DIR/chatt.db, else ~/.local/share/chatt/chatt.db.",
+    @Option(help: ArgumentHelp("The history chatt-memorize writes: an SQLite file (made on a first start; see --create), or postgres://user[:password]@host[:port]/dbname (without a password in the URL, PGPASSWORD's is used). Default: chatt-memorize's, $DATA_DIR/chatt.db, else ~/.local/share/chatt/chatt.db.",
                                valueName: "path-or-url"))
     var db: String?
+    @Flag(help: ArgumentHelp("Accept a new database where one was: start an empty history when the SQLite file is missing although <db>.id says one existed, or take a file that is another database than the one recorded. Without it, both stop the server with an error."))
+    var create = false
     @Option(help: ArgumentHelp("Address to listen on. Default: 127.0.0.1.", valueName: "address"))
     var bind: String?
     @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one. Default: 8080.", valueName: "n"))
@@ -57,7 +59,8 @@ struct ServerOptions: ParsableArguments {
     func openStore(_ configuration: ServerConfiguration, logger: Logger) async throws -> ChatStorage {
         do {
             let location = try StoreLocation(parsing: configuration.databasePath, environment: ProcessInfo.processInfo.environment)
-            return try await ChatStorage.open(location, logger: logger)
+            return try await ChatStorage.open(
+                location, options: ChatStorage.Options(create: create, readOnlyWhenNotWritable: true), logger: logger)
         } catch {
             FileHandle.standardError.write(Data("chatt-server: \(error)\n".utf8))
             throw ExitCode(1)
@@ -94,6 +97,12 @@ enum ChattServerHelp {
         and CHATT_SCHEME_SALT, or auth.scheme and auth.scheme_salt). USER/PASS must be the \
         pair of the same scheme (chatt-genpass --scheme strong --salt SALT --env). The \
         login is as secret as the password: the legacy login gives the password away.
+
+        The database: an SQLite file it cannot write is opened read-only (logged). Beside \
+        the file, <db>.id records which database it is; a missing or different database \
+        then stops the server instead of serving an empty history, unless --create. A \
+        database file deleted or replaced while the server runs is logged, and /healthz \
+        answers 503 with the reason (also when the database does not answer within 2 s).
 
         SIGTERM or SIGINT: finish the requests in flight, then exit 0.
         """

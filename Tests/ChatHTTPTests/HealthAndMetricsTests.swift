@@ -17,6 +17,33 @@ struct HealthAndMetricsTests {
         }
     }
 
+    @Test("a store that never answers (a frozen filesystem): /healthz answers 503 after its budget, also to a second request while the first check still hangs",
+          .timeLimit(.minutes(1)))
+    func healthHasATimeBudget() async throws {
+        try await withTestApp(store: UnhealthyStore(health: .hang)) { client in
+            for _ in 0..<2 {
+                try await client.execute(uri: "/healthz", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    let json = try #require(try response.json() as? [String: String])
+                    #expect(json["status"] == "unavailable")
+                    #expect(json["database"]?.contains("did not answer within 2 s") == true, "\(json)")
+                }
+            }
+        }
+    }
+
+    @Test("a store whose file was deleted under the server: /healthz answers 503 with the reason")
+    func healthSaysWhy() async throws {
+        try await withTestApp(store: UnhealthyStore(health: .fail("cannot use the database /x/chatt.db: it was deleted while open"))) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.cacheControl] == "no-store")
+                let json = try #require(try response.json() as? [String: String])
+                #expect(json["database"]?.contains("deleted while open") == true, "\(json)")
+            }
+        }
+    }
+
     @Test func metricsCountRequestsByRouteAndReadTheStore() async throws {
         let store = try await storeWithMessages(7)
         var setAside = StoreBatch()
@@ -42,4 +69,61 @@ struct HealthAndMetricsTests {
             }
         }
     }
+}
+
+/// A store that reads like an empty one, whose health check (and version, which the check
+/// reads) hangs for good (like a thread stuck in a system call on a frozen filesystem: no
+/// cancellation reaches it) or fails.
+struct UnhealthyStore: MessageStore {
+    enum Health: Sendable {
+        case hang
+        case fail(String)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let health: Health
+    let inner = InMemoryMessageStore()
+
+    func checkHealth() async throws {
+        switch health {
+        case .hang:
+            await Self.hang()
+        case .fail(let reason):
+            throw Failure(description: reason)
+        }
+    }
+
+    /// Never returns, and no cancellation reaches it.
+    static func hang() async {
+        await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in }
+    }
+
+    func write(_ batch: StoreBatch) async throws -> StoreWriteResult { try await inner.write(batch) }
+    func setting(_ key: String) async throws -> String? { try await inner.setting(key) }
+    func setting(_ key: String, default value: String) async throws -> String { try await inner.setting(key, default: value) }
+    func lastMessages(in room: RoomName, limit: Int) async throws -> [StoredMessage] {
+        try await inner.lastMessages(in: room, limit: limit)
+    }
+    func messages(in room: RoomName, before: Int64?, limit: Int) async throws -> MessagePage {
+        try await inner.messages(in: room, before: before, limit: limit)
+    }
+    func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage] {
+        try await inner.search(in: room, for: query, limit: limit)
+    }
+    func rooms() async throws -> [RoomName] { try await inner.rooms() }
+    func onlineUsers() async throws -> [String] { try await inner.onlineUsers() }
+    func lastInfo(messagesPerRoom: Int) async throws -> LastInfo { try await inner.lastInfo(messagesPerRoom: messagesPerRoom) }
+    func version() async throws -> Int64 {
+        if case .hang = health { await Self.hang() }
+        return try await inner.version()
+    }
+    func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws {
+        try await inner.replaceMessages(in: room, with: messages)
+    }
+    func loadChatState(rules: GreetingRules) async throws -> ChatState { try await inner.loadChatState(rules: rules) }
+    func forEachMessage(_ body: @Sendable ([StoredMessage]) throws -> Void) async throws { try await inner.forEachMessage(body) }
+    func messageCount() async throws -> Int { try await inner.messageCount() }
 }

@@ -2,6 +2,7 @@ import ChatCore
 import ChatStore
 import ChatStorePostgres
 import ChatTestSupport
+import Foundation
 import Logging
 import Synchronization
 import Testing
@@ -115,4 +116,59 @@ final class RecordedLog: LogHandler, Sendable {
     func log(event: LogEvent) {
         storage.withLock { $0.append("\(event.level): \(event.message)") }
     }
+}
+
+@Suite("PostgreSQL store: a full disk")
+struct PostgresFullDiskTests {
+    @Test("the server's disk full (a tablespace on a 2 MB tmpfs): the write throws an error that says full and names the database")
+    func fullDisk() async throws {
+        try #require(getuid() == 0, "mounting a small tmpfs needs root")
+        let postgres = try await TestPostgres.running()
+        let url = try await postgres.makeDatabase()
+        let database = TestPostgres.databaseName(of: url)
+        let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-pgfull-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: mountPoint) }
+        #expect(runCommand("/bin/mount", "-t", "tmpfs", "-o", "size=2m", "chatt-pgfull", mountPoint) == 0)
+        defer { _ = runCommand("/bin/umount", "--lazy", mountPoint) }  // also when something still holds it
+        #expect(runCommand("/bin/chown", "postgres:", mountPoint) == 0)
+        let tablespace = "full_" + database
+        try await postgres.psql(database: "postgres", "CREATE TABLESPACE \(tablespace) LOCATION '\(mountPoint)'")
+
+        let store = try await PostgresMessageStore(address: PostgresAddress(url: url))
+        try await postgres.psql(database: database, "ALTER TABLE message SET TABLESPACE \(tablespace)")
+        var failure: (any Error)?
+        for round in 0..<400 where failure == nil {
+            var batch = StoreBatch()
+            batch.messages = (0..<20).map { index in
+                NewMessage(room: .main, author: "ann", text: "\(round)-\(index) " + String(repeating: "full? ", count: 400),
+                           messageID: "r\(round)-\(index)", receivedAt: 1)
+            }
+            do {
+                try await store.write(batch)
+            } catch {
+                failure = error
+            }
+        }
+        store.close()
+        let error = try #require(failure, "the disk never filled")
+        print("PostgreSQL on a full disk: \(error)")
+        #expect("\(error)".contains("full"), "\(error)")
+        #expect("\(error)".contains("53100"), "\(error)")
+        #expect("\(error)".contains(database), "\(error)")
+        try await waitUntil("the store's connections to close", timeout: .seconds(30)) {
+            (try? await postgres.psql(database: "postgres", "DROP DATABASE \(database)")) != nil
+        }
+        try await postgres.psql(database: "postgres", "DROP TABLESPACE \(tablespace)")
+    }
+}
+
+/// Runs a short command to its end; its exit status.
+func runCommand(_ arguments: String...) -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    guard (try? process.run()) != nil else { return -1 }
+    process.waitUntilExit()
+    return process.terminationStatus
 }

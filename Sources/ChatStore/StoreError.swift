@@ -1,0 +1,53 @@
+internal import GRDB
+
+/// The SQLite database could not be opened, checked, read or written: which file, what was
+/// being done, and why, in words that say what to do where SQLite's own do not.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// The file.
+    public let path: String
+    /// What was being done ("open", "write to", …).
+    public let operation: String
+    /// Why it failed.
+    public let reason: String
+
+    /// An error with a reason of its own.
+    public init(path: String, operation: String, reason: String) {
+        self.path = path
+        self.operation = operation
+        self.reason = reason
+    }
+
+    init(path: String, operation: String, underlying: any Error) {
+        if let error = underlying as? StoreError {
+            self = error
+            return
+        }
+        self.init(path: path, operation: operation, reason: Self.reason(underlying))
+    }
+
+    public var description: String { "cannot \(operation) the database \(path): \(reason)" }
+
+    /// SQLite's words without the statement, and what to do for the failures an operator
+    /// can fix (the statement is noise to them; the code stays for a search).
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        let words = error.message ?? "SQLite error"
+        let code = "SQLite error \(error.resultCode.rawValue)"
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return "\(words) (\(code)): the disk (or the quota of this user) is full; free space, nothing was stored"
+        case .SQLITE_READONLY:
+            return "\(words) (\(code)): the file, its -wal/-shm files or its folder cannot be written by this user, "
+                + "or the filesystem is mounted read-only"
+        case .SQLITE_IOERR:
+            return "\(words) (\(code), extended \(error.extendedResultCode.rawValue)): the disk or the filesystem "
+                + "failed; see the kernel log (dmesg)"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return "\(words) (\(code)): the file is damaged or not an SQLite database; restore it from a backup"
+        case .SQLITE_CANTOPEN:
+            return "\(words) (\(code)): its folder is missing or cannot be entered, or the file cannot be opened by this user"
+        default:
+            return "\(words) (\(code))"
+        }
+    }
+}
