@@ -56,7 +56,11 @@ let package = Package(
         ),
         .target(
             name: "ChatStore",
-            dependencies: ["ChatCore", logging, .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ChatCore", logging, .product(name: "GRDB", package: "GRDB.swift"),
+                // sqlite3_progress_handler, for the search's time budget.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -76,6 +80,8 @@ let package = Package(
             name: "ChatHTTP",
             dependencies: [
                 "ChatCore", "ChatStore", hummingbird, logging,
+                // HTTP1Channel's idle timeout and the connection limit.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
