@@ -125,6 +125,12 @@ extension ServerConfiguration {
             ("max_body_bytes", { config, value throws(ConfigurationError) in
                 config.maxBodyBytes = try value.integer(in: bodySizes)
             }),
+            ("idle_timeout", { config, value throws(ConfigurationError) in
+                config.idleTimeoutSeconds = try value.integer(in: idleTimeouts)
+            }),
+            ("max_connections", { config, value throws(ConfigurationError) in
+                config.maxConnections = try value.integer(in: connectionLimits)
+            }),
         ]),
         ("database", [
             ("path", { config, value throws(ConfigurationError) in config.databasePath = try value.string(allowEmpty: false) }),
@@ -148,6 +154,9 @@ extension ServerConfiguration {
         ("history", [
             ("page_size", { config, value throws(ConfigurationError) in
                 config.historyPageSize = try value.integer(in: historyPageSizes)
+            }),
+            ("max_rooms", { config, value throws(ConfigurationError) in
+                config.maxRooms = try value.integer(in: roomLimits)
             }),
         ]),
         ("auth", [

@@ -17,11 +17,13 @@ public struct ConfigurationFlags: Sendable, Equatable {
     public var webRoot: String?
     /// `--history-page-size`
     public var historyPageSize: Int?
+    /// `--max-rooms`
+    public var maxRooms: Int?
 
     /// Creates the set; every flag not named is "not given".
     public init(
         bind: String? = nil, port: Int? = nil, databasePath: String? = nil, wsPort: Int? = nil,
-        wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil
+        wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil, maxRooms: Int? = nil
     ) {
         self.bind = bind
         self.port = port
@@ -30,6 +32,7 @@ public struct ConfigurationFlags: Sendable, Equatable {
         self.wsPath = wsPath
         self.webRoot = webRoot
         self.historyPageSize = historyPageSize
+        self.maxRooms = maxRooms
     }
 }
 
@@ -119,12 +122,21 @@ extension ServerConfiguration {
             }
             historyPageSize = size
         }
+        if let rooms = flags.maxRooms {
+            guard Self.roomLimits.contains(rooms) else {
+                throw ConfigurationError("--max-rooms: expected a number 1–\(Self.roomLimits.upperBound), got \(rooms)")
+            }
+            maxRooms = rooms
+        }
     }
 
     static let listenPorts = 0...65535
     static let brokerPorts = 1...65535
     static let historyPageSizes = 1...maximumHistoryPageSize
     static let bodySizes = 1024...(256 * 1024 * 1024)
+    static let roomLimits = 1...1_000_000
+    static let idleTimeouts = 1...3600
+    static let connectionLimits = 1...1_000_000
 
     /// Derives the HTTP credentials from a passphrase, as the page and `chatt-genpass` do;
     /// an empty passphrase means "not protected".

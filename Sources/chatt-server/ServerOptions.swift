@@ -31,12 +31,16 @@ struct ServerOptions: ParsableArguments {
             help: ArgumentHelp("Messages per room in /data/lastinfo, and per page of older history. Default: 50.",
                                valueName: "n"))
     var historyPageSize: Int?
+    @Option(name: .customLong("max-rooms"),
+            help: ArgumentHelp("The most rooms /cmd/setChannels and /cmd/setRoomMessages let exist; a request that would make more is refused (409) and writes nothing. Same meaning as chatt-memorize's --max-rooms. Default: 1000.",
+                               valueName: "n"))
+    var maxRooms: Int?
 
     /// Defaults < config file < environment < these flags; a wrong value ends the program
     /// with one line naming it.
     func loadConfiguration() throws -> ServerConfiguration {
         let flags = ConfigurationFlags(bind: bind, port: port, databasePath: db, wsPort: wsPort, wsPath: wsPath,
-                                       webRoot: webRoot, historyPageSize: historyPageSize)
+                                       webRoot: webRoot, historyPageSize: historyPageSize, maxRooms: maxRooms)
         do {
             return try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment,
                                                 flags: flags)

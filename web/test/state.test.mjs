@@ -87,6 +87,22 @@ test('older pages go first, cursor moves', () => {
   assert.equal(s.room('main').messages[0].text, 'm98');
 });
 
+test('lastinfo cut short by the server (olderBefore): older messages stay reachable', () => {
+  const s = new ChatState('me');
+  s.mergeLastinfo({
+    rooms: ['main', 'big', 'huge'],
+    messages: { main: [['a', 'm1', 1, 'i1', 1]], big: [['a', 'x', 10, 'i10', 10], ['a', 'y', 11, 'i11', 11]] },
+    olderBefore: { big: 10, huge: 42, unknown: 7, main: 'x' },
+  }, { initial: true });
+  assert.equal(s.room('main').hasMore, false);
+  assert.equal(s.room('big').hasMore, true);
+  assert.equal(s.room('big').oldestKey, 10);
+  // Nothing of this room fit: the page still pages back from the key the server named.
+  assert.equal(s.room('huge').messages.length, 0);
+  assert.equal(s.room('huge').hasMore, true);
+  assert.equal(s.room('huge').oldestKey, 42);
+});
+
 test('users: bot stays, sorted list', () => {
   const s = new ChatState('me');
   s.addUser('Zed');
