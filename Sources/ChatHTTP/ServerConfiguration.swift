@@ -38,8 +38,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `history.max_rooms`), as chatt-memorize's `--max-rooms`.
     public var maxRooms = ServerConfiguration.defaultMaxRooms
     /// Seconds a connection may stay without a complete request head: idle between requests,
-    /// or sending its head slowly (`http.idle_timeout`). Then it is closed.
-    public var idleTimeoutSeconds = 30
+    /// or sending its head slowly (`http.idle_timeout`, 10 s). Then it is closed; a slow
+    /// client holds a connection slot no longer than that.
+    public var idleTimeoutSeconds = 10
     /// The most connections open at once (`http.max_connections`); past it, new ones wait in
     /// the listen queue. `nil`: ``automaticMaxConnections(openFileLimit:)``.
     public var maxConnections: Int?
