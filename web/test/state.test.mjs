@@ -140,6 +140,13 @@ test('api: Basic auth when protected, paths, 401 says passphrase', async () => {
   const open = new HistoryApi({ fetch: fakeFetch({ 'data/lastinfo': { status: 401 } }, seen) });
   await assert.rejects(open.lastinfo(), (e) => e instanceof HttpError && e.status === 401 && /passphrase/.test(e.message));
   assert.equal(seen.at(-1).init.headers.Authorization, undefined);
+  // Other refusals show the server's reason (a word too short, too many searches at once).
+  const picky = new HistoryApi({
+    fetch: fakeFetch({ 'data/rooms/main/search?q=a': { status: 400, body: { error: { message: 'query parameter `q`: "a" is too short' } } } }, seen),
+  });
+  await assert.rejects(picky.search('main', 'a'), (e) => e.status === 400 && /"a" is too short \(HTTP 400\)/.test(e.message));
+  const busy = new HistoryApi({ fetch: fakeFetch({ 'data/rooms/main/search?q=ab': { status: 503, body: 'not json' } }, seen) });
+  await assert.rejects(busy.search('main', 'ab'), /cannot load the search results: HTTP 503$/);
   const down = new HistoryApi({ fetch: async () => { throw new TypeError('Failed to fetch'); } });
   await assert.rejects(down.lastinfo(), /cannot load the recent messages: Failed to fetch/);
 });
