@@ -129,7 +129,8 @@ extension ServerConfiguration {
                 config.idleTimeoutSeconds = try value.integer(in: idleTimeouts)
             }),
             ("max_connections", { config, value throws(ConfigurationError) in
-                config.maxConnections = try value.integer(in: connectionLimits)
+                // Empty: automatic (below the open-file limit).
+                config.maxConnections = try value.string().isEmpty ? nil : value.integer(in: connectionLimits)
             }),
         ]),
         ("database", [

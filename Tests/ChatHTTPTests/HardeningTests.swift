@@ -216,6 +216,12 @@ struct HardeningTests {
         #expect(configuration.maxRooms == 7)
         #expect(configuration.idleTimeoutSeconds == 5)
         #expect(configuration.maxConnections == 50)
+        let automatic = try TemporaryFile(contents: "http:\n  max_connections:\n")
+        defer { automatic.remove() }
+        #expect(try ServerConfiguration.load(file: automatic.path, environment: [:]).maxConnections == nil)
+        #expect(ServerConfiguration.automaticMaxConnections(openFileLimit: 256) == 192)
+        #expect(ServerConfiguration.automaticMaxConnections(openFileLimit: 65_536) == 1000)
+        #expect(ServerConfiguration.automaticMaxConnections(openFileLimit: nil) == 1000)
         #expect(throws: ConfigurationError.self) {
             try ServerConfiguration.load(file: nil, environment: [:], flags: .init(maxRooms: 0))
         }
