@@ -64,7 +64,11 @@ let package = Package(
         ),
         .target(
             name: "ChatStore",
-            dependencies: ["ChatCore", logging, serviceLifecycle, .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ChatCore", logging, serviceLifecycle, .product(name: "GRDB", package: "GRDB.swift"),
+                // sqlite3_progress_handler, for the search's time budget.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -85,6 +89,8 @@ let package = Package(
             name: "ChatHTTP",
             dependencies: [
                 "ChatCore", "ChatStore", hummingbird, logging,
+                // HTTP1Channel's idle timeout and the connection limit.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -147,6 +153,7 @@ let package = Package(
         // test target (MQTT, memorize, HTTP) can use it.
         .target(
             name: "ChatTestSupport",
+            dependencies: ["ChatCore", "ChatStore"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
@@ -176,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "ChatHTTPTests",
             dependencies: [
-                "ChatCore", "ChatStore", "ChatHTTP", hummingbird, logging,
+                "ChatCore", "ChatStore", "ChatHTTP", "ChatTestSupport", hummingbird, logging,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,6 +1,7 @@
 internal import ChatCore
 public import ChatStore
 public import Hummingbird
+internal import HummingbirdCore
 public import Logging
 internal import NIOCore
 
@@ -27,24 +28,28 @@ public func buildRouter<Context: PeerAwareRequestContext>(
     let webRoot = webRoot ?? configuration.webRoot ?? WebRoot.locateForCurrentProcess()
     let metrics = ServerMetrics()
     let files = FileCache()
-    let router = Router(context: Context.self)
+    // HEAD answers as GET does, without the body (it was 404).
+    let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorLoggingMiddleware(logger: logger))
 
     let root = router.group()
     PageController<Context>(webRoot: webRoot, configuration: configuration, cache: files, logger: logger)
         .addRoutes(to: root)
     StaticFileController<Context>(webRoot: webRoot, cache: files).addRoutes(to: root)
     HealthController<Context, _>(store: store).addRoutes(to: root)
-    MetricsController<Context, _>(store: store, metrics: metrics, credentials: configuration.credentials)
-        .addRoutes(to: root)
+    let auth = configuration.credentials.map { credentials in
+        BasicAuthMiddleware<Context>(credentials: credentials, trustedProxies: configuration.trustedProxies, logger: logger)
+    }
+    MetricsController<Context, _>(store: store, metrics: metrics, auth: auth).addRoutes(to: root)
 
     let data = router.group("data")
-    if let credentials = configuration.credentials {
-        data.add(middleware: BasicAuthMiddleware(credentials: credentials))
-    }
-    HistoryController<Context, _>(store: store, pageSize: configuration.historyPageSize).addRoutes(to: data)
-    ControlController<Context, _>(store: store, maxBodyBytes: configuration.maxBodyBytes)
+    if let auth { data.add(middleware: auth) }
+    HistoryController<Context, _>(
+        store: store, pageSize: configuration.historyPageSize, lastInfoByteBudget: configuration.lastInfoByteBudget
+    ).addRoutes(to: data)
+    ControlController<Context, _>(store: store, maxBodyBytes: configuration.maxBodyBytes, maxRooms: configuration.maxRooms)
         .addRoutes(to: router.group("cmd"))
     return router
 }
@@ -63,12 +68,21 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = buildRouter(
         context: ChatRequestContext.self, configuration: configuration, store: store, webRoot: webRoot, logger: logger)
+    let maxConnections = configuration.maxConnections
+        ?? ServerConfiguration.automaticMaxConnections(openFileLimit: OpenFileLimit.current())
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.bind, port: configuration.port), serverName: "ChaTT"),
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        configuration: .init(
+            address: .hostname(configuration.bind, port: configuration.port), serverName: "ChaTT",
+            availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            logger.info("listening", metadata: ["address": "\(configuration.bind)", "port": "\(port)"])
+            logger.info("listening", metadata: [
+                "address": "\(configuration.bind)", "port": "\(port)", "max_connections": "\(maxConnections)",
+                "idle_timeout_s": "\(configuration.idleTimeoutSeconds)",
+                "open_file_limit": "\(OpenFileLimit.current().map(String.init) ?? "unlimited")",
+            ])
             await onListening(port)
         },
         logger: logger)
@@ -90,11 +104,12 @@ extension ServerConfiguration {
             "ws_path": "\(wsPath)",
             "broker_tls": "\(brokerTLS.rawValue)",
             "history_page_size": "\(historyPageSize)",
+            "max_rooms": "\(maxRooms)",
             "protected": "\(isProtected)",
             "scheme": "\(scheme.name)",
         ]
         if let credentials {
-            metadata["login"] = "\(credentials.login.prefix(2))…"
+            metadata["login"] = "\(credentials.maskedLogin)"
             metadata["password"] = "***"
             metadata["credentials_from"] = "\(credentials.source)"
         }

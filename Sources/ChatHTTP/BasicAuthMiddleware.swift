@@ -1,32 +1,85 @@
 public import Hummingbird
+public import Logging
 #if canImport(FoundationEssentials)
 internal import FoundationEssentials
 #else
 internal import Foundation
 #endif
 
-/// Lets a request through only with the right HTTP Basic credentials; otherwise 401 with
-/// `WWW-Authenticate: Basic realm="ChaTT"`.
+/// Lets a request through only with the right HTTP Basic credentials; otherwise 401.
+///
+/// The 401 carries no `WWW-Authenticate: Basic` challenge: the original page fetches
+/// `/data/lastinfo` without credentials, and a browser answering a Basic challenge opens its
+/// own sign-in dialog over the page and leaves the request pending, so the page hangs. Our
+/// page sends the credentials itself (HTTP Basic, derived from the passphrase); the body says so.
+///
+/// Wrong credentials are counted per client address (the socket's peer, or the address a
+/// trusted proxy names): past the limit, the address gets 429 with `Retry-After` and its
+/// credentials are not even checked until the window ends (``AuthFailureLimiter``).
 ///
 /// The comparison takes the same time whichever byte differs, so a stranger cannot find the
 /// pair one character at a time.
-public struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct BasicAuthMiddleware<Context: PeerAwareRequestContext>: RouterMiddleware {
     let credentials: HTTPCredentials
+    let limiter: AuthFailureLimiter
+    let resolver: ClientAddressResolver
+    let logger: Logger
 
-    /// Demands `credentials`.
-    public init(credentials: HTTPCredentials) {
+    /// Demands `credentials`; the client address is the socket's peer, or the one a proxy of
+    /// `trustedProxies` names in `X-Forwarded-For`.
+    public init(
+        credentials: HTTPCredentials, trustedProxies: [PeerAddress] = [],
+        logger: Logger = Logger(label: "chatt.server")
+    ) {
+        self.init(credentials: credentials, limiter: AuthFailureLimiter(),
+                  resolver: ClientAddressResolver(trustedProxies: Set(trustedProxies)), logger: logger)
+    }
+
+    init(credentials: HTTPCredentials, limiter: AuthFailureLimiter, resolver: ClientAddressResolver, logger: Logger) {
         self.credentials = credentials
+        self.limiter = limiter
+        self.resolver = resolver
+        self.logger = logger
     }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard accepts(request.headers[.authorization]) else {
-            throw HTTPError(
-                .unauthorized, headers: [.wwwAuthenticate: #"Basic realm="ChaTT", charset="UTF-8""#],
-                message: "this chat is protected: send the login and password derived from the passphrase (HTTP Basic)")
-        }
+        try check(request, context: context)
         return try await next(request, context)
+    }
+
+    /// Throws the 401 (or 429) for a request without the right pair.
+    func check(_ request: Request, context: Context) throws {
+        guard let header = request.headers[.authorization] else { throw Self.unauthorized() }
+        let client = resolver.clientAddress(peer: context.peer, forwardedFor: request.headers[values: .forwardedFor])
+        if let wait = limiter.retryAfter(client) {
+            let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+            throw HTTPError(
+                .tooManyRequests, headers: [.retryAfter: String(seconds)],
+                message: "too many wrong passphrases from this address: try again in \(seconds) s")
+        }
+        guard accepts(header) else {
+            limiter.recordFailure(client)
+            if limiter.retryAfter(client) != nil {
+                logger.warning("wrong credentials: address blocked for a while",
+                               metadata: ["client": "\(client)", "failures": "\(limiter.maximumFailures)",
+                                          "window_s": "\(limiter.window.components.seconds)"])
+            }
+            throw Self.unauthorized()
+        }
+        limiter.recordSuccess(client)
+    }
+
+    /// The 401 for a request without the right pair, without a challenge (see above).
+    static func unauthorized() -> HTTPError {
+        HTTPError(.unauthorized, message: Self.refusal)
+    }
+
+    /// What a refused client is told.
+    static var refusal: String {
+        "this chat is protected: send the login and password derived from the passphrase "
+            + "in an Authorization: Basic header (the ChaTT page does this itself once the passphrase is typed)"
     }
 
     /// Whether an `Authorization` header value carries the expected pair.

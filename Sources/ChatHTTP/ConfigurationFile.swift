@@ -125,6 +125,13 @@ extension ServerConfiguration {
             ("max_body_bytes", { config, value throws(ConfigurationError) in
                 config.maxBodyBytes = try value.integer(in: bodySizes)
             }),
+            ("idle_timeout", { config, value throws(ConfigurationError) in
+                config.idleTimeoutSeconds = try value.integer(in: idleTimeouts)
+            }),
+            ("max_connections", { config, value throws(ConfigurationError) in
+                // Empty: automatic (below the open-file limit).
+                config.maxConnections = try value.string().isEmpty ? nil : value.integer(in: connectionLimits)
+            }),
         ]),
         ("database", [
             ("path", { config, value throws(ConfigurationError) in config.databasePath = try value.string(allowEmpty: false) }),
@@ -148,6 +155,9 @@ extension ServerConfiguration {
         ("history", [
             ("page_size", { config, value throws(ConfigurationError) in
                 config.historyPageSize = try value.integer(in: historyPageSizes)
+            }),
+            ("max_rooms", { config, value throws(ConfigurationError) in
+                config.maxRooms = try value.integer(in: roomLimits)
             }),
         ]),
         ("auth", [

@@ -16,15 +16,18 @@ internal import Foundation
 /// - `POST setAuthors` `["nick", ...]` — replace the users online.
 ///
 /// Each answers `{"status": "ok"}`, 400 with the reason for a malformed body, 413 past
-/// `maxBodyBytes`.
+/// `maxBodyBytes`, 409 when it would make more than `maxRooms` rooms (as chatt-memorize's
+/// `--max-rooms`: nothing of that request is written).
 public struct ControlController<Context: PeerAwareRequestContext, Store: MessageStore>: Sendable {
     let store: Store
     let maxBodyBytes: Int
+    let maxRooms: Int
 
-    /// Writes to `store`; bodies up to `maxBodyBytes`.
-    public init(store: Store, maxBodyBytes: Int) {
+    /// Writes to `store`; bodies up to `maxBodyBytes`; at most `maxRooms` rooms.
+    public init(store: Store, maxBodyBytes: Int, maxRooms: Int = ServerConfiguration.defaultMaxRooms) {
         self.store = store
         self.maxBodyBytes = maxBodyBytes
+        self.maxRooms = maxRooms
     }
 
     /// Adds the routes to `group` (mounted at `/cmd`), behind the loopback guard.
@@ -42,6 +45,7 @@ public struct ControlController<Context: PeerAwareRequestContext, Store: Message
             NewMessage(room: body.room, author: entry.author, text: entry.text, messageID: entry.id, ts: entry.ts,
                        receivedAt: now)
         }
+        try await checkRoomLimit(adding: [body.room])
         try await store.replaceMessages(in: body.room, with: messages)
         return StatusResponse(status: "ok")
     }
@@ -56,8 +60,19 @@ public struct ControlController<Context: PeerAwareRequestContext, Store: Message
                 throw HTTPError(.badRequest, message: "malformed body: `[\(index)]`: \(error)")
             }
         }
+        try await checkRoomLimit(adding: batch.rooms)
         try await store.write(batch)
         return StatusResponse(status: "ok")
+    }
+
+    /// Throws 409 when `rooms` would bring the store past `maxRooms`.
+    private func checkRoomLimit(adding rooms: [RoomName]) async throws {
+        let known = Set(try await store.rooms())
+        let new = Set(rooms).subtracting(known)
+        guard known.count + new.count <= maxRooms else {
+            throw HTTPError(.conflict, message: "too many rooms: \(known.count) exist and \(new.count) would be new, "
+                + "at most \(maxRooms) (raise --max-rooms); nothing was written")
+        }
     }
 
     func setAuthors(_ request: Request) async throws -> StatusResponse {

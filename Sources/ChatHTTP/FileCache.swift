@@ -44,9 +44,14 @@ final class FileCache: Sendable {
     private let files = Mutex<[String: CachedFile]>([:])
 
     /// The file at `path` (absolute), or `nil` when there is no regular file there.
-    func file(at path: String) async throws -> CachedFile? {
+    ///
+    /// With `base` (a folder `path` lies in), `nil` as well when any component of `path`
+    /// below `base` is a symbolic link: a link under `web/static` to `/` served
+    /// `/proc/self/environ`.
+    func file(at path: String, refusingLinksBelow base: String? = nil) async throws -> CachedFile? {
         let cached = files.withLock { $0[path] }
         let loaded: CachedFile? = try await NIOThreadPool.singleton.runIfActive {
+            if let base, !Self.hasNoLinks(path, below: base) { return nil }
             guard let identity = Self.identity(of: path) else { return nil }
             if let cached, cached.identity == identity { return cached }
             guard let data = FileManager.default.contents(atPath: path) else { return nil }
@@ -75,6 +80,19 @@ final class FileCache: Sendable {
             if files[path]?.identity == file.identity { files[path]?.gzipped = .some(compressed) }
         }
         return compressed
+    }
+
+    /// Whether no component of `path` after the prefix `base` is a symbolic link (`lstat`).
+    static func hasNoLinks(_ path: String, below base: String) -> Bool {
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        guard path.hasPrefix(prefix) else { return false }
+        var current = String(prefix.dropLast())
+        for component in path.dropFirst(prefix.count).split(separator: "/") {
+            current += "/" + component
+            var info = stat()
+            guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) != S_IFLNK else { return false }
+        }
+        return true
     }
 
     private static func identity(of path: String) -> FileIdentity? {

@@ -11,16 +11,22 @@ public struct HistoryController<Context: RequestContext, Store: MessageStore>: S
     let store: Store
     let pageSize: Int
     let lastInfo: LastInfoCache
+    let searches: SearchLimiter
 
-    /// Reads from `store`; `pageSize` messages per room in `lastinfo`, and the default `limit`.
-    public init(store: Store, pageSize: Int) {
+    /// Reads from `store`; `pageSize` messages per room in `lastinfo`, and the default `limit`;
+    /// about `lastInfoByteBudget` bytes of messages in `lastinfo` at most.
+    public init(
+        store: Store, pageSize: Int, lastInfoByteBudget: Int = ServerConfiguration.defaultLastInfoByteBudget
+    ) {
         self.store = store
         self.pageSize = pageSize
-        self.lastInfo = LastInfoCache(messagesPerRoom: pageSize)
+        self.lastInfo = LastInfoCache(messagesPerRoom: pageSize, byteBudget: lastInfoByteBudget)
+        self.searches = SearchLimiter()
     }
 
     /// Adds the routes to `group` (mounted at `/data`).
     public func addRoutes(to group: RouterGroup<Context>) {
+        group.add(middleware: NoStoreMiddleware<Context>())
         group.get("lastinfo") { request, _ in try await lastInfo(request) }
         group.get("rooms/:room/messages") { request, context in try await messages(request, context: context) }
         group.get("rooms/:room/search") { request, context in try await search(request, context: context) }
@@ -51,15 +57,47 @@ public struct HistoryController<Context: RequestContext, Store: MessageStore>: S
     func search(_ request: Request, context: Context) async throws -> SearchResponse {
         let room = try Self.room(context)
         let query = request.uri.queryParameters
-        guard let words = query["q"].map(String.init), !words.trimmingASCIIWhitespace().isEmpty else {
-            throw HTTPError(.badRequest, message: "query parameter `q` is missing: say what to search for")
-        }
-        guard words.count <= 200 else {
-            throw HTTPError(.badRequest, message: "query parameter `q` is too long: at most 200 characters")
-        }
+        let words = try Self.searchWords(query["q"].map(String.init))
         let limit = try Self.integer(query["limit"].map(String.init), name: "limit",
                                      in: 1...Int64(ServerConfiguration.maximumPageSize)) ?? Int64(pageSize)
-        return SearchResponse(try await store.search(in: room, for: words, limit: Int(limit)))
+        let found: [StoredMessage]?
+        do {
+            found = try await searches.run { try await store.search(in: room, for: words, limit: Int(limit)) }
+        } catch let error as SearchTimedOut {
+            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "\(error)")
+        }
+        guard let found else {
+            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"],
+                            message: "too many searches at once: try again in a moment")
+        }
+        return SearchResponse(found)
+    }
+
+    /// The longest `q`, in Unicode scalars (a letter with 1,000 combining marks is 1,001).
+    static var maximumQueryLength: Int { 200 }
+    /// The shortest word of `q`: a one-letter prefix matches most of the history.
+    static var minimumWordLength: Int { 2 }
+
+    /// `q` checked: present, at most ``maximumQueryLength`` scalars, no control characters,
+    /// every word at least ``minimumWordLength`` characters.
+    static func searchWords(_ q: String?) throws -> String {
+        guard let words = q, !words.trimmingASCIIWhitespace().isEmpty else {
+            throw HTTPError(.badRequest, message: "query parameter `q` is missing: say what to search for")
+        }
+        guard words.unicodeScalars.count <= maximumQueryLength else {
+            throw HTTPError(.badRequest, message: "query parameter `q` is too long: at most \(maximumQueryLength) characters")
+        }
+        guard !words.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw HTTPError(.badRequest, message: "query parameter `q` holds control characters: search for words")
+        }
+        // `+` too: the page's URLSearchParams writes a space as `+`.
+        let tooShort = words.split(whereSeparator: { $0.isWhitespace || $0 == "+" })
+            .first(where: { $0.count < minimumWordLength })
+        if let tooShort {
+            throw HTTPError(.badRequest, message: "query parameter `q`: \"\(tooShort)\" is too short: "
+                + "search for words of \(minimumWordLength) letters or more")
+        }
+        return words
     }
 
     static func room(_ context: Context) throws -> RoomName {

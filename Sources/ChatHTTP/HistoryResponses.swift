@@ -26,6 +26,11 @@ public struct MessageEntry: Encodable, Sendable, Equatable {
 
 /// `GET /data/lastinfo`: `{"users": [...], "rooms": [...], "messages": {"<room>": [entry, ...]}}`,
 /// each room's last messages oldest first.
+///
+/// When a room's last messages would not fit the byte budget (see
+/// ``init(_:byteBudget:)``), its list is cut to the newest that fit and `"olderBefore"`
+/// names, for that room, the key to ask `/data/rooms/<room>/messages?before=` with for the
+/// rest. A client of the original ignores the extra key.
 public struct LastInfoResponse: Encodable, Sendable {
     /// Users online.
     public var users: [String]
@@ -33,14 +38,83 @@ public struct LastInfoResponse: Encodable, Sendable {
     public var rooms: [String]
     /// The last messages of each room that has any.
     public var messages: [String: [MessageEntry]]
+    /// For each room whose list was cut short by the byte budget: the `before=` key of the
+    /// first older message not sent. `nil` (and absent from the JSON) when nothing was cut.
+    public var olderBefore: [String: Int64]?
 
-    /// The response for `info`.
+    /// The response for `info`, every message included.
     public init(_ info: LastInfo) {
+        self.init(info, byteBudget: .max)
+    }
+
+    /// The response for `info`, holding at most about `byteBudget` bytes of messages as JSON.
+    ///
+    /// The budget is shared fairly: the newest message of every room first, then the second
+    /// newest of every room, and so on, so one room full of huge messages cannot crowd the
+    /// others out. A room's list stays a contiguous run of its newest messages.
+    public init(_ info: LastInfo, byteBudget: Int) {
         self.users = info.users
         self.rooms = info.rooms.map(\.rawValue)
+        // Rooms in their known order (main first), then any other that has messages.
+        var order = info.rooms.filter { info.messages[$0] != nil }
+        let known = Set(order)
+        order += info.messages.keys.filter { !known.contains($0) }.sorted { $0.rawValue < $1.rawValue }
+        var remaining = byteBudget
+        var taken = [Int](repeating: 0, count: order.count)
+        var open = Set(order.indices)
+        var depth = 0
+        while !open.isEmpty {
+            for index in order.indices where open.contains(index) {
+                let list = info.messages[order[index]] ?? []
+                guard depth < list.count else {
+                    open.remove(index)
+                    continue
+                }
+                let size = MessageEntry.estimatedSize(list[list.count - 1 - depth])
+                guard size <= remaining else {
+                    open.remove(index)  // keep the run contiguous: nothing older for this room
+                    continue
+                }
+                remaining -= size
+                taken[index] += 1
+            }
+            depth += 1
+        }
         var messages: [String: [MessageEntry]] = [:]
-        for (room, list) in info.messages { messages[room.rawValue] = list.map(MessageEntry.init) }
+        var olderBefore: [String: Int64] = [:]
+        for (index, room) in order.enumerated() {
+            let list = info.messages[room] ?? []
+            let kept = list.suffix(taken[index])
+            if !kept.isEmpty { messages[room.rawValue] = kept.map(MessageEntry.init) }
+            if kept.count < list.count {
+                // The first message not sent is older than every one sent: ask before the
+                // oldest sent, or, when none was, before the newest not sent (keys grow).
+                olderBefore[room.rawValue] = kept.first?.key ?? (list[list.count - 1].key + 1)
+            }
+        }
         self.messages = messages
+        self.olderBefore = olderBefore.isEmpty ? nil : olderBefore
+    }
+}
+
+extension MessageEntry {
+    /// About how many bytes `message` takes as a JSON entry, never fewer: the strings as
+    /// JSON escapes them (a control character takes 6), plus the numbers and punctuation.
+    static func estimatedSize(_ message: StoredMessage) -> Int {
+        jsonStringSize(message.author) + jsonStringSize(message.text) + jsonStringSize(message.messageID ?? "null")
+            + 2 * 20 + 8
+    }
+
+    private static func jsonStringSize(_ text: String) -> Int {
+        var size = 2
+        for byte in text.utf8 {
+            switch byte {
+            case 0..<0x20: size += 6
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): size += 2
+            default: size += 1
+            }
+        }
+        return size
     }
 }
 

@@ -9,7 +9,9 @@ internal import Hummingbird
 struct MetricsController<Context: PeerAwareRequestContext, Store: MessageStore>: Sendable {
     let store: Store
     let metrics: ServerMetrics
-    let credentials: HTTPCredentials?
+    /// The chat's credentials check, shared with `/data/*` (one count of wrong tries); `nil`
+    /// when the server is not protected.
+    let auth: BasicAuthMiddleware<Context>?
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("metrics") { request, context in try await render(request, context: context) }
@@ -17,13 +19,10 @@ struct MetricsController<Context: PeerAwareRequestContext, Store: MessageStore>:
 
     func render(_ request: Request, context: Context) async throws -> Response {
         if context.peer?.isLoopback != true {
-            guard let credentials else {
+            guard let auth else {
                 throw HTTPError(.forbidden, message: "metrics answer only to loopback clients on an unprotected server")
             }
-            guard BasicAuthMiddleware<Context>(credentials: credentials).accepts(request.headers[.authorization]) else {
-                throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: #"Basic realm="ChaTT", charset="UTF-8""#],
-                                message: "metrics need the chat's credentials (HTTP Basic)")
-            }
+            try auth.check(request, context: context)
         }
         if let messages = try? await store.messageCount(), let users = try? await store.onlineUsers() {
             let setAside = (try? await store.setting(SettingKey.setAsideMessages)).flatMap { $0.flatMap { Int($0) } } ?? 0

@@ -21,12 +21,14 @@ public struct ConfigurationFlags: Sendable, Equatable {
     public var scheme: String?
     /// `--scheme-salt`
     public var schemeSalt: String?
+    /// `--max-rooms`
+    public var maxRooms: Int?
 
     /// Creates the set; every flag not named is "not given".
     public init(
         bind: String? = nil, port: Int? = nil, databasePath: String? = nil, wsPort: Int? = nil,
         wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil,
-        scheme: String? = nil, schemeSalt: String? = nil
+        scheme: String? = nil, schemeSalt: String? = nil, maxRooms: Int? = nil
     ) {
         self.scheme = scheme
         self.schemeSalt = schemeSalt
@@ -37,6 +39,7 @@ public struct ConfigurationFlags: Sendable, Equatable {
         self.wsPath = wsPath
         self.webRoot = webRoot
         self.historyPageSize = historyPageSize
+        self.maxRooms = maxRooms
     }
 }
 
@@ -136,10 +139,19 @@ extension ServerConfiguration {
             }
             historyPageSize = size
         }
+        if let rooms = flags.maxRooms {
+            guard Self.roomLimits.contains(rooms) else {
+                throw ConfigurationError("--max-rooms: expected a number 1–\(Self.roomLimits.upperBound), got \(rooms)")
+            }
+            maxRooms = rooms
+        }
     }
 
     static let listenPorts = 0...65535
     static let brokerPorts = 1...65535
     static let historyPageSizes = 1...maximumHistoryPageSize
     static let bodySizes = 1024...(256 * 1024 * 1024)
+    static let roomLimits = 1...1_000_000
+    static let idleTimeouts = 1...3600
+    static let connectionLimits = 1...1_000_000
 }

@@ -33,6 +33,19 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// How many messages per room `/data/lastinfo` sends, and the default page size of
     /// `/data/rooms/<room>/messages` (`--history-page-size`, `history.page_size`).
     public var historyPageSize = 50
+    /// About how many bytes of messages (as JSON) `/data/lastinfo` holds at most, whatever
+    /// the messages weigh; the page fetches the rest on scroll (see ``LastInfoResponse``).
+    public var lastInfoByteBudget = ServerConfiguration.defaultLastInfoByteBudget
+    /// The most rooms `/cmd/setChannels` and `/cmd/setRoomMessages` let exist (`--max-rooms`,
+    /// `history.max_rooms`), as chatt-memorize's `--max-rooms`.
+    public var maxRooms = ServerConfiguration.defaultMaxRooms
+    /// Seconds a connection may stay without a complete request head: idle between requests,
+    /// or sending its head slowly (`http.idle_timeout`, 10 s). Then it is closed; a slow
+    /// client holds a connection slot no longer than that.
+    public var idleTimeoutSeconds = 10
+    /// The most connections open at once (`http.max_connections`); past it, new ones wait in
+    /// the listen queue. `nil`: ``automaticMaxConnections(openFileLimit:)``.
+    public var maxConnections: Int?
     /// The HTTP Basic pair `/data/*` demands; `nil` when the server is not protected.
     public var credentials: HTTPCredentials?
     /// How the page derives the pair from the passphrase, told to it in the `chatt-scheme`
@@ -53,6 +66,21 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The largest page `/data/rooms/<room>/messages` and `/search` return.
     public static let maximumPageSize = 200
+    /// The default ``lastInfoByteBudget``: 1 MiB, about ten times what 20 rooms of 50
+    /// ordinary messages take.
+    public static let defaultLastInfoByteBudget = 1024 * 1024
+    /// The default ``maxRooms``: chatt-memorize's default.
+    public static let defaultMaxRooms = 1000
+
+    /// The connection limit when none is set: 1,000, or fewer when the process may open
+    /// fewer files, so that the database, the web root's files and the listening socket
+    /// always find a descriptor (1,100 slow connections under `ulimit -n 1024` made the
+    /// server unreachable).
+    public static func automaticMaxConnections(openFileLimit: Int?) -> Int {
+        guard let limit = openFileLimit else { return 1000 }
+        return max(16, min(1000, limit - 64))
+    }
+
     /// The largest ``historyPageSize`` accepted.
     public static let maximumHistoryPageSize = 1000
 }
@@ -68,7 +96,10 @@ public enum BrokerTLS: String, Sendable, Equatable, CaseIterable {
 }
 
 /// The login and password that HTTP Basic must present, and where they came from.
-public struct HTTPCredentials: Sendable, Equatable {
+///
+/// Printed, it shows only the login's first two characters (as the page's title does) and
+/// never the password, so no log line can carry the pair, whatever interpolates it.
+public struct HTTPCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The expected user name.
     public var login: String
     /// The expected password.
@@ -83,4 +114,11 @@ public struct HTTPCredentials: Sendable, Equatable {
         self.password = password
         self.source = source
     }
+
+    /// The login masked: its first two characters, then `…`.
+    public var maskedLogin: String { "\(login.prefix(2))…" }
+
+    public var description: String { "HTTPCredentials(login: \(maskedLogin), password: ***, from: \(source))" }
+
+    public var debugDescription: String { description }
 }

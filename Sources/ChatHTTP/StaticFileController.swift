@@ -2,8 +2,8 @@ public import Hummingbird
 
 /// `GET /static/…`: the page's scripts, styles, images and sounds, from `<web root>/static/`.
 ///
-/// A path with an empty, `.` or `..` component, or a hidden file (`.name`), is 404: nothing
-/// outside `static/` can be reached.
+/// A path with an empty, `.` or `..` component, a hidden file (`.name`), or a symbolic link
+/// anywhere below `static/`, is 404: nothing outside `static/` can be reached.
 public struct StaticFileController<Context: RequestContext>: Sendable {
     let directory: String
     let responder: FileResponder
@@ -28,7 +28,9 @@ public struct StaticFileController<Context: RequestContext>: Sendable {
     func serve(_ request: Request, components: [Substring]) async throws -> Response {
         guard let relative = Self.safeRelativePath(components) else { throw HTTPError(.notFound) }
         let path = directory + "/" + relative
-        guard let file = try await responder.cache.file(at: path) else { throw HTTPError(.notFound) }
+        guard let file = try await responder.cache.file(at: path, refusingLinksBelow: directory) else {
+            throw HTTPError(.notFound)
+        }
         return responder.response(for: request, path: path, file: file, contentType: FileMediaType.forPath(relative))
     }
 

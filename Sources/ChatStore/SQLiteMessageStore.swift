@@ -336,6 +336,11 @@ public final class SQLiteMessageStore: MessageStore {
     // MARK: Reading
 
     private static let messageColumns = "id, room, author, text, messageID, COALESCE(ts, receivedAt) AS ts"
+    /// ``messageColumns`` of `message` joined with `message_fts` (which has a `text` too).
+    private static let searchColumns = """
+        message.id AS id, message.room AS room, message.author AS author, message.text AS text, \
+        message.messageID AS messageID, COALESCE(message.ts, message.receivedAt) AS ts
+        """
 
     private static func storedMessages(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredMessage] {
         try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
@@ -368,13 +373,26 @@ public final class SQLiteMessageStore: MessageStore {
     }
 
     public func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage] {
+        try await search(in: room, for: query, limit: limit, timeBudget: SearchTimedOut.defaultBudget)
+    }
+
+    /// ``search(in:for:limit:)`` stopped once it has run for `timeBudget`.
+    ///
+    /// - Throws: ``SearchTimedOut`` when the budget ran out (SQLite's progress handler
+    ///   interrupts the statement, so the reader is free again at once).
+    public func search(in room: RoomName, for query: String, limit: Int, timeBudget: Duration) async throws -> [StoredMessage] {
         guard let match = FullTextQuery.make(query) else { return [] }
         return try await pool.read { db in
-            try Self.storedMessages(db, sql: """
-                SELECT \(Self.messageColumns) FROM message
-                WHERE id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?) AND room = ?
-                ORDER BY id DESC LIMIT ?
-                """, arguments: [match, room.rawValue, limit])
+            // FTS5 hands its matches newest first (ORDER BY its rowid), so the scan stops at
+            // `limit` matches in the room instead of collecting and sorting every match in the
+            // history (a common word in 1M messages: 1.3 s before, 0.13 s so).
+            try SearchDeadline.run(on: db, budget: timeBudget) {
+                try Self.storedMessages(db, sql: """
+                    SELECT \(Self.searchColumns) FROM message_fts JOIN message ON message.id = message_fts.rowid
+                    WHERE message_fts MATCH ? AND message.room = ?
+                    ORDER BY message_fts.rowid DESC LIMIT ?
+                    """, arguments: [match, room.rawValue, limit])
+            }
         }
     }
 

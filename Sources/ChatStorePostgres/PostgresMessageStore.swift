@@ -254,12 +254,31 @@ public final class PostgresMessageStore: MessageStore {
     }
 
     public func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage] {
-        try await describingErrors("search") {
-            guard let match = TextSearchQuery.make(query) else { return [] }
-            return try await Self.storedMessages(client.query("""
-                SELECT \(unescaped: Self.messageColumns) FROM message
-                WHERE room = \(room.rawValue) AND search @@ to_tsquery('simple', \(match)) ORDER BY id DESC LIMIT \(Int64(limit))
-                """, logger: logger))
+        try await search(in: room, for: query, limit: limit, timeBudget: SearchTimedOut.defaultBudget)
+    }
+
+    /// ``search(in:for:limit:)`` stopped by PostgreSQL once it has run for `timeBudget`
+    /// (`SET LOCAL statement_timeout`, which ends with the search's transaction, so the
+    /// pooled connection keeps no timeout).
+    ///
+    /// - Throws: ``SearchTimedOut`` when the budget ran out.
+    public func search(in room: RoomName, for query: String, limit: Int, timeBudget: Duration) async throws -> [StoredMessage] {
+        guard let match = TextSearchQuery.make(query) else { return [] }
+        let parts = timeBudget.components
+        let milliseconds = max(1, parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000)
+        let logger = self.logger
+        return try await describingErrors("search") {
+            do {
+                return try await client.withTransaction(logger: logger) { connection in
+                    try await connection.query("SET LOCAL statement_timeout = \(unescaped: String(milliseconds))", logger: logger)
+                    return try await Self.storedMessages(connection.query("""
+                        SELECT \(unescaped: Self.messageColumns) FROM message
+                        WHERE room = \(room.rawValue) AND search @@ to_tsquery('simple', \(match)) ORDER BY id DESC LIMIT \(Int64(limit))
+                        """, logger: logger))
+                }
+            } catch let error as PostgresTransactionError where error.isStatementTimeout {
+                throw SearchTimedOut(budget: timeBudget)
+            }
         }
     }
 
@@ -368,5 +387,11 @@ extension PostgresTransactionError {
     var isCollision: Bool {
         guard let error = closureError as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
         return state == "40P01" || state == "40001"
+    }
+
+    /// The statement was cancelled by `statement_timeout` (SQLSTATE 57014, query_canceled).
+    var isStatementTimeout: Bool {
+        guard let error = closureError as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "57014"
     }
 }

@@ -40,13 +40,17 @@ struct ServerOptions: ParsableArguments {
             help: ArgumentHelp("The chat's salt for --scheme strong, base64url of 16 bytes (env CHATT_SCHEME_SALT).",
                                valueName: "salt"))
     var schemeSalt: String?
+    @Option(name: .customLong("max-rooms"),
+            help: ArgumentHelp("The most rooms /cmd/setChannels and /cmd/setRoomMessages let exist; a request that would make more is refused (409) and writes nothing. Same meaning as chatt-memorize's --max-rooms. Default: 1000.",
+                               valueName: "n"))
+    var maxRooms: Int?
 
     /// Defaults < config file < environment < these flags; a wrong value ends the program
     /// with one line naming it.
     func loadConfiguration() throws -> ServerConfiguration {
         let flags = ConfigurationFlags(bind: bind, port: port, databasePath: db, wsPort: wsPort, wsPath: wsPath,
                                        webRoot: webRoot, historyPageSize: historyPageSize,
-                                       scheme: scheme, schemeSalt: schemeSalt)
+                                       scheme: scheme, schemeSalt: schemeSalt, maxRooms: maxRooms)
         do {
             return try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment,
                                                 flags: flags)

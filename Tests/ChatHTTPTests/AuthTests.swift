@@ -1,5 +1,6 @@
 import ChatCore
-import ChatHTTP
+@testable import ChatHTTP
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -19,7 +20,11 @@ struct AuthTests {
             for path in ["/data/lastinfo", "/data/rooms/main/messages", "/data/rooms/main/search?q=x"] {
                 try await client.execute(uri: path, method: .get) { response in
                     #expect(response.status == .unauthorized, "\(path)")
-                    #expect(response.headers[.wwwAuthenticate]?.hasPrefix(#"Basic realm="ChaTT""#) == true)
+                    // No Basic challenge: a browser would open its own dialog over the original page
+                    // (which fetches lastinfo without credentials) and hang it (issue 23).
+                    #expect(response.headers[values: .wwwAuthenticate].allSatisfy { !$0.lowercased().contains("basic") })
+                    #expect(response.headers[.wwwAuthenticate] == nil)
+                    #expect(response.text.contains("Authorization: Basic"))
                     #expect(!response.text.contains("bot"))
                 }
             }
@@ -73,7 +78,10 @@ struct AuthTests {
     @Test func metricsAnswerLoopbackAlwaysAndOthersOnlyWithCredentials() async throws {
         let (configuration, pair) = try Self.protected()
         try await withTestApp(configuration: configuration) { client in
-            try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == nil)
+            }
             try await client.execute(
                 uri: "/metrics", method: .get, headers: [.authorization: basic(pair.login, pair.password)]
             ) { #expect($0.status == .ok) }
@@ -85,6 +93,64 @@ struct AuthTests {
             try await client.execute(uri: "/metrics", method: .get, headers: [.xForwardedFor: "127.0.0.1"]) {
                 #expect($0.status == .forbidden)
             }
+        }
+    }
+
+    /// Issue 14 item 9: 401s were not throttled (15,300 guesses/s).
+    @Test func wrongCredentialsAreThrottledPerAddress() async throws {
+        let (configuration, pair) = try Self.protected()
+        try await withTestApp(configuration: configuration) { client in
+            for attempt in 1...10 {
+                try await client.execute(
+                    uri: "/data/lastinfo", method: .get, headers: [.authorization: basic(pair.login, "guess\(attempt)")]
+                ) { #expect($0.status == .unauthorized, "attempt \(attempt)") }
+            }
+            // Now even the right pair is not checked from this address until the window ends.
+            for path in ["/data/lastinfo", "/metrics"] {
+                try await client.execute(
+                    uri: path, method: .get, headers: [.authorization: basic(pair.login, pair.password)]
+                ) { response in
+                    #expect(response.status == .tooManyRequests, "\(path)")
+                    let retry = try #require(response.headers[.retryAfter].flatMap { Int($0) })
+                    #expect(retry >= 1 && retry <= 60)
+                    #expect(response.text.contains("try again"))
+                }
+            }
+            // Requests without credentials are not guesses: still the plain 401.
+            try await client.execute(uri: "/data/lastinfo", method: .get) { #expect($0.status == .unauthorized) }
+            // Another address is not affected.
+            try await TestPeer.$address.withValue(PeerAddress(parsing: "198.51.100.20")) {
+                try await client.execute(
+                    uri: "/data/lastinfo", method: .get, headers: [.authorization: basic(pair.login, pair.password)]
+                ) { #expect($0.status == .ok) }
+            }
+        }
+    }
+
+    @Test func theLimiterForgetsAfterItsWindowAndOnSuccess() {
+        let limiter = AuthFailureLimiter(maximumFailures: 3, window: .seconds(60), maximumAddresses: 2)
+        let start = ContinuousClock.now
+        for _ in 0..<3 { limiter.recordFailure("a", now: start) }
+        #expect(limiter.retryAfter("a", now: start + .seconds(1)) == .seconds(59))
+        #expect(limiter.retryAfter("a", now: start + .seconds(60)) == nil)
+        limiter.recordFailure("b", now: start)
+        limiter.recordSuccess("b")
+        for _ in 0..<3 { limiter.recordFailure("b", now: start) }
+        #expect(limiter.retryAfter("b", now: start) != nil)
+        // The table is bounded: a third address pushes the oldest out.
+        limiter.recordFailure("c", now: start + .seconds(2))
+        limiter.recordFailure("d", now: start + .seconds(3))
+        #expect(limiter.retryAfter("b", now: start + .seconds(3)) == nil)
+    }
+
+    @Test func theLoginAndPasswordNeverShowWhenPrinted() throws {
+        let (configuration, pair) = try Self.protected()
+        let credentials = try #require(configuration.credentials)
+        for text in ["\(configuration)", String(describing: credentials), String(reflecting: configuration),
+                     "\(configuration.loggingMetadata)"] {
+            #expect(!text.contains(pair.password))
+            #expect(!text.contains(pair.login))
+            #expect(text.contains(String(pair.login.prefix(2)) + "…"))
         }
     }
 }

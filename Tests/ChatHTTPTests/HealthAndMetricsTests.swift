@@ -1,6 +1,7 @@
 import ChatCore
 import ChatHTTP
 import ChatStore
+import ChatTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -74,7 +75,7 @@ struct HealthAndMetricsTests {
 /// A store that reads like an empty one, whose health check (and version, which the check
 /// reads) hangs for good (like a thread stuck in a system call on a frozen filesystem: no
 /// cancellation reaches it) or fails.
-struct UnhealthyStore: MessageStore {
+struct UnhealthyStore: ForwardingMessageStore {
     enum Health: Sendable {
         case hang
         case fail(String)
@@ -85,7 +86,7 @@ struct UnhealthyStore: MessageStore {
     }
 
     let health: Health
-    let inner = InMemoryMessageStore()
+    let inner: any MessageStore = InMemoryMessageStore()
 
     func checkHealth() async throws {
         switch health {
@@ -101,29 +102,8 @@ struct UnhealthyStore: MessageStore {
         await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in }
     }
 
-    func write(_ batch: StoreBatch) async throws -> StoreWriteResult { try await inner.write(batch) }
-    func setting(_ key: String) async throws -> String? { try await inner.setting(key) }
-    func setting(_ key: String, default value: String) async throws -> String { try await inner.setting(key, default: value) }
-    func lastMessages(in room: RoomName, limit: Int) async throws -> [StoredMessage] {
-        try await inner.lastMessages(in: room, limit: limit)
-    }
-    func messages(in room: RoomName, before: Int64?, limit: Int) async throws -> MessagePage {
-        try await inner.messages(in: room, before: before, limit: limit)
-    }
-    func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage] {
-        try await inner.search(in: room, for: query, limit: limit)
-    }
-    func rooms() async throws -> [RoomName] { try await inner.rooms() }
-    func onlineUsers() async throws -> [String] { try await inner.onlineUsers() }
-    func lastInfo(messagesPerRoom: Int) async throws -> LastInfo { try await inner.lastInfo(messagesPerRoom: messagesPerRoom) }
     func version() async throws -> Int64 {
         if case .hang = health { await Self.hang() }
         return try await inner.version()
     }
-    func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws {
-        try await inner.replaceMessages(in: room, with: messages)
-    }
-    func loadChatState(rules: GreetingRules) async throws -> ChatState { try await inner.loadChatState(rules: rules) }
-    func forEachMessage(_ body: @Sendable ([StoredMessage]) throws -> Void) async throws { try await inner.forEachMessage(body) }
-    func messageCount() async throws -> Int { try await inner.messageCount() }
 }

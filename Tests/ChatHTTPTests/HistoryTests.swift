@@ -117,7 +117,7 @@ struct HistoryTests {
         ("/data/rooms/main/messages?before=x1", "`before`"),
         ("/data/rooms/main/search", "`q`"),
         ("/data/rooms/main/search?q=%20", "`q`"),
-        ("/data/rooms/main/search?q=a&limit=1000", "`limit`"),
+        ("/data/rooms/main/search?q=ab&limit=1000", "`limit`"),
         ("/data/rooms/\(String(repeating: "r", count: 65))/search?q=a", "too long"),
     ])
     func badRequestsSayWhy(path: String, reason: String) async throws {

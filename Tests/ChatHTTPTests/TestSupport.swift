@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Synchronization
 
 /// The peer address router tests play; set it with `TestPeer.$address.withValue(…)`.
 /// `app.test(.router)` builds the context in the task that sends the request, so the task
@@ -61,12 +62,16 @@ func withTestApp<Store: MessageStore>(
     configuration: ServerConfiguration = ServerConfiguration(),
     store: Store,
     webRoot: TestWebRoot? = nil,
+    logger: Logger? = nil,
     _ test: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     let root = try webRoot ?? TestWebRoot()
     defer { root.remove() }
-    var logger = Logger(label: "chatt.test")
-    logger.logLevel = .critical
+    let logger = logger ?? {
+        var logger = Logger(label: "chatt.test")
+        logger.logLevel = .critical
+        return logger
+    }()
     let router = buildRouter(context: TestContext.self, configuration: configuration, store: store,
                              webRoot: root.path, logger: logger)
     let app = Application(router: router, logger: logger)
@@ -108,4 +113,43 @@ func storeWithMessages(_ count: Int, in room: String = "main") async throws -> I
     batch.messages = try (1...max(count, 1)).prefix(count).map { try message(room, "alice", "m\($0)", id: "id\($0)", ts: Int64($0) * 1000) }
     try await store.write(batch)
     return store
+}
+
+/// Keeps every log record, for tests that check what the server logs.
+final class LogRecords: Sendable {
+    struct Record: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    private let records = Mutex<[Record]>([])
+
+    var all: [Record] { records.withLock { $0 } }
+
+    func append(_ record: Record) { records.withLock { $0.append(record) } }
+
+    /// A logger writing here, from `trace` up.
+    func logger() -> Logger {
+        var logger = Logger(label: "chatt.test.captured") { _ in CapturingLogHandler(records: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let records: LogRecords
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var all: [String: String] = [:]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { all[key] = "\(value)" }
+        records.append(.init(level: event.level, message: "\(event.message)", metadata: all))
+    }
 }

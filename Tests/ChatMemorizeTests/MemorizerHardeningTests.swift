@@ -8,10 +8,10 @@ import Testing
 
 /// A store that refuses, for their content, messages whose text contains "poison" (as
 /// PostgreSQL refused a NUL), and can be told to fail every write (a full disk).
-final class RefusingStore: MessageStore {
+final class RefusingStore: ForwardingMessageStore {
     struct Refused: Error {}
     struct Full: Error {}
-    let inner = InMemoryMessageStore()
+    let inner: any MessageStore = InMemoryMessageStore()
     let failing = Mutex(false)
     func write(_ batch: StoreBatch) async throws -> StoreWriteResult {
         if failing.withLock({ $0 }) { throw Full() }
@@ -19,25 +19,6 @@ final class RefusingStore: MessageStore {
         return try await inner.write(batch)
     }
     func refusesContent(_ error: any Error) -> Bool { error is Refused }
-    func lastMessages(in room: RoomName, limit: Int) async throws -> [StoredMessage] { try await inner.lastMessages(in: room, limit: limit) }
-    func messages(in room: RoomName, before: Int64?, limit: Int) async throws -> MessagePage {
-        try await inner.messages(in: room, before: before, limit: limit)
-    }
-    func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage] {
-        try await inner.search(in: room, for: query, limit: limit)
-    }
-    func rooms() async throws -> [RoomName] { try await inner.rooms() }
-    func onlineUsers() async throws -> [String] { try await inner.onlineUsers() }
-    func lastInfo(messagesPerRoom: Int) async throws -> LastInfo { try await inner.lastInfo(messagesPerRoom: messagesPerRoom) }
-    func version() async throws -> Int64 { try await inner.version() }
-    func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws {
-        try await inner.replaceMessages(in: room, with: messages)
-    }
-    func loadChatState(rules: GreetingRules) async throws -> ChatState { try await inner.loadChatState(rules: rules) }
-    func forEachMessage(_ body: @Sendable ([StoredMessage]) throws -> Void) async throws { try await inner.forEachMessage(body) }
-    func messageCount() async throws -> Int { try await inner.messageCount() }
-    func setting(_ key: String) async throws -> String? { try await inner.setting(key) }
-    func setting(_ key: String, default value: String) async throws -> String { try await inner.setting(key, default: value) }
 }
 
 @Suite("Memorizer under abuse")

@@ -116,6 +116,22 @@ test('older pages go first, cursor moves', () => {
   assert.equal(s.room('main').messages[0].text, 'm98');
 });
 
+test('lastinfo cut short by the server (olderBefore): older messages stay reachable', () => {
+  const s = new ChatState('me');
+  s.mergeLastinfo({
+    rooms: ['main', 'big', 'huge'],
+    messages: { main: [['a', 'm1', 1, 'i1', 1]], big: [['a', 'x', 10, 'i10', 10], ['a', 'y', 11, 'i11', 11]] },
+    olderBefore: { big: 10, huge: 42, unknown: 7, main: 'x' },
+  }, { initial: true });
+  assert.equal(s.room('main').hasMore, false);
+  assert.equal(s.room('big').hasMore, true);
+  assert.equal(s.room('big').oldestKey, 10);
+  // Nothing of this room fit: the page still pages back from the key the server named.
+  assert.equal(s.room('huge').messages.length, 0);
+  assert.equal(s.room('huge').hasMore, true);
+  assert.equal(s.room('huge').oldestKey, 42);
+});
+
 test('users: bot stays, sorted list', () => {
   const s = new ChatState('me');
   s.addUser('Zed');
@@ -153,6 +169,13 @@ test('api: Basic auth when protected, paths, 401 says passphrase', async () => {
   const open = new HistoryApi({ fetch: fakeFetch({ 'data/lastinfo': { status: 401 } }, seen) });
   await assert.rejects(open.lastinfo(), (e) => e instanceof HttpError && e.status === 401 && /passphrase/.test(e.message));
   assert.equal(seen.at(-1).init.headers.Authorization, undefined);
+  // Other refusals show the server's reason (a word too short, too many searches at once).
+  const picky = new HistoryApi({
+    fetch: fakeFetch({ 'data/rooms/main/search?q=a': { status: 400, body: { error: { message: 'query parameter `q`: "a" is too short' } } } }, seen),
+  });
+  await assert.rejects(picky.search('main', 'a'), (e) => e.status === 400 && /"a" is too short \(HTTP 400\)/.test(e.message));
+  const busy = new HistoryApi({ fetch: fakeFetch({ 'data/rooms/main/search?q=ab': { status: 503, body: 'not json' } }, seen) });
+  await assert.rejects(busy.search('main', 'ab'), /cannot load the search results: HTTP 503$/);
   const down = new HistoryApi({ fetch: async () => { throw new TypeError('Failed to fetch'); } });
   await assert.rejects(down.lastinfo(), /cannot load the recent messages: Failed to fetch/);
 });

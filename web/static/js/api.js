@@ -3,10 +3,11 @@
 import { entryToMessage } from './state.js';
 
 export class HttpError extends Error {
-  constructor(status, what) {
+  /** `reason`: the server's own words (its JSON error message), shown when there is one. */
+  constructor(status, what, reason = null) {
     super(status === 401
       ? 'the server refused the passphrase (HTTP 401): check it and join again'
-      : `cannot load ${what}: HTTP ${status}`);
+      : `cannot load ${what}: ${reason ? `${reason.slice(0, 200)} (HTTP ${status})` : `HTTP ${status}`}`);
     this.name = 'HttpError';
     this.status = status;
   }
@@ -40,7 +41,18 @@ export class HistoryApi {
     } catch (error) {
       throw new Error(`cannot load ${what}: ${error.message}`);
     }
-    if (!response.ok) throw new HttpError(response.status, what);
+    if (!response.ok) {
+      // chatt-server says why ({"error": {"message": …}}): a search word too short, too many
+      // searches at once, too many wrong passphrases…
+      let reason = null;
+      try {
+        const body = await response.json();
+        if (typeof body?.error?.message === 'string') reason = body.error.message;
+      } catch {
+        // not JSON: the status alone
+      }
+      throw new HttpError(response.status, what, reason);
+    }
     try {
       return await response.json();
     } catch {

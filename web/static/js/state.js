@@ -164,6 +164,13 @@ export class ChatState {
     for (const name of [...rooms, ...Object.keys(history)]) {
       if (typeof name === 'string' && this.addRoom(name) >= 0) changes.rooms.push(name);
     }
+    // Lists the server cut short to keep the answer small (even to nothing): the older
+    // messages come on demand, from the key it names.
+    const cuts = data && typeof data.olderBefore === 'object' && data.olderBefore !== null ? data.olderBefore : {};
+    const cutRooms = Object.keys(cuts).filter((name) => {
+      const room = this.rooms.get(name);
+      return room && (initial || !room.historyLoaded) && Number.isSafeInteger(cuts[name]) && cuts[name] > 0;
+    });
     for (const [name, entries] of Object.entries(history)) {
       const room = this.rooms.get(name);
       if (!room || !Array.isArray(entries)) continue;
@@ -178,6 +185,12 @@ export class ChatState {
         room.hasMore = messages.length >= 50 && messages[0].key !== null;
         if (messages[0]?.key != null) room.oldestKey = messages[0].key;
       }
+    }
+    for (const name of cutRooms) {
+      const room = this.rooms.get(name);
+      room.historyLoaded = true;
+      room.hasMore = true;
+      room.oldestKey = room.oldestKey === null ? cuts[name] : Math.min(room.oldestKey, cuts[name]);
     }
     if (Array.isArray(data?.users)) {
       for (const nick of data.users) {
