@@ -22,10 +22,18 @@ let package = Package(
         .library(name: "ChatMQTT", targets: ["ChatMQTT"]),
         .library(name: "ChatStore", targets: ["ChatStore"]),
         .library(name: "ChatStorePostgres", targets: ["ChatStorePostgres"]),
+        .library(name: "ChatStorage", targets: ["ChatStorage"]),
         .library(name: "ChatHTTP", targets: ["ChatHTTP"]),
         .executable(name: "chatt-genpass", targets: ["chatt-genpass"]),
         .executable(name: "chatt-memorize", targets: ["chatt-memorize"]),
         .executable(name: "chatt-server", targets: ["chatt-server"]),
+    ],
+    // PostgreSQL (--db postgres://…, several machines) costs postgres-nio and a second TLS
+    // stack to build. It is on by default (`swift build`, the tests); run.sh builds the
+    // one-machine SQLite chat without it (`--disable-default-traits`), in a fraction of the time.
+    traits: [
+        .trait(name: "PostgreSQL", description: "History in PostgreSQL too: --db postgres://… in both daemons."),
+        .default(enabledTraits: ["PostgreSQL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -76,10 +84,19 @@ let package = Package(
             dependencies: ["ChatCore", "ChatStore", logging, .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
+        // Opens whatever --db names: SQLite always, PostgreSQL with the PostgreSQL trait.
+        .target(
+            name: "ChatStorage",
+            dependencies: [
+                "ChatStore", logging,
+                .target(name: "ChatStorePostgres", condition: .when(traits: ["PostgreSQL"])),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "ChatMemorize",
             dependencies: [
-                "ChatCore", "ChatMQTT", "ChatStore", "ChatStorePostgres", logging, serviceLifecycle,
+                "ChatCore", "ChatMQTT", "ChatStore", "ChatStorage", logging, serviceLifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -109,13 +126,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "chatt-memorize",
-            dependencies: ["ChatCore", "ChatStore", "ChatStorePostgres", "ChatMemorize", argumentParser, logging],
+            dependencies: ["ChatCore", "ChatStore", "ChatStorage", "ChatMemorize", argumentParser, logging],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "chatt-server",
             dependencies: [
-                "ChatHTTP", "ChatStore", "ChatStorePostgres", argumentParser, hummingbird, logging, serviceLifecycle,
+                "ChatHTTP", "ChatStore", "ChatStorage", argumentParser, hummingbird, logging, serviceLifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

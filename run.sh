@@ -89,7 +89,9 @@ build_release() {
     for tool in "${tools[@]}"; do
         n=$((n + 1))
         local started=$SECONDS
-        swift build -c release --product "$tool" >>"$log" 2>&1 &
+        # Without the PostgreSQL trait: the one-machine chat keeps its history in SQLite,
+        # and postgres-nio with its second TLS stack is not built (docs/scaling.md).
+        swift build -c release --disable-default-traits --product "$tool" >>"$log" 2>&1 &
         local build=$!
         while kill -0 "$build" 2>/dev/null; do
             sleep 5 & wait $! || true

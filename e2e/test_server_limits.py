@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import BIN, WEB_ROOT, Part, free_port
+from harness import BIN, WEB_ROOT, Part, free_port, wait_until
 
 IDLE_TIMEOUT = 2  # seconds, the server's http.idle_timeout in these tests
 OPEN_FILE_LIMIT = 256
@@ -93,7 +93,11 @@ def test_an_idle_keep_alive_connection_is_closed_after_its_answer(server):
 
 
 def test_a_flood_of_slow_connections_does_not_lock_others_out(server):
-    log = server.output(tail=100_000)
+    # The "listening" line comes once the server runs, which may be just after its port opens.
+    def listening_log() -> str:
+        text = server.output(tail=100_000)
+        return text if "max_connections=" in text else ""
+    log = wait_until(listening_log, what="chatt-server's listening line")
     # The connection limit sits below the open-file limit (256 - 64).
     assert "max_connections=192" in log, log
     held = []

@@ -1,6 +1,6 @@
 import ChatCore
 import ChatStore
-import ChatStorePostgres
+import ChatStorage
 import Foundation
 public import Logging
 import ServiceLifecycle

@@ -1,20 +1,32 @@
 internal import GRDB
 
-/// The SQLite database could not be opened, checked, read or written: which file, what was
-/// being done, and why, in words that say what to do where SQLite's own do not.
+/// The database could not be reached, opened, checked, read or written: which database,
+/// what was being done, and why, in words that say what to do where the database's own do
+/// not. One type for every store: SQLite fills it here, PostgreSQL in `ChatStorePostgres`.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
-    /// The file.
+    /// The SQLite file, or the PostgreSQL address (password masked).
     public let path: String
     /// What was being done ("open", "write to", …).
     public let operation: String
     /// Why it failed.
     public let reason: String
+    /// The PostgreSQL server's SQLSTATE code, when it answered (`22021`, say); `nil` for SQLite.
+    public let sqlState: String?
 
     /// An error with a reason of its own.
-    public init(path: String, operation: String, reason: String) {
+    public init(path: String, operation: String, reason: String, sqlState: String? = nil) {
         self.path = path
         self.operation = operation
         self.reason = reason
+        self.sqlState = sqlState
+    }
+
+    /// Whether PostgreSQL refused a value (SQLSTATE class 22, data exception, such as 22021
+    /// for a NUL in text; class 23, a violated constraint; class 54, a value past a limit):
+    /// the same write would fail again, whatever the connection.
+    public var refusesContent: Bool {
+        guard let sqlState else { return false }
+        return ["22", "23", "54"].contains(String(sqlState.prefix(2)))
     }
 
     init(path: String, operation: String, underlying: any Error) {

@@ -10,13 +10,13 @@ extension PostgresAddress {
     }
 
     /// One connection (the schema migration, the leader lock).
-    func connect(logger: Logger) async throws(PostgresStoreError) -> PostgresConnection {
+    func connect(logger: Logger) async throws(StoreError) -> PostgresConnection {
         do {
             let configuration = PostgresConnection.Configuration(
                 host: host, port: port, username: user, password: password, database: database, tls: try tlsMode)
             return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         } catch {
-            throw PostgresStoreError(address: self, operation: "connect to", underlying: error)
+            throw StoreError(address: self, operation: "connect to", underlying: error)
         }
     }
 

@@ -58,7 +58,7 @@ public struct PostgresLeaderLock: LeaderLock {
                 do {
                     try await connection.query("SELECT 1", logger: logger)
                 } catch {
-                    logger.warning("the connection holding the leader lock broke", metadata: ["error": "\(PostgresStoreError.reason(error))"])
+                    logger.warning("the connection holding the leader lock broke", metadata: ["error": "\(StoreError.postgresReason(error))"])
                     return
                 }
             }

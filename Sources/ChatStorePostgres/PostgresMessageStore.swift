@@ -28,9 +28,9 @@ public final class PostgresMessageStore: MessageStore {
     /// Connects to `address`, brings the schema up to date and returns the store; its
     /// connection pool runs until ``close()``.
     ///
-    /// - Throws: ``PostgresStoreError`` with the server's own words (wrong password,
+    /// - Throws: ``StoreError`` with the server's own words (wrong password,
     ///   unknown database, nothing listening).
-    public init(address: PostgresAddress, maximumConnections: Int = 8, logger: Logger = Logger(label: "chatt.postgres")) async throws(PostgresStoreError) {
+    public init(address: PostgresAddress, maximumConnections: Int = 8, logger: Logger = Logger(label: "chatt.postgres")) async throws(StoreError) {
         // One connection of its own first: it fails fast and with the server's words
         // (the pool retries quietly forever), and it runs the migration.
         let connection = try await address.connect(logger: logger)
@@ -39,7 +39,7 @@ public final class PostgresMessageStore: MessageStore {
             try await connection.close()
         } catch {
             try? await connection.close()
-            throw PostgresStoreError(address: address, operation: "migrate", underlying: error)
+            throw StoreError(address: address, operation: "migrate", underlying: error)
         }
         let client = PostgresClient(configuration: address.clientConfiguration(maximumConnections: maximumConnections),
                                     backgroundLogger: logger)
@@ -71,17 +71,17 @@ public final class PostgresMessageStore: MessageStore {
     }
 
     public func refusesContent(_ error: any Error) -> Bool {
-        (error as? PostgresStoreError)?.refusesContent ?? false
+        (error as? StoreError)?.refusesContent ?? false
     }
 
-    /// Runs `body`; an error from PostgreSQL becomes a ``PostgresStoreError`` that says what happened.
+    /// Runs `body`; an error from PostgreSQL becomes a ``StoreError`` that says what happened.
     private func describingErrors<Result>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
         do {
             return try await body()
         } catch let error as PSQLError {
-            throw PostgresStoreError(address: address, operation: operation, underlying: error)
+            throw StoreError(address: address, operation: operation, underlying: error)
         } catch let error as PostgresTransactionError {
-            throw PostgresStoreError(address: address, operation: operation, underlying: error)
+            throw StoreError(address: address, operation: operation, underlying: error)
         }
     }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import ChatCore
 import ChatMemorize
 import ChatStore
-import ChatStorePostgres
+import ChatStorage
 import Foundation
 import Logging
 
@@ -80,8 +80,6 @@ enum MemorizeCommandSupport {
         do {
             return try await ChatStorage.open(location, options: ChatStorage.Options(create: create), logger: logger)
         } catch let error as StoreError {
-            throw CommandFailure(error.description)
-        } catch let error as PostgresStoreError {
             throw CommandFailure(error.description)
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ChatHTTP
-import ChatStorePostgres
+import ChatStorage
 import ChatStore
 import Hummingbird
 import Logging

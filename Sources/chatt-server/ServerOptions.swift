@@ -1,7 +1,7 @@
 import ArgumentParser
 import ChatHTTP
 import ChatStore
-import ChatStorePostgres
+import ChatStorage
 import Foundation
 import Logging
 

@@ -1,5 +1,8 @@
 public import ChatStore
 public import Logging
+#if PostgreSQL
+import ChatStorePostgres
+#endif
 
 /// A store opened from what `--db` says, with the leader lock that goes with it: the one
 /// place both daemons turn a ``StoreLocation`` into a ``MessageStore``.
@@ -34,7 +37,7 @@ public struct ChatStorage: Sendable {
     /// created (and its directory) on a first start; a database that went missing since is
     /// an error unless `options.create` (see ``SQLiteMessageStore/open(path:access:create:logger:)``).
     ///
-    /// - Throws: `StoreError`, ``PostgresStoreError``, or the error creating the directory.
+    /// - Throws: ``StoreError``, or the error creating the directory.
     public static func open(_ location: StoreLocation, options: Options = Options(), logger: Logger) async throws -> ChatStorage {
         switch location {
         case .sqlite(let path):
@@ -45,9 +48,16 @@ public struct ChatStorage: Sendable {
             return ChatStorage(store: store, leaderLock: FileLeaderLock(databasePath: path), location: location,
                                sqlite: store, closeStore: {})
         case .postgres(let address):
+            #if PostgreSQL
             let store = try await PostgresMessageStore(address: address, logger: logger)
             return ChatStorage(store: store, leaderLock: PostgresLeaderLock(address: address, logger: logger),
                                location: location, sqlite: nil, closeStore: { store.close() })
+            #else
+            throw StoreError(
+                path: "\(address)", operation: "open",
+                reason: "this build has no PostgreSQL support (run.sh builds without it); build with "
+                    + "`swift build -c release` (PostgreSQL is a default trait) and use those executables")
+            #endif
         }
     }
 
