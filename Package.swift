@@ -118,6 +118,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // What both daemons share: logging from LOG_LEVEL, the exit-status policy.
+        .target(
+            name: "ChatDaemon",
+            dependencies: [logging, argumentParser],
+            swiftSettings: strict
+        ),
+
         // Thin executables.
         .executableTarget(
             name: "chatt-genpass",
@@ -126,13 +133,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "chatt-memorize",
-            dependencies: ["ChatCore", "ChatStore", "ChatStorage", "ChatMemorize", argumentParser, logging],
+            dependencies: ["ChatCore", "ChatStore", "ChatStorage", "ChatMemorize", "ChatDaemon", argumentParser, logging],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "chatt-server",
             dependencies: [
-                "ChatHTTP", "ChatStore", "ChatStorage", argumentParser, hummingbird, logging, serviceLifecycle,
+                "ChatHTTP", "ChatStore", "ChatStorage", "ChatDaemon", argumentParser, hummingbird, logging, serviceLifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

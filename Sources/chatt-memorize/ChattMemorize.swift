@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatDaemon
 import ChatCore
 import ChatMemorize
 import Foundation
@@ -90,8 +91,13 @@ struct ChattMemorize: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let logger = MemorizeCommandSupport.bootstrapLogging(environment: environment)
-        let options = try MemorizeCommandSupport.options(from: self, environment: environment)
+        let logger = DaemonLogging.bootstrap(label: "chatt.memorize", environment: environment)
+        let options: MemorizeOptions
+        do {
+            options = try MemorizeOptions(arguments: MemorizeCommandSupport.arguments(of: self), environment: environment)
+        } catch {
+            throw ExitPolicy.badConfiguration("chatt-memorize", error.description)
+        }
         if let importFile {
             try await MemorizeCommandSupport.importLegacy(importFile, into: options.database, create: create, logger: logger)
         } else if export {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatDaemon
 import ChatCore
 import ChatMemorize
 import ChatStore
@@ -9,78 +10,32 @@ import Logging
 /// What the command does besides running the daemon: turning flags into options, the
 /// import and the export.
 enum MemorizeCommandSupport {
-    static func bootstrapLogging(environment: [String: String]) -> Logger {
-        let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        return Logger(label: "chatt.memorize")
-    }
-
-    static func options(from command: ChattMemorize, environment: [String: String]) throws -> MemorizeOptions {
-        let database: StoreLocation
-        do {
-            database = try StoreLocation(
-                parsing: command.db ?? DefaultDatabasePath.path(environment: environment), environment: environment)
-        } catch {
-            throw ValidationError(error.description)
-        }
-        var options = MemorizeOptions(database: database)
-        options.createDatabase = command.create
-        if let clientID = command.clientID {
-            guard !clientID.isEmpty, clientID.utf8.count <= 128 else {
-                throw ValidationError("--client-id must be 1 to 128 bytes long")
-            }
-            options.clientID = clientID
-        }
-        options.input = command.subscribe ? .subscription : .standardInput
-        do {
-            options.broker = try BrokerAddress(parsing: command.broker).withCredentials(from: environment)
-        } catch {
-            throw ValidationError(error.description)
-        }
-        if let legacy = command.legacyServer {
-            guard let url = URL(string: legacy), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw ValidationError("--legacy-server must be an http(s) URL, like http://127.0.0.1:8080")
-            }
-            options.legacyServer = url
-        }
-        if let group = command.sharedGroup {
-            guard command.subscribe else { throw ValidationError("--shared-group needs --subscribe") }
-            guard !group.isEmpty, group.utf8.count <= 64, !group.contains(where: { "/+#".contains($0) || $0.isWhitespace }) else {
-                throw ValidationError("--shared-group must be 1 to 64 characters without /, +, # or spaces")
-            }
-            guard command.clientID != nil else {
-                throw ValidationError("--shared-group needs an own --client-id for each instance (say memorize-a and memorize-b)")
-            }
-            options.sharedGroup = group
-        }
-        options.reverseDNS = command.reverseDNS
-        options.greets = command.greet
-        guard let style = GreetingStyle(rawValue: command.greetings) else {
-            throw ValidationError("--greetings must be quiet or original, not '\(command.greetings)'")
-        }
-        options.rules.style = style
-        guard command.maxTextBytes > 0 else { throw ValidationError("--max-text-bytes must be positive") }
-        options.limits = PayloadLimits(maximumTextBytes: command.maxTextBytes)
-        guard command.maxRooms > 0 else { throw ValidationError("--max-rooms must be positive") }
-        options.roomLimit = command.maxRooms
-        guard command.maxOnline > 0 else { throw ValidationError("--max-online must be positive") }
-        options.onlineLimit = command.maxOnline
-        guard command.maxQueueBytes >= 0 else { throw ValidationError("--max-queue-bytes must not be negative") }
-        options.maximumQueuedBytes = command.maxQueueBytes
-        guard command.sweepSeconds > 0 else { throw ValidationError("--sweep-seconds must be positive") }
-        options.sweepInterval = .milliseconds(Int(command.sweepSeconds * 1_000))
-        return options
+    /// The flags as given, for ``MemorizeOptions/init(arguments:environment:)`` to check.
+    static func arguments(of command: ChattMemorize) -> MemorizeArguments {
+        var arguments = MemorizeArguments()
+        arguments.subscribe = command.subscribe
+        arguments.broker = command.broker
+        arguments.clientID = command.clientID
+        arguments.db = command.db
+        arguments.create = command.create
+        arguments.sharedGroup = command.sharedGroup
+        arguments.legacyServer = command.legacyServer
+        arguments.reverseDNS = command.reverseDNS
+        arguments.greet = command.greet
+        arguments.greetings = command.greetings
+        arguments.maxTextBytes = command.maxTextBytes
+        arguments.maxRooms = command.maxRooms
+        arguments.maxOnline = command.maxOnline
+        arguments.maxQueueBytes = command.maxQueueBytes
+        arguments.sweepSeconds = command.sweepSeconds
+        return arguments
     }
 
     static func openStore(_ location: StoreLocation, create: Bool, logger: Logger) async throws -> ChatStorage {
         do {
             return try await ChatStorage.open(location, options: ChatStorage.Options(create: create), logger: logger)
         } catch let error as StoreError {
-            throw CommandFailure(error.description)
+            throw ExitPolicy.failure("chatt-memorize", error.description)
         }
     }
 
@@ -89,7 +44,7 @@ enum MemorizeCommandSupport {
         do {
             info = try LegacyChatInfo(contentsOf: file)
         } catch {
-            throw CommandFailure(error.description)
+            throw ExitPolicy.failure("chatt-memorize", error.description)
         }
         let storage = try await openStore(location, create: create, logger: logger)
         defer { storage.close() }
@@ -117,10 +72,4 @@ enum MemorizeCommandSupport {
             FileHandle.standardOutput.write(Data(bytes))
         }
     }
-}
-
-/// A failure to report in one line on stderr, with exit status 1.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
+import ChatDaemon
 import ChatHTTP
 import ChatStorage
 import ChatStore
+import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -16,9 +18,7 @@ struct ChattServer: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        var logger = Logger(label: "chatt.server")
-        logger.logLevel = ServerOptions.logLevel()
+        let logger = DaemonLogging.bootstrap(label: "chatt.server", environment: ProcessInfo.processInfo.environment)
         let configuration = try options.loadConfiguration()
         logger.info("configuration", metadata: configuration.loggingMetadata)
         let storage = try await options.openStore(configuration, logger: logger)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatDaemon
 import ChatHTTP
 import ChatStore
 import ChatStorage
@@ -55,8 +56,7 @@ struct ServerOptions: ParsableArguments {
             return try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment,
                                                 flags: flags)
         } catch {
-            FileHandle.standardError.write(Data("chatt-server: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw ExitPolicy.badConfiguration("chatt-server", "\(error)")
         }
     }
 
@@ -66,15 +66,10 @@ struct ServerOptions: ParsableArguments {
             return try await ChatStorage.open(
                 location, options: ChatStorage.Options(create: create, readOnlyWhenNotWritable: true), logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("chatt-server: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw ExitPolicy.failure("chatt-server", "\(error)")
         }
     }
 
-    /// `LOG_LEVEL` (trace, debug, info, notice, warning, error, critical), `info` by default.
-    static func logLevel() -> Logger.Level {
-        ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-    }
 }
 
 enum ChattServerHelp {

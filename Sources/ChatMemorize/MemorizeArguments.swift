@@ -1,0 +1,102 @@
+import ChatCore
+import ChatStore
+import Foundation
+
+/// What `chatt-memorize`'s flags said, as given, before any check: the command fills it,
+/// ``MemorizeOptions/init(arguments:environment:)`` checks it (as `ServerConfiguration.load`
+/// does the server's), so the rules are tested without running the command.
+public struct MemorizeArguments: Sendable, Hashable {
+    public var subscribe = false
+    public var broker = "mqtt://localhost:1883"
+    public var clientID: String?
+    public var db: String?
+    public var create = false
+    public var sharedGroup: String?
+    public var legacyServer: String?
+    public var reverseDNS = true
+    public var greet = true
+    public var greetings = GreetingStyle.quiet.rawValue
+    public var maxTextBytes = 16 * 1024
+    public var maxRooms = MemorizeOptions.defaultRoomLimit
+    public var maxOnline = MemorizeOptions.defaultOnlineLimit
+    public var maxQueueBytes = 64 * 1024 * 1024
+    public var sweepSeconds = 60.0
+
+    /// The defaults, as the command's flags have them.
+    public init() {}
+}
+
+/// A flag's value that `chatt-memorize` refuses, said so that the user can fix it.
+public struct MemorizeArgumentError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let description: String
+
+    /// An error saying `description`.
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+extension MemorizeOptions {
+    /// Checks `arguments` and turns them into options; the broker credentials and the
+    /// default database come from `environment` (see ``BrokerAddress/withCredentials(from:)``
+    /// and `DefaultDatabasePath`).
+    ///
+    /// - Throws: ``MemorizeArgumentError`` naming the flag and what it takes.
+    public init(arguments: MemorizeArguments, environment: [String: String]) throws(MemorizeArgumentError) {
+        let database: StoreLocation
+        do {
+            database = try StoreLocation(parsing: arguments.db ?? DefaultDatabasePath.path(environment: environment),
+                                         environment: environment)
+        } catch {
+            throw MemorizeArgumentError(error.description)
+        }
+        self.init(database: database)
+        createDatabase = arguments.create
+        if let clientID = arguments.clientID {
+            guard !clientID.isEmpty, clientID.utf8.count <= 128 else {
+                throw MemorizeArgumentError("--client-id must be 1 to 128 bytes long")
+            }
+            self.clientID = clientID
+        }
+        input = arguments.subscribe ? .subscription : .standardInput
+        do {
+            broker = try BrokerAddress(parsing: arguments.broker).withCredentials(from: environment)
+        } catch {
+            throw MemorizeArgumentError(error.description)
+        }
+        if let legacy = arguments.legacyServer {
+            guard let url = URL(string: legacy), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw MemorizeArgumentError("--legacy-server must be an http(s) URL, like http://127.0.0.1:8080")
+            }
+            legacyServer = url
+        }
+        if let group = arguments.sharedGroup {
+            guard arguments.subscribe else { throw MemorizeArgumentError("--shared-group needs --subscribe") }
+            guard !group.isEmpty, group.utf8.count <= 64, !group.contains(where: { "/+#".contains($0) || $0.isWhitespace }) else {
+                throw MemorizeArgumentError("--shared-group must be 1 to 64 characters without /, +, # or spaces")
+            }
+            guard arguments.clientID != nil else {
+                throw MemorizeArgumentError("--shared-group needs an own --client-id for each instance (say memorize-a and memorize-b)")
+            }
+            sharedGroup = group
+        }
+        reverseDNS = arguments.reverseDNS
+        greets = arguments.greet
+        guard let style = GreetingStyle(rawValue: arguments.greetings) else {
+            throw MemorizeArgumentError("--greetings must be quiet or original, not '\(arguments.greetings)'")
+        }
+        rules.style = style
+        guard arguments.maxTextBytes > 0 else { throw MemorizeArgumentError("--max-text-bytes must be positive") }
+        limits = PayloadLimits(maximumTextBytes: arguments.maxTextBytes)
+        guard arguments.maxRooms > 0 else { throw MemorizeArgumentError("--max-rooms must be positive") }
+        roomLimit = arguments.maxRooms
+        guard arguments.maxOnline > 0 else { throw MemorizeArgumentError("--max-online must be positive") }
+        onlineLimit = arguments.maxOnline
+        guard arguments.maxQueueBytes >= 0 else { throw MemorizeArgumentError("--max-queue-bytes must not be negative") }
+        maximumQueuedBytes = arguments.maxQueueBytes
+        guard arguments.sweepSeconds > 0, arguments.sweepSeconds.isFinite else {
+            throw MemorizeArgumentError("--sweep-seconds must be positive")
+        }
+        sweepInterval = .milliseconds(Int(arguments.sweepSeconds * 1_000))
+    }
+}
