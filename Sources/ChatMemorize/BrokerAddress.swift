@@ -1,14 +1,14 @@
 import Foundation
 /// Where the broker is, as `--broker mqtt://[user:pass@]host:port` says, with the
 /// credentials the environment adds.
-public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public var username: String?
-    public var password: String?
+package struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
+    package var username: String?
+    package var password: String?
 
     /// Creates an address.
-    public init(host: String = "localhost", port: Int = 1883, username: String? = nil, password: String? = nil) {
+    package init(host: String = "localhost", port: Int = 1883, username: String? = nil, password: String? = nil) {
         self.host = host
         self.port = port
         self.username = username
@@ -16,7 +16,7 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `mqtt://[user:pass@]host[:port]` (the scheme may be left out; `[::1]` for IPv6).
-    public init(parsing text: String) throws(BrokerAddressError) {
+    package init(parsing text: String) throws(BrokerAddressError) {
         var rest = Substring(text)
         if let scheme = rest.range(of: "://") {
             guard rest[..<scheme.lowerBound] == "mqtt" else {
@@ -67,7 +67,7 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
     /// Adds the credentials of the environment: `CHATT_USER`/`CHATT_PASS` win over
     /// everything; `USER`/`PASS` (as the original read them) count only when `PASS` is
     /// set, since `USER` is also the Unix login name, and only when the URL gave none.
-    public func withCredentials(from environment: [String: String]) -> BrokerAddress {
+    package func withCredentials(from environment: [String: String]) -> BrokerAddress {
         var address = self
         if let user = environment["CHATT_USER"], let pass = environment["CHATT_PASS"] {
             address.username = user
@@ -81,7 +81,7 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The address for logs: the password never shows, and the login only by its first two
     /// characters, as chatt-server logs it (a legacy login gives the password away).
-    public var description: String {
+    package var description: String {
         let user = username.map { "\($0.prefix(2))…:***@" } ?? ""
         let shownHost = host.contains(":") ? "[\(host)]" : host
         return "mqtt://\(user)\(shownHost):\(port)"
@@ -109,8 +109,8 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A `--broker` value that is not `mqtt://[user:pass@]host:port`.
-public struct BrokerAddressError: Error, Sendable, CustomStringConvertible {
-    public let text: String
-    public let reason: String
-    public var description: String { "invalid broker address \"\(text)\": \(reason) (expected mqtt://[user:pass@]host:port)" }
+package struct BrokerAddressError: Error, Sendable, CustomStringConvertible {
+    package let text: String
+    package let reason: String
+    package var description: String { "invalid broker address \"\(text)\": \(reason) (expected mqtt://[user:pass@]host:port)" }
 }

@@ -1,26 +1,26 @@
 import ChatCore
-public import Foundation
+package import Foundation
 
 /// Where the daemon gets the time: the rules are tested with a clock the test controls.
-public protocol ChatClock: Sendable {
+package protocol ChatClock: Sendable {
     /// The current time.
     func now() -> Date
 }
 
 /// The system's clock.
-public struct SystemClock: ChatClock {
-    public init() {}
-    public func now() -> Date { Date() }
+package struct SystemClock: ChatClock {
+    package init() {}
+    package func now() -> Date { Date() }
 }
 
 /// A clock read from a file holding milliseconds since 1970, for end-to-end tests of the
 /// greeting and idle rules (set `CHATT_CLOCK_FILE`); falls back to the system clock when
 /// the file cannot be read.
-public struct FileClock: ChatClock {
-    public let path: String
-    public init(path: String) { self.path = path }
+package struct FileClock: ChatClock {
+    package let path: String
+    package init(path: String) { self.path = path }
 
-    public func now() -> Date {
+    package func now() -> Date {
         guard let data = FileManager.default.contents(atPath: path),
               let text = String(data: data, encoding: .utf8),
               let milliseconds = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -1,6 +1,6 @@
 /// Where memorize publishes greetings and logouts: the broker, through ChatMQTT, in the
 /// daemon; a recorder in tests.
-public protocol ChatPublisher: Sendable {
+package protocol ChatPublisher: Sendable {
     /// Publishes `payload` on `topic` (QoS 1), returning once the broker has it.
     func publish(topic: String, payload: [UInt8]) async throws
 }

@@ -2,15 +2,15 @@ import Foundation
 import Synchronization
 
 /// Reverse DNS for the greeting's "From <host> :: <address>".
-public protocol HostNameResolver: Sendable {
+package protocol HostNameResolver: Sendable {
     /// The host name of `address`, or `nil`; must answer within a bounded time.
     func hostName(for address: String) async -> String?
 }
 
 /// Never looks anything up (for `--no-reverse-dns`).
-public struct NoHostNameResolver: HostNameResolver {
-    public init() {}
-    public func hostName(for address: String) async -> String? { nil }
+package struct NoHostNameResolver: HostNameResolver {
+    package init() {}
+    package func hostName(for address: String) async -> String? { nil }
 }
 
 /// `getnameinfo` on a thread of its own, given up after `timeout`: a slow resolver delays
@@ -20,11 +20,11 @@ public struct NoHostNameResolver: HostNameResolver {
 /// its thread until the system resolver gives up; past the bound the answer is `nil` at
 /// once), and answers are cached for `cacheLifetime` (at most `cacheSize` addresses), so
 /// a storm of hellos from a few addresses costs a few lookups.
-public final class SystemHostNameResolver: HostNameResolver {
-    public let timeout: Duration
-    public let maximumLookups: Int
-    public let cacheLifetime: Duration
-    public let cacheSize: Int
+package final class SystemHostNameResolver: HostNameResolver {
+    package let timeout: Duration
+    package let maximumLookups: Int
+    package let cacheLifetime: Duration
+    package let cacheSize: Int
     private let lookUp: @Sendable (String) -> String?
 
     private struct State {
@@ -35,7 +35,7 @@ public final class SystemHostNameResolver: HostNameResolver {
     private let state = Mutex(State())
 
     /// Creates a resolver; `lookUp` is the blocking lookup (the system's by default).
-    public init(
+    package init(
         timeout: Duration = .seconds(2), maximumLookups: Int = 8, cacheLifetime: Duration = .seconds(600),
         cacheSize: Int = 4_096, lookUp: @escaping @Sendable (String) -> String? = SystemHostNameResolver.blockingLookUp
     ) {
@@ -47,9 +47,9 @@ public final class SystemHostNameResolver: HostNameResolver {
     }
 
     /// How many lookups are running now.
-    public var runningLookups: Int { state.withLock { $0.running } }
+    package var runningLookups: Int { state.withLock { $0.running } }
 
-    public func hostName(for address: String) async -> String? {
+    package func hostName(for address: String) async -> String? {
         let now = ContinuousClock.now
         let started: Bool? = state.withLock { state in
             if let cached = state.cache[address], cached.until > now { return nil }
@@ -95,7 +95,7 @@ public final class SystemHostNameResolver: HostNameResolver {
     }
 
     /// `getnameinfo` with `NI_NAMEREQD`: the name, or `nil`.
-    public static func blockingLookUp(_ address: String) -> String? {
+    package static func blockingLookUp(_ address: String) -> String? {
         var storage = sockaddr_storage()
         let length: socklen_t
         if address.contains(":") {

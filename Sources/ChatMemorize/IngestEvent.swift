@@ -1,10 +1,10 @@
-public import ChatCore
+package import ChatCore
 import Crypto
 
 /// A message understood: what the topic and payload mean for the chat, or why it was
 /// skipped. Parsing is a pure function, so it runs where the message arrives (the stdin
 /// thread, the MQTT task), in parallel with the storing.
-public enum IngestEvent: Sendable, Hashable {
+package enum IngestEvent: Sendable, Hashable {
     /// A message in a room, received at the given time (ms since 1970).
     case message(RoomName, NewTextPayload, receivedAt: Int64)
     /// A room became known (`rooms/<room>/new`).
@@ -23,7 +23,7 @@ public enum IngestEvent: Sendable, Hashable {
     case dropped
 
     /// Understands one raw message.
-    public init(parsing item: IngestItem, limits: PayloadLimits) {
+    package init(parsing item: IngestItem, limits: PayloadLimits) {
         let topic: Topic
         do {
             topic = try Topic(parsing: item.topic)
@@ -68,7 +68,7 @@ public enum IngestEvent: Sendable, Hashable {
 extension IngestEvent {
     /// Roughly how many bytes the event holds while it waits: its message's text and
     /// author (what a flood of large messages grows).
-    public var heldBytes: Int {
+    package var heldBytes: Int {
         if case .message(_, let payload, _) = self { return payload.text.utf8.count + payload.author.rawValue.utf8.count + 64 }
         return 64
     }

@@ -1,17 +1,17 @@
 /// One message as it arrived, from standard input or from the broker, not yet understood.
-public struct IngestItem: Sendable {
+package struct IngestItem: Sendable {
     /// The MQTT topic.
-    public var topic: String
+    package var topic: String
     /// The payload bytes.
-    public var payload: [UInt8]
+    package var payload: [UInt8]
     /// When it arrived, milliseconds since 1970.
-    public var receivedAt: Int64
+    package var receivedAt: Int64
     /// Whether the broker sent it from its retained store (the topic's last message kept
     /// for new subscribers) rather than as a new publication.
-    public var retained: Bool
+    package var retained: Bool
 
     /// Creates an item.
-    public init(topic: String, payload: [UInt8], receivedAt: Int64, retained: Bool = false) {
+    package init(topic: String, payload: [UInt8], receivedAt: Int64, retained: Bool = false) {
         self.topic = topic
         self.payload = payload
         self.receivedAt = receivedAt
@@ -20,7 +20,7 @@ public struct IngestItem: Sendable {
 }
 
 /// One input line that could not be read as `<topic> <payload>`.
-public enum InputLineError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum InputLineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An empty (or blank) line.
     case empty
     /// The topic is not valid UTF-8.
@@ -28,7 +28,7 @@ public enum InputLineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The line is longer than the limit; it was skipped whole.
     case tooLong(limit: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .empty: "empty line"
         case .topicNotUTF8: "the topic is not valid UTF-8"
@@ -38,11 +38,11 @@ public enum InputLineError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Reads the lines `mosquitto_sub -v` prints: the topic, one space, the payload.
-public enum InputLine {
+package enum InputLine {
     /// Splits a line (without its newline) at the first space. A line with no space is a
     /// topic with an empty payload, as `mosquitto_sub -v` prints it. A trailing `\r` is
     /// dropped.
-    public static func parse(_ line: some Collection<UInt8>, receivedAt: Int64) throws(InputLineError) -> IngestItem {
+    package static func parse(_ line: some Collection<UInt8>, receivedAt: Int64) throws(InputLineError) -> IngestItem {
         var bytes = Array(line)
         if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
         guard bytes.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { throw .empty }

@@ -9,7 +9,7 @@ import Foundation
 /// never waits; it can ask ``waitingBytes`` to shed what may be shed (QoS 0 messages)
 /// when too much waits. The consumer takes everything waiting at once, which is what makes
 /// a group commit: one transaction for whatever has arrived.
-public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
+package final class IngestQueue<Element: Sendable>: @unchecked Sendable {
     // NSCondition guards every stored property below.
     private let condition = NSCondition()
     private var buffer: [Element] = []
@@ -18,18 +18,18 @@ public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
     private var bytes = 0
 
     /// How many items may wait before a blocking producer waits too.
-    public let capacity: Int
+    package let capacity: Int
     /// How many bytes an item holds, for ``waitingBytes``.
     private let weight: @Sendable (Element) -> Int
 
     /// Creates a queue; `weight` tells how many bytes an item holds.
-    public init(capacity: Int = 8_192, weight: @escaping @Sendable (Element) -> Int = { _ in 0 }) {
+    package init(capacity: Int = 8_192, weight: @escaping @Sendable (Element) -> Int = { _ in 0 }) {
         self.capacity = capacity
         self.weight = weight
     }
 
     /// How many bytes the waiting items hold, by `weight`.
-    public var waitingBytes: Int {
+    package var waitingBytes: Int {
         condition.lock()
         defer { condition.unlock() }
         return bytes
@@ -37,7 +37,7 @@ public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
 
     /// Adds an item, waiting (blocking the calling thread) while the queue is full.
     /// For producers on a thread of their own only.
-    public func pushWaitingWhileFull(_ element: Element) {
+    package func pushWaitingWhileFull(_ element: Element) {
         condition.lock()
         while buffer.count >= capacity && !finished {
             condition.wait()
@@ -46,7 +46,7 @@ public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Adds an item without ever waiting.
-    public func push(_ element: Element) {
+    package func push(_ element: Element) {
         condition.lock()
         appendAndUnlock(element)
     }
@@ -62,7 +62,7 @@ public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// No more items will come: the consumer gets what is left, then `nil`.
-    public func finish() {
+    package func finish() {
         condition.lock()
         finished = true
         let resumed = waiter
@@ -74,7 +74,7 @@ public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
 
     /// Takes up to `limit` waiting items, suspending until there is at least one; `nil`
     /// once the queue is finished and empty. One consumer at a time.
-    public func take(upTo limit: Int = .max) async -> [Element]? {
+    package func take(upTo limit: Int = .max) async -> [Element]? {
         while true {
             switch takeWaiting(upTo: limit) {
             case .items(let items): return items
@@ -120,7 +120,7 @@ public final class IngestQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// How many items are waiting.
-    public var count: Int {
+    package var count: Int {
         condition.lock()
         defer { condition.unlock() }
         return buffer.count

@@ -1,10 +1,10 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 
 /// Drains an ``IngestQueue`` into a ``Memorizer``: everything waiting goes into one
 /// transaction (group commit). Returns at the end of input; on graceful shutdown it
 /// stores what was received, then returns.
-public struct IngestService: Service {
+package struct IngestService: Service {
     let queue: IngestQueue<IngestEvent>
     let memorizer: Memorizer
     let batchLimit: Int
@@ -14,7 +14,7 @@ public struct IngestService: Service {
     /// Creates the service. `afterStoring` hears, after each transaction has committed,
     /// how many events of the queue it covered (stored, or skipped as invalid): this is
     /// when the broker may be told that they are safe.
-    public init(
+    package init(
         queue: IngestQueue<IngestEvent>, memorizer: Memorizer, batchLimit: Int = 10_000,
         logger: Logger = Logger(label: "chatt.memorize"),
         afterStoring: (@Sendable (_ count: Int) -> Void)? = nil
@@ -26,7 +26,7 @@ public struct IngestService: Service {
         self.afterStoring = afterStoring
     }
 
-    public func run() async throws {
+    package func run() async throws {
         // Cancelled (the group cancels everything when a service fails without a graceful
         // shutdown), the queue is finished too: a consumer parked in `take` would otherwise
         // wait forever, and with it the whole process, deaf even to SIGTERM.
@@ -57,17 +57,17 @@ public struct IngestService: Service {
 }
 
 /// Runs the idle sweep every `interval` until graceful shutdown.
-public struct IdleSweepService: Service {
+package struct IdleSweepService: Service {
     let memorizer: Memorizer
     let interval: Duration
 
     /// Creates the service.
-    public init(memorizer: Memorizer, interval: Duration = .seconds(60)) {
+    package init(memorizer: Memorizer, interval: Duration = .seconds(60)) {
         self.memorizer = memorizer
         self.interval = interval
     }
 
-    public func run() async throws {
+    package func run() async throws {
         while !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
@@ -82,15 +82,15 @@ public struct IdleSweepService: Service {
 /// Publishes the greetings a ``Memorizer`` decides on, a few at once, until graceful
 /// shutdown; then those already decided. Stopped after ingest and before the broker
 /// connection, so the last greetings still go out.
-public struct GreetingService: Service {
+package struct GreetingService: Service {
     let memorizer: Memorizer
 
     /// Creates the service.
-    public init(memorizer: Memorizer) {
+    package init(memorizer: Memorizer) {
         self.memorizer = memorizer
     }
 
-    public func run() async {
+    package func run() async {
         await memorizer.runGreetings()
     }
 }

@@ -1,16 +1,16 @@
-public import ChatStore
+package import ChatStore
 import ChatCore
-public import Foundation
+package import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 
 /// Keeps a server of the original ChaTT up to date, as the original memorize did: POSTs
 /// `/cmd/setChannels`, `/cmd/setAuthors` and `/cmd/setRoomMessages` (the last messages
 /// of each room that changed), at most every `interval`.
-public actor LegacyServerNotifier: Service {
+package actor LegacyServerNotifier: Service {
     private let baseURL: URL
     private let store: any MessageStore
     private let interval: Duration
@@ -20,7 +20,7 @@ public actor LegacyServerNotifier: Service {
     private var failing = false
 
     /// Creates the notifier for the server at `baseURL` (e.g. `http://127.0.0.1:8080`).
-    public init(baseURL: URL, store: any MessageStore, interval: Duration = .milliseconds(400),
+    package init(baseURL: URL, store: any MessageStore, interval: Duration = .milliseconds(400),
                 messagesPerRoom: Int = 100, logger: Logger) {
         self.baseURL = baseURL
         self.store = store
@@ -30,11 +30,11 @@ public actor LegacyServerNotifier: Service {
     }
 
     /// Notes a change to send with the next round.
-    public func note(_ change: StoreChange) {
+    package func note(_ change: StoreChange) {
         pending.merge(change)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         // The original repeated the saved state at start, even with no news.
         pending.roomListChanged = true
         pending.usersChanged = true

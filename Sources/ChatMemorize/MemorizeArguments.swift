@@ -5,33 +5,33 @@ import Foundation
 /// What `chatt-memorize`'s flags said, as given, before any check: the command fills it,
 /// ``MemorizeOptions/init(arguments:environment:)`` checks it (as `ServerConfiguration.load`
 /// does the server's), so the rules are tested without running the command.
-public struct MemorizeArguments: Sendable, Hashable {
-    public var subscribe = false
-    public var broker = "mqtt://localhost:1883"
-    public var clientID: String?
-    public var db: String?
-    public var create = false
-    public var sharedGroup: String?
-    public var legacyServer: String?
-    public var reverseDNS = true
-    public var greet = true
-    public var greetings = GreetingStyle.quiet.rawValue
-    public var maxTextBytes = 16 * 1024
-    public var maxRooms = MemorizeOptions.defaultRoomLimit
-    public var maxOnline = MemorizeOptions.defaultOnlineLimit
-    public var maxQueueBytes = 64 * 1024 * 1024
-    public var sweepSeconds = 60.0
+package struct MemorizeArguments: Sendable, Hashable {
+    package var subscribe = false
+    package var broker = "mqtt://localhost:1883"
+    package var clientID: String?
+    package var db: String?
+    package var create = false
+    package var sharedGroup: String?
+    package var legacyServer: String?
+    package var reverseDNS = true
+    package var greet = true
+    package var greetings = GreetingStyle.quiet.rawValue
+    package var maxTextBytes = 16 * 1024
+    package var maxRooms = MemorizeOptions.defaultRoomLimit
+    package var maxOnline = MemorizeOptions.defaultOnlineLimit
+    package var maxQueueBytes = 64 * 1024 * 1024
+    package var sweepSeconds = 60.0
 
     /// The defaults, as the command's flags have them.
-    public init() {}
+    package init() {}
 }
 
 /// A flag's value that `chatt-memorize` refuses, said so that the user can fix it.
-public struct MemorizeArgumentError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let description: String
+package struct MemorizeArgumentError: Error, Sendable, Hashable, CustomStringConvertible {
+    package let description: String
 
     /// An error saying `description`.
-    public init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }
@@ -42,7 +42,7 @@ extension MemorizeOptions {
     /// and `DefaultDatabasePath`).
     ///
     /// - Throws: ``MemorizeArgumentError`` naming the flag and what it takes.
-    public init(arguments: MemorizeArguments, environment: [String: String]) throws(MemorizeArgumentError) {
+    package init(arguments: MemorizeArguments, environment: [String: String]) throws(MemorizeArgumentError) {
         let database: StoreLocation
         do {
             database = try StoreLocation(parsing: arguments.db ?? DefaultDatabasePath.path(environment: environment),

@@ -2,7 +2,7 @@ import ChatCore
 import ChatStore
 import ChatStorage
 import Foundation
-public import Logging
+package import Logging
 import ServiceLifecycle
 import UnixSignals
 
@@ -13,9 +13,9 @@ import UnixSignals
 /// With a shared group (several instances splitting the load), every instance stores
 /// what its share of the subscription brings, and the one holding the store's leader lock
 /// also runs a ``PresenceService``: greetings and idle logouts, exactly once.
-public enum MemorizeDaemon {
+package enum MemorizeDaemon {
     /// Runs until the end of input or a signal; stores what was received before returning.
-    public static func run(_ options: MemorizeOptions, environment: [String: String], logger: Logger) async throws {
+    package static func run(_ options: MemorizeOptions, environment: [String: String], logger: Logger) async throws {
         let storage = try await ChatStorage.open(
             options.database, options: ChatStorage.Options(create: options.createDatabase), logger: logger)
         defer { storage.close() }

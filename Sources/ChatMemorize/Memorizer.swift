@@ -1,7 +1,7 @@
-public import ChatCore
-public import ChatStore
+package import ChatCore
+package import ChatStore
 import Foundation
-public import Logging
+package import Logging
 import ServiceLifecycle
 
 /// The heart of `chatt-memorize`: understands each message, keeps the chat state, stores
@@ -9,25 +9,25 @@ import ServiceLifecycle
 ///
 /// An actor: the ingest loop, the idle sweep and the greetings (which wait for reverse
 /// DNS) all change the same state.
-public actor Memorizer {
+package actor Memorizer {
     /// What the daemon did so far.
-    public struct Statistics: Sendable, Hashable {
+    package struct Statistics: Sendable, Hashable {
         /// Messages stored.
-        public var stored = 0
+        package var stored = 0
         /// Messages not stored again because their id was already stored.
-        public var duplicates = 0
+        package var duplicates = 0
         /// Input skipped, whatever the reason.
-        public var skipped = 0
+        package var skipped = 0
         /// Greetings published.
-        public var greetings = 0
+        package var greetings = 0
         /// Users logged out by the idle sweep.
-        public var idleLogouts = 0
+        package var idleLogouts = 0
         /// QoS 0 messages dropped because the ingest queue was full.
-        public var dropped = 0
+        package var dropped = 0
         /// Messages set aside because the store refused them for their content.
-        public var setAside = 0
+        package var setAside = 0
         /// Greetings not sent because too many hellos came (see ``GreetingThrottle``).
-        public var greetingsThrottled = 0
+        package var greetingsThrottled = 0
     }
 
     /// What an instance does with what it receives.
@@ -35,17 +35,17 @@ public actor Memorizer {
     /// One instance does both. Several instances sharing the load (`--shared-group`) split
     /// it: each stores the messages the broker gives it (``storage``), and the one that
     /// leads follows every user and greets (``presence``), so nobody is greeted twice.
-    public struct Roles: OptionSet, Sendable, Hashable {
-        public let rawValue: Int
-        public init(rawValue: Int) { self.rawValue = rawValue }
+    package struct Roles: OptionSet, Sendable, Hashable {
+        package let rawValue: Int
+        package init(rawValue: Int) { self.rawValue = rawValue }
 
         /// Stores messages, rooms and the addresses users say hello from.
-        public static let storage = Roles(rawValue: 1)
+        package static let storage = Roles(rawValue: 1)
         /// Tracks users (who is online, when each was last seen), greets newcomers, and
         /// logs idle users out; stores user records and the list of users online.
-        public static let presence = Roles(rawValue: 2)
+        package static let presence = Roles(rawValue: 2)
         /// Both: a single instance.
-        public static let all: Roles = [.storage, .presence]
+        package static let all: Roles = [.storage, .presence]
     }
 
     private var chat: ChatState
@@ -69,7 +69,7 @@ public actor Memorizer {
     private var observer: (@Sendable (StoreChange) async -> Void)?
 
     /// Loads the chat state from `store` and gets ready.
-    public init(
+    package init(
         store: any MessageStore, publisher: (any ChatPublisher)?, resolver: any HostNameResolver = NoHostNameResolver(),
         clock: any ChatClock = SystemClock(), rules: GreetingRules = .standard, roomLimit: Int = MemorizeOptions.defaultRoomLimit,
         onlineLimit: Int = MemorizeOptions.defaultOnlineLimit, roles: Roles = .all, logger: Logger = Logger(label: "chatt.memorize")
@@ -89,26 +89,26 @@ public actor Memorizer {
     }
 
     /// Calls `observer` after each write with what changed (for ``LegacyServerNotifier``).
-    public func observeChanges(_ observer: @escaping @Sendable (StoreChange) async -> Void) {
+    package func observeChanges(_ observer: @escaping @Sendable (StoreChange) async -> Void) {
         self.observer = observer
     }
 
     /// What was done so far.
-    public var statistics: Statistics {
+    package var statistics: Statistics {
         var current = stats
         current.skipped = skips.total
         return current
     }
 
     /// The chat as memorize sees it now.
-    public var state: ChatState { chat }
+    package var state: ChatState { chat }
 
     // MARK: Ingest
 
     /// Applies `events` in order and stores what they hold in one transaction. Skipped
     /// input is counted and logged (rate-limited); everything else is stored.
     @discardableResult
-    public func ingest(_ events: [IngestEvent]) async throws -> StoreWriteResult {
+    package func ingest(_ events: [IngestEvent]) async throws -> StoreWriteResult {
         var batch = StoreBatch()
         var changedUsers = Set<Nickname>()
         let onlineBefore = chat.online
@@ -252,7 +252,7 @@ public actor Memorizer {
     /// Publishes the greetings as they are decided, at most `concurrency` at once (each may
     /// wait for reverse DNS and the broker), until graceful shutdown or ``finishGreetings()``;
     /// then those already decided, then returns. ``GreetingService`` runs it.
-    public func runGreetings(concurrency: Int = 16) async {
+    package func runGreetings(concurrency: Int = 16) async {
         let queue = greetingQueue, sink = greetingSink, resolver = self.resolver
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
@@ -276,7 +276,7 @@ public actor Memorizer {
     }
 
     /// No more greetings: ``runGreetings(concurrency:)`` publishes those decided, then returns.
-    public nonisolated func finishGreetings() {
+    package nonisolated func finishGreetings() {
         greetingSink.finish()
     }
 
@@ -303,7 +303,7 @@ public actor Memorizer {
 
     /// Waits until the greetings under way are published (or given up).
     /// (Someone must run ``runGreetings(concurrency:)``.)
-    public func waitForGreetings() async {
+    package func waitForGreetings() async {
         guard greetingsPending > 0 else { return }
         await withCheckedContinuation { greetingWaiters.append($0) }
     }
@@ -313,7 +313,7 @@ public actor Memorizer {
     /// Logs out every user not seen for the idle timeout: stores the new list of users
     /// online and publishes `users/<nick>/logout` for each. Returns them.
     @discardableResult
-    public func sweepIdle() async throws -> [Nickname] {
+    package func sweepIdle() async throws -> [Nickname] {
         guard roles.contains(.presence) else { return [] }
         let gone = chat.sweepIdle(at: clock.now())
         guard !gone.isEmpty else { return [] }

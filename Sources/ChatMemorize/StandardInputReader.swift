@@ -1,12 +1,12 @@
-public import ChatCore
+package import ChatCore
 import Foundation
 
 /// Reads standard input on a thread of its own (reading stdin blocks), understands each
 /// line there (see ``IngestEvent/init(parsing:limits:)``) and pushes the result into an
 /// ``IngestQueue``, waiting while the queue is full.
-public enum StandardInputReader {
+package enum StandardInputReader {
     /// Starts the thread; the queue is finished at the end of input.
-    public static func start(
+    package static func start(
         fileDescriptor: Int32 = 0, limits: PayloadLimits, into queue: IngestQueue<IngestEvent>, clock: any ChatClock
     ) {
         let thread = Thread {
