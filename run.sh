@@ -316,9 +316,9 @@ wait_port "$HTTP_PORT" chatt-server "${part_pid[server]}"
 
 step "ready: open http://${HOST:-localhost}:$HTTP_PORT/  (Ctrl-C stops everything; data in $DATA_DIR)"
 while true; do
-    # Any part ending (or a signal) wakes this up; then every part is checked, since one
-    # may have ended while another was being started again.
-    wait -n "${part_pid[@]}" 2>/dev/null || true
+    # Every second, every part: one that ended (whatever else happened meanwhile, a signal
+    # or another part's restart) is started again. A signal ends the wait at once.
+    sleep 1 & wait $! || true
     [ -z "$stopping" ] || break
     for name in "${part_order[@]}"; do
         kill -0 "${part_pid[$name]}" 2>/dev/null && continue

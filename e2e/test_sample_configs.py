@@ -752,7 +752,7 @@ def chatt_yaml_copy(directory: Path, port: int, misspell: tuple[str, str] | None
 
 def test_chatt_yaml_lists_every_key_chatt_server_knows():
     """Each key of ChatHTTP's config file (ConfigurationFile.swift) is in the sample."""
-    source = (cs.REPO / "Sources" / "ChatHTTP" / "ConfigurationFile.swift").read_text()
+    source = (cs.REPO / "Sources" / "ChatHTTP" / "Configuration" / "ConfigurationFile.swift").read_text()
     table = source[source.index("fileKeys"):]
     known: dict[str, list[str]] = {}
     section = None
