@@ -720,6 +720,8 @@ def main() -> int:
                 j += 1
             greet_rate_peak = max(greet_rate_peak, i - j + 1)
     greet_span = (greet_times[-1] - greet_times[0]) if len(greet_times) > 1 else 0
+    # Every member connected when the chat began counts, joined in time or not.
+    receivers = sum(counts.values())
     not_full = sum(v for k, v in counts.items() if k < total_sent)
     missing = sum((total_sent - k) * v for k, v in counts.items() if k < total_sent)
     extra = sum((k - total_sent) * v for k, v in counts.items() if k > total_sent)
@@ -734,7 +736,7 @@ def main() -> int:
         "greetings_per_s": round(len(greet_times) / greet_span, 1) if greet_span else None,
         "greetings_peak_per_s": greet_rate_peak,
         "sent": total_sent, "delivery_ms": hist_percentiles(chat_hist),
-        "deliveries_expected": total_sent * len(joins),
+        "deliveries_expected": total_sent * receivers, "receivers": receivers,
         "deliveries_missing": missing, "deliveries_extra": extra, "members_missing_some": not_full,
         "stored": len(store.ids), "stored_duplicates": store.duplicate_ids, "store_error": store.error,
         "memorize_lag_ms": percentiles(store.lags),
@@ -764,8 +766,8 @@ def print_report(r: dict) -> None:
         f"greetings: {r['greeted']}/{r['members']} greeted; hello -> greeting {fmt(r['greeting_s'], 's')}; "
         f"{r['greetings_per_s']} /s on average, peak {r['greetings_peak_per_s']} in one second",
         f"chat: {r['sent']} sent; delivery publish -> every receiver {fmt(r['delivery_ms'])}",
-        f"      deliveries missing {r['deliveries_missing']} of {r['deliveries_expected']} "
-        f"({r['members_missing_some']} members short), extra {r['deliveries_extra']}",
+        f"      deliveries missing {r['deliveries_missing']} of {r['deliveries_expected']} to {r['receivers']} connected members "
+        f"({r['members_missing_some']} members short when the drain ended), extra {r['deliveries_extra']}",
         f"memorize: {r['stored']}/{r['sent']} stored, {r['stored_duplicates']} twice; lag publish -> stored {fmt(r['memorize_lag_ms'])}"
         + (f"; database error {r['store_error']}" if r["store_error"] else ""),
         f"errors: {r['errors'] or 'none'}; disconnects: {r['disconnects']}",
