@@ -3,6 +3,8 @@
 # chatt-memorize on SQLite, one chatt-server), a fresh DATA_DIR and free loopback ports for
 # each size, against N simulated members (bench/load.py: each a WebSocket MQTT client like
 # the page, joining over a window, then chatting at RATE messages a second in 20 rooms).
+# The driver uses uvloop when it is installed in the Python of scripts/python-env.sh
+# (`.venv-test/bin/pip install uvloop`; the figures in docs/scaling.md were taken with it).
 # Not a test: it prints figures. Every run is bounded in time, stops everything it started
 # and talks to 127.0.0.1 only.
 #
