@@ -5,6 +5,18 @@ package import Foundation
 package protocol ChatClock: Sendable {
     /// The current time.
     func now() -> Date
+
+    /// Returns when this clock reaches `deadline`; throws `CancellationError` when the task
+    /// is cancelled first.
+    func sleep(until deadline: Date) async throws
+}
+
+extension ChatClock {
+    /// Sleeps for the time between ``now()`` and `deadline`, as the system's clock runs.
+    package func sleep(until deadline: Date) async throws {
+        let seconds = deadline.timeIntervalSince(now())
+        if seconds > 0 { try await Task.sleep(for: .seconds(seconds)) }
+    }
 }
 
 /// The system's clock.

@@ -27,6 +27,7 @@ package actor Memorizer {
         /// Messages set aside because the store refused them for their content.
         package var setAside = 0
         /// Greetings not sent because too many hellos came (see ``GreetingThrottle``).
+        /// Greetings that only waited for their turn are not counted here.
         package var greetingsThrottled = 0
     }
 
@@ -66,6 +67,8 @@ package actor Memorizer {
     /// Greetings queued and not finished, and who waits for them all.
     private var greetingsPending = 0
     private var greetingWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Fires when no more greetings come: those still waiting for their turn go at once.
+    private let greetingsFinishing = OneShotSignal()
     private var observer: (@Sendable (StoreChange) async -> Void)?
 
     /// Loads the chat state from `store` and gets ready.
@@ -82,7 +85,8 @@ package actor Memorizer {
         self.clock = clock
         self.logger = logger
         self.skips = SkipLog(logger: logger)
-        // Unbounded, and still bounded: the throttle lets at most 200 through at once.
+        // Unbounded, and still bounded: the throttle lets at most 200 through at once and
+        // keeps at most 25 seconds' worth (1,000) waiting for their turn.
         (greetingQueue, greetingSink) = AsyncStream.makeStream(of: PendingGreeting.self)
         self.chat = try await store.loadChatState(rules: rules)
         self.chat.onlineLimit = onlineLimit
@@ -161,9 +165,12 @@ package actor Memorizer {
             let greeting = chat.registerHello(from: nick, address: address, at: Date(milliseconds: receivedAt))
             changedUsers.insert(nick)
             if let greeting, publisher != nil {
-                if throttle.allows(address: address, at: Date(milliseconds: receivedAt)) {
-                    startGreeting(greeting, address: address)
-                } else {
+                switch throttle.admit(address: address, at: Date(milliseconds: receivedAt)) {
+                case .now:
+                    startGreeting(greeting, address: address, notBefore: nil)
+                case .at(let turn):
+                    startGreeting(greeting, address: address, notBefore: turn)
+                case .refused:
                     stats.greetingsThrottled += 1
                     if stats.greetingsThrottled == 1 || stats.greetingsThrottled % 1_000 == 0 {
                         logger.warning("too many hellos: greetings held back", metadata: [
@@ -231,11 +238,13 @@ package actor Memorizer {
     struct PendingGreeting: Sendable {
         var greeting: Greeting
         var address: String
+        /// Its turn under the overall budget, when it has to wait for one.
+        var notBefore: Date?
     }
 
-    private func startGreeting(_ greeting: Greeting, address: String) {
+    private func startGreeting(_ greeting: Greeting, address: String, notBefore: Date?) {
         greetingsPending += 1
-        if case .terminated = greetingSink.yield(PendingGreeting(greeting: greeting, address: address)) {
+        if case .terminated = greetingSink.yield(PendingGreeting(greeting: greeting, address: address, notBefore: notBefore)) {
             greetingFinished()
             logger.debug("shutting down: a greeting was not sent", metadata: ["nick": "\(greeting.nick)"])
         }
@@ -249,15 +258,26 @@ package actor Memorizer {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Publishes the greetings as they are decided, at most `concurrency` at once (each may
-    /// wait for reverse DNS and the broker), until graceful shutdown or ``finishGreetings()``;
-    /// then those already decided, then returns. ``GreetingService`` runs it.
+    /// Publishes the greetings as they are decided, each at its turn (see
+    /// ``GreetingThrottle``), at most `concurrency` at once (each may wait for reverse DNS
+    /// and the broker), until graceful shutdown or ``finishGreetings()``; then those already
+    /// decided, without waiting for their turn, then returns. ``GreetingService`` runs it.
     package func runGreetings(concurrency: Int = 16) async {
         let queue = greetingQueue, sink = greetingSink, resolver = self.resolver
+        let clock = self.clock, finishing = greetingsFinishing
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 var running = 0
                 for await pending in queue {
+                    if let turn = pending.notBefore {
+                        // Turns come in order: waiting here paces the ones behind it too.
+                        await withTaskGroup(of: Void.self) { wait in
+                            wait.addTask { try? await clock.sleep(until: turn) }
+                            wait.addTask { await finishing.wait() }
+                            await wait.next()
+                            wait.cancelAll()
+                        }
+                    }
                     if running >= concurrency {
                         await group.next()
                         running -= 1
@@ -272,12 +292,14 @@ package actor Memorizer {
             }
         } onGracefulShutdown: {
             sink.finish()
+            finishing.fire()
         }
     }
 
     /// No more greetings: ``runGreetings(concurrency:)`` publishes those decided, then returns.
     package nonisolated func finishGreetings() {
         greetingSink.finish()
+        greetingsFinishing.fire()
     }
 
     private func greet(_ greeting: Greeting, address: String, hostName: String?) async {

@@ -98,20 +98,49 @@ struct MemorizerHardeningTests {
         }
     }
 
-    @Test("a crowd from many addresses is greeted at 40 a second after a burst of 200")
+    /// `count` hellos of new nicknames, each from an address of its own, at the clock's time.
+    private func crowd(_ count: Int, clock: ManualClock) throws -> [IngestEvent] {
+        // A plain loop: the same in a closure overflowed the stack of a debug build.
+        var hellos: [IngestEvent] = []
+        for index in 0..<count {
+            hellos.append(try item(#"users/m\#(index)/hello {"ipAddress":"10.\#(index / 62_500).\#(index / 250 % 250).\#(index % 250)"}"#, clock: clock))
+        }
+        return hellos
+    }
+
+    @Test("1,000 joining at once are all greeted: 200 at once, the others at 40 a second (800 used to be dropped; issue 21)")
     func crowdIsGreeted() async throws {
         let publisher = RecordingPublisher()
         let clock = ManualClock(start)
         let memorizer = try await Memorizer(store: InMemoryMessageStore(), publisher: publisher, resolver: FixedResolver(), clock: clock)
-        var hellos: [IngestEvent] = []
-        for index in 0..<1_000 {
-            hellos.append(try item(#"users/m\#(index)/hello {"ipAddress":"10.0.\#(index / 250).\#(index % 250)"}"#, clock: clock))
-        }
+        let hellos = try crowd(1_000, clock: clock)
         try await withGreetings(memorizer) {
             try await memorizer.ingest(hellos)
+            #expect(await memorizer.statistics.greetingsThrottled == 0)
+            try await waitUntil("the first 200 greetings") { publisher.publications.count == 200 && clock.sleeping == 1 }
+            clock.advance(seconds: 10)
+            try await waitUntil("400 more after 10 s") { publisher.publications.count == 600 && clock.sleeping == 1 }
+            clock.advance(seconds: 10)
             await memorizer.waitForGreetings()
-            #expect(publisher.publications.count == 200)
+            #expect(publisher.publications.count == 1_000)
+            #expect(Set(publisher.publications.map(\.payload)).count == 1_000, "each newcomer greeted once")
         }
+    }
+
+    @Test("a crowd larger than 25 s of turns: those past the backlog are not greeted, and nothing waits at shutdown")
+    func crowdPastTheBacklog() async throws {
+        let publisher = RecordingPublisher()
+        let clock = ManualClock(start)
+        let memorizer = try await Memorizer(store: InMemoryMessageStore(), publisher: publisher, resolver: FixedResolver(), clock: clock)
+        try await withGreetings(memorizer) {
+            try await memorizer.ingest(try crowd(2_000, clock: clock))
+            // 200 at once and 25 s at 40 a second wait their turn; 800 are refused.
+            #expect(await memorizer.statistics.greetingsThrottled == 800)
+            try await waitUntil("the first 200 greetings") { publisher.publications.count == 200 && clock.sleeping == 1 }
+        }
+        // Finished: the 1,000 still waiting go at once, without the clock moving.
+        await memorizer.waitForGreetings()
+        #expect(publisher.publications.count == 1_200)
     }
 
     @Test("online changes are written as what changed: the stored list follows hellos, logouts and sweeps")
