@@ -183,7 +183,7 @@ if [ "$scheme" = strong ]; then
     fi
     chmod 600 "$salt_file"
     salt=$(tr -d ' \t\r\n' <"$salt_file")
-    genpass_args+=(--scheme strong --salt "$salt")
+    genpass_args+=(--scheme strong --salt="$salt")
     export CHATT_SCHEME=strong CHATT_SCHEME_SALT=$salt
 else
     export CHATT_SCHEME=legacy

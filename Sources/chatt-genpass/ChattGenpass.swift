@@ -38,7 +38,10 @@ struct ChattGenpass: ParsableCommand {
                                valueName: "legacy|strong"))
     var scheme: SchemeName = .legacy
 
-    @Option(help: ArgumentHelp("The chat's salt for --scheme strong: base64url of 16 bytes (22 characters).",
+    // Unconditional: a salt is base64url, so one in 64 begins with '-' and must not be
+    // taken for an option (`--salt -Xo…` failed with "Missing value for '--salt'").
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The chat's salt for --scheme strong: base64url of 16 bytes (22 characters).",
                                valueName: "salt"))
     var salt: String?
 

@@ -106,6 +106,14 @@ struct GenpassCommandTests {
         #expect(run.stderr.contains(says), "\(run.stderr)")
     }
 
+    @Test("a salt that begins with '-' is the salt, not an option (one in 64 new chats failed to start)")
+    func saltWithLeadingDash() async throws {
+        // The pair computed with Python's hashlib.
+        let run = try await runProduct("chatt-genpass", ["--scheme", "strong", "--salt", "-AAAAAAAAAAAAAAAAAAAAA", "plop"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "Login & pass:\nc2-Dy33HrzJkv3eKvvvEeX5Dg\nS-IAc71sjccGO5CDhMZY6--WFVVu_04NZ0xIOdeO4Ys\n")
+    }
+
     @Test("--help explains both schemes")
     func helpSchemes() async throws {
         let run = try await runProduct("chatt-genpass", ["--help"])
