@@ -2,68 +2,7 @@
 // room, unread counts. No DOM here; the methods say what changed so the view can
 // append or insert exactly that.
 import { nickProblem, roomProblem } from './names.js';
-
-/** An entry of /data/* ([author, text, ts?, id?, key?]) as a message, or null if unusable. */
-export function entryToMessage(entry) {
-  if (!Array.isArray(entry) || entry.length < 2) return null;
-  const [author, text, ts, id, key] = entry;
-  if (typeof author !== 'string' || typeof text !== 'string') return null;
-  return {
-    author,
-    text,
-    ts: Number.isFinite(ts) ? ts : null,
-    id: typeof id === 'string' && id !== '' ? id : null,
-    key: Number.isInteger(key) ? key : null,
-  };
-}
-
-/** How far before and after its arrival a sender's `ts` is believed (SPEC.md, protocol v2). */
-export const SENDER_TIME_EARLIEST = 24 * 60 * 60 * 1000;
-export const SENDER_TIME_LATEST = 60 * 1000;
-
-/**
- * A `rooms/<room>/newtext` payload as a message, or null if it is not one. `arrivedAt`
- * (ms) is when it came: a missing or implausible `ts` (outside a day before to a minute
- * after) shows that time instead, marked `localTime` so that it never decides whether
- * two messages without ids are the same.
- */
-export function payloadToMessage(json, arrivedAt = Date.now()) {
-  let value;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (!value || typeof value !== 'object' || typeof value.text !== 'string') return null;
-  if (typeof value.author !== 'string' || nickProblem(value.author) !== null) return null;
-  const plausible = Number.isFinite(value.ts) && value.ts >= arrivedAt - SENDER_TIME_EARLIEST &&
-    value.ts <= arrivedAt + SENDER_TIME_LATEST;
-  return {
-    author: value.author,
-    text: value.text,
-    ts: plausible ? value.ts : arrivedAt,
-    localTime: !plausible,
-    id: typeof value.id === 'string' && value.id !== '' ? value.id : null,
-    key: null,
-  };
-}
-
-/**
- * The message a live `newtext` carries, or null. A retained one is skipped: the broker
- * hands it to every page that subscribes, again on each reconnect (anyone may publish one,
- * and without an id it cannot be told from a new message); history comes from the server.
- */
-export function liveMessage({ text, retain }, arrivedAt = Date.now()) {
-  return retain ? null : payloadToMessage(text, arrivedAt);
-}
-
-/** A fresh message id: random, unique enough to dedupe a QoS 1 redelivery. */
-export function newMessageId(random = globalThis.crypto) {
-  if (random && typeof random.randomUUID === 'function') return random.randomUUID();
-  const bytes = new Uint8Array(16);
-  random.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+import { entryToMessage } from './wire.js';
 
 const DEDUPE_WINDOW = 200; // messages without an id are compared with this many recent ones
 
@@ -75,8 +14,16 @@ function compareRooms(a, b) {
 }
 
 export class ChatState {
-  constructor(me) {
+  /**
+   * @param {string} me the nickname of this page
+   * @param {object} [options]
+   * @param {number|null} [options.pageSize] messages per room in /data/lastinfo (the
+   *   server's `--history-page-size`); null when unknown: then a room whose first message
+   *   has a key may have more, and the first older page tells.
+   */
+  constructor(me, { pageSize = null } = {}) {
     this.me = me;
+    this.pageSize = pageSize;
     this.rooms = new Map();
     this.roomOrder = [];
     this.users = new Set(['bot']);
@@ -174,8 +121,8 @@ export class ChatState {
       }
       if (initial || !room.historyLoaded) {
         room.historyLoaded = true;
-        // A full page means there may be more; the server sends the last 50.
-        room.hasMore = messages.length >= 50 && messages[0].key !== null;
+        // A full page means there may be more.
+        room.hasMore = messages.length > 0 && messages.length >= (this.pageSize ?? 1) && messages[0].key !== null;
         if (messages[0]?.key != null) room.oldestKey = messages[0].key;
       }
     }

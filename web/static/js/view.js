@@ -1,6 +1,8 @@
-// The DOM of the chat: room list, user list, one message log per room. Every node is
-// made with createElement/textContent; new messages are inserted one by one, the
-// lists are never rebuilt. The view knows nothing of MQTT or HTTP.
+// The DOM of the page, and the only module that knows its element ids: the join form or
+// the chat, the status line, focus, the room list, user list, one message log per room.
+// Every node is made with createElement/textContent; new messages are inserted one by
+// one, the lists are never rebuilt. The view knows nothing of MQTT or HTTP: it reports
+// what the reader does through the handlers given to `bind()`.
 import { renderText, mentions, nickHue } from './render.js';
 
 const pad = (n) => String(n).padStart(2, '0');
@@ -13,19 +15,149 @@ function timeLabel(ts) {
 }
 
 export class View {
-  constructor(doc, me) {
+  constructor(doc) {
     this.doc = doc;
-    this.me = me;
     this.$ = (id) => doc.getElementById(id);
     this.roomsList = this.$('all_channels');
     this.nicksList = this.$('all_nicks');
     this.texts = this.$('all_texts');
     this.older = this.$('older');
+    this.input = this.$('input_text');
+    this.reset(null);
+  }
+
+  /** Empties the chat for a new session of `me`: lists, logs, search. */
+  reset(me) {
+    this.me = me;
+    this.current = null;
     this.logs = new Map(); // room -> log element
     this.messageNodes = new Map(); // room -> [element…], in the order of the state's messages
     this.byId = new Map(); // message id -> element
     this.roomItems = new Map();
     this.nickItems = new Map();
+    this.roomsList.replaceChildren();
+    this.nicksList.replaceChildren();
+    for (const log of this.texts.querySelectorAll('.log')) log.remove();
+    this.hideSearch();
+    this.$('search').value = '';
+  }
+
+  // The page: form or chat, status, focus, what the reader does
+
+  /**
+   * Calls `handlers` for what the reader does: join({passphrase, nick, remember}),
+   * send(text) → bool, createRoom(name) → bool, search(query), toggleBell(), older(),
+   * selectRoom(name), stepRoom(±1), jumpTo(key), online(), leave(). Each returns
+   * nothing unless said; the view clears the fields that were used.
+   */
+  bind(handlers) {
+    const submit = (id, fn) => this.$(id).addEventListener('submit', (event) => {
+      event.preventDefault();
+      fn();
+    });
+    submit('join_form', () => handlers.join({
+      passphrase: this.$('passphrase').value, nick: this.$('nick').value.trim(), remember: this.$('remember').checked,
+    }));
+    submit('input_form', () => {
+      const text = this.input.value;
+      if (text.trim() !== '' && handlers.send(text)) this.input.value = '';
+    });
+    submit('new_room_form', () => {
+      const field = this.$('new_room_name');
+      if (field.value.trim() === '') {
+        field.focus();
+        this.status('Type a room name (letters, digits, “-”), then press + again.');
+      } else if (handlers.createRoom(field.value.trim())) {
+        field.value = '';
+      }
+    });
+    submit('search_form', () => handlers.search(this.$('search').value));
+    this.$('bell').addEventListener('click', () => handlers.toggleBell());
+    this.older.addEventListener('click', () => handlers.older());
+    this.texts.addEventListener('scroll', () => {
+      if (this.texts.scrollTop < 40) handlers.older();
+    });
+    // One listener per area: clicks on rooms, nicknames, images and search results.
+    this.doc.addEventListener('click', (event) => {
+      if (this.me === null) return;
+      const target = event.target.closest('button[data-room], button[data-nick], img.inline-image, button.result');
+      if (!target) return;
+      if (target.dataset.room) handlers.selectRoom(target.dataset.room);
+      else if (target.dataset.nick) this.insertMention(target.dataset.nick);
+      else if (target.matches('img.inline-image')) target.classList.toggle('enlarged');
+      else if (target.dataset.key) handlers.jumpTo(Number(target.dataset.key));
+    });
+    this.doc.addEventListener('keydown', (event) => {
+      if (this.me === null) return;
+      if (event.key === 'Escape') {
+        this.hideSearch();
+        if (this.doc.activeElement === this.$('search')) this.input.focus();
+      } else if (event.key === 'Enter' && event.target.matches('img.inline-image')) {
+        event.target.classList.toggle('enlarged');
+      } else if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+        // Alt+↑/↓: previous/next room.
+        event.preventDefault();
+        handlers.stepRoom(event.key === 'ArrowUp' ? -1 : 1);
+      }
+    });
+    const win = this.doc.defaultView;
+    win.addEventListener('online', () => handlers.online());
+    win.addEventListener('pageshow', (event) => {
+      if (event.persisted) win.location.reload(); // back from the bfcache: the connection is gone
+    });
+    win.addEventListener('pagehide', () => handlers.leave());
+  }
+
+  /** The status line; `kind` "error" shows it as one. */
+  status(text, kind = 'info') {
+    const line = this.$('status');
+    line.textContent = text;
+    line.dataset.kind = kind;
+  }
+
+  /** The join form (with `nick` filled in, if given), focused where typing starts. */
+  showForm({ nick = null, remember = false, protectedChat = false, focus = 'nick' } = {}) {
+    if (nick !== null) this.$('nick').value = nick;
+    if (remember) this.$('remember').checked = true;
+    if (protectedChat) this.$('passphrase_hint').textContent = 'This chat is protected: its passphrase is needed.';
+    this.$('chat').hidden = true;
+    this.$('join_form').hidden = false;
+    this.focusField(focus);
+  }
+
+  /** Focuses `passphrase` or `nick` of the join form. */
+  focusField(id) {
+    this.$(id === 'passphrase' ? 'passphrase' : 'nick').focus();
+  }
+
+  /** While the passphrase is derived the Join button waits. */
+  setJoining(busy) {
+    this.$('join').disabled = busy;
+  }
+
+  /** The chat instead of the form, the input focused. */
+  showChat() {
+    this.$('join_form').hidden = true;
+    this.$('chat').hidden = false;
+    this.input.focus();
+  }
+
+  setTitle(text) {
+    this.doc.title = text;
+  }
+
+  setBell(on) {
+    const bell = this.$('bell');
+    bell.setAttribute('aria-pressed', String(on));
+    bell.title = on ? 'Bell on: click to silence it' : 'Bell off: click to ring on new messages';
+  }
+
+  insertMention(nick) {
+    const input = this.input;
+    const mention = `@${nick}: `;
+    input.value = input.value.trim() === '' ? mention : `${input.value.replace(/\s*$/, ' ')}${mention}`;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
   }
 
   el(tag, className, text) {
@@ -56,6 +188,7 @@ export class View {
     this.roomItems.set(name, button);
   }
 
+  /** Marks `name` as the current room (and `previous` no longer) with their unread counts. */
   updateRoom(name, unread, current) {
     const button = this.roomItems.get(name);
     if (!button) return;
@@ -104,8 +237,10 @@ export class View {
     return node;
   }
 
-  /** Shows a room's log, making it from the state the first time. */
+  /** Shows a room's log, making it from the state the first time; closes the search. */
   showRoom(room) {
+    this.hideSearch();
+    this.$('search').value = '';
     this.$('room_title').textContent = room.name;
     let log = this.logs.get(room.name);
     if (!log) {
@@ -122,6 +257,11 @@ export class View {
     this.current = room.name;
     this.older.hidden = !room.hasMore;
     this.scrollToEnd();
+  }
+
+  /** Is the reader at the top of the log (where older messages are asked for)? */
+  atTop() {
+    return this.texts.scrollTop < 40;
   }
 
   nearEnd() {

@@ -1,0 +1,293 @@
+// One joined session: its MQTT client, history API and state, wired to the view. Every
+// listener it adds to the client it removes in `dispose()`, so a session that ended
+// (left, refused, replaced by a new join) never touches the page again. It knows no
+// element ids: the view shows, the session decides.
+import { MqttClient } from './mqtt.js';
+import { HistoryApi } from './api.js';
+import { ChatState } from './state.js';
+import { liveMessage, newMessageId } from './wire.js';
+import { roomProblem, textProblem, parseTopic, topics } from './names.js';
+import { mentions } from './render.js';
+
+const BELL_KEY = 'chatt-bell';
+
+/** "cannot reach x" → "Cannot reach x." */
+export const sentence = (text) => `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+
+/** Is the bell on (kept in localStorage)? */
+export const bellOn = () => localStorage.getItem(BELL_KEY) === 'on';
+
+/** Turns the bell on or off for every tab of this browser. */
+export function storeBell(on) {
+  localStorage.setItem(BELL_KEY, on ? 'on' : 'off');
+}
+
+export class Session {
+  /**
+   * @param {object} options
+   * @param {object} options.config the page's config (config.js)
+   * @param {string} options.nick
+   * @param {string[]|null} options.credentials [login, password] when protected
+   * @param {import('./view.js').View} options.view
+   * @param {(message: string) => void} options.onRefused the broker or server refused us
+   */
+  constructor({ config, nick, credentials, view, onRefused }) {
+    this.config = config;
+    this.nick = nick;
+    this.view = view;
+    this.onRefused = onRefused;
+    this.state = new ChatState(nick, { pageSize: config.historyPageSize });
+    this.api = new HistoryApi({ credentials });
+    this.client = new MqttClient({
+      url: config.brokerUrl,
+      clientId: `chatt_${Math.random().toString(36).slice(2, 12)}`,
+      username: credentials ? credentials[0] : undefined,
+      password: credentials ? credentials[1] : undefined,
+      will: { topic: topics.logout(nick), payload: '{}', qos: 1 },
+      subscriptions: [{ topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 }],
+    });
+    this.loading = false;
+    this.disposed = false;
+    this.listeners = [
+      ['connect', (event) => this.onConnect(event)],
+      ['offline', ({ error, retryIn }) => this.view.status(sentence(`${error.message}; trying again in ${Math.ceil(retryIn / 1000)} s`), 'error')],
+      ['error', (error) => this.onRefused(sentence(error.message))],
+      ['message', (message) => this.onMessage(message)],
+    ];
+  }
+
+  /** Resets the view for this session and starts connecting. */
+  start() {
+    const { state, view } = this;
+    view.reset(this.nick);
+    state.roomOrder.forEach((name, i) => view.addRoom(name, i));
+    state.userList().forEach((n, i) => view.addUser(n, i));
+    view.status(`Connecting to ${this.config.brokerUrl}…`);
+    for (const [name, fn] of this.listeners) this.client.on(name, fn);
+    this.client.connect();
+  }
+
+  /** Stops the client and removes every listener; the session is over. */
+  dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const [name, fn] of this.listeners) this.client.off(name, fn);
+    this.client.stop();
+  }
+
+  /** The page goes away: say so to the others (logout), disconnect cleanly. */
+  leave() {
+    if (this.disposed) return;
+    this.client.publish(topics.logout(this.nick), '{}').catch(() => {});
+    for (const [name, fn] of this.listeners) this.client.off(name, fn);
+    this.client.end();
+    this.disposed = true;
+  }
+
+  retryNow() {
+    if (!this.disposed) this.client.retryNow();
+  }
+
+  // --- connection and history ----------------------------------------------------------
+
+  async onConnect({ reconnected }) {
+    const { client, view, api } = this;
+    client.publish(topics.hello(this.nick), JSON.stringify({ ipAddress: this.config.address }), { qos: 1 }).catch(() => {});
+    if (!reconnected) {
+      view.showChat();
+      this.selectRoom('main');
+    }
+    view.status(reconnected ? 'Connected again; fetching what was missed…' : 'Connected; loading history…');
+    try {
+      const data = await api.lastinfo();
+      if (this.disposed) return;
+      this.applyLastinfo(data, !reconnected);
+      view.status('');
+      if (!reconnected) this.fillView();
+    } catch (error) {
+      if (this.disposed) return;
+      if (error.status === 401) this.onRefused('The server refused the passphrase: check it and join again.');
+      else view.status(`Connected, but ${error.message}.`, 'error');
+    }
+  }
+
+  applyLastinfo(data, initial) {
+    const { state, view } = this;
+    const changes = state.mergeLastinfo(data, { initial });
+    for (const name of changes.rooms) view.addRoom(name, state.roomOrder.indexOf(name));
+    for (const nick of changes.users) view.addUser(nick, state.userList().indexOf(nick));
+    // Users who left while we were away.
+    if (!initial && Array.isArray(data.users)) {
+      const online = new Set(data.users);
+      for (const nick of state.userList()) {
+        if (nick !== 'bot' && nick !== this.nick && !online.has(nick)) {
+          state.removeUser(nick);
+          view.removeUser(nick);
+        }
+      }
+    }
+    for (const { room, message, index } of changes.messages) view.insertMessage(room, message, index);
+    for (const name of state.roomOrder) view.updateRoom(name, state.room(name).unread, name === state.current);
+    if (initial) view.showRoom(state.room(state.current));
+  }
+
+  /** Older pages until the log can scroll (or the room's start): else no scroll asks for more. */
+  async fillView() {
+    while (!this.disposed && this.view.atTop() && (await this.loadOlder()));
+  }
+
+  async loadOlder() {
+    if (this.disposed || this.loading) return false;
+    const room = this.state.room(this.state.current);
+    if (!room.hasMore || room.oldestKey === null) return false;
+    this.loading = true;
+    try {
+      const page = await this.api.older(room.name, room.oldestKey);
+      if (this.disposed) return false;
+      const added = this.state.prependOlder(room.name, page.messages, page.hasMore);
+      this.view.prependMessages(room, added);
+      return true;
+    } catch (error) {
+      if (!this.disposed) this.view.status(sentence(error.message), 'error');
+      return false;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Asked by a scroll to the top or the "older" button: a page, more if the log still cannot scroll. */
+  async older() {
+    if (await this.loadOlder()) this.fillView();
+  }
+
+  // --- incoming ------------------------------------------------------------------------
+
+  onMessage({ topic, text, retain }) {
+    const { state, view, nick } = this;
+    const parsed = parseTopic(topic);
+    if (!parsed) return;
+    if (parsed.verb === 'newtext' && retain) return; // an old message the broker replays (liveMessage)
+    if (parsed.kind === 'user') {
+      if (parsed.verb === 'hello') {
+        const index = state.addUser(parsed.nick);
+        if (index >= 0) view.addUser(parsed.nick, index);
+      } else if (parsed.verb === 'logout' && parsed.nick !== nick && state.removeUser(parsed.nick)) {
+        view.removeUser(parsed.nick);
+      }
+      return;
+    }
+    // Only `newtext` and `new` make a room known (SPEC.md, protocol v2): a `typing` or
+    // `react` under a room nobody created must not add it.
+    if (parsed.verb !== 'newtext' && parsed.verb !== 'new') return;
+    const index = state.addRoom(parsed.room);
+    if (index >= 0) {
+      view.addRoom(parsed.room, index);
+      view.updateRoom(parsed.room, 0, false);
+    }
+    if (parsed.verb !== 'newtext') return;
+    const message = liveMessage({ text, retain }, Date.now());
+    if (!message) return;
+    const at = state.addMessage(parsed.room, message);
+    if (at < 0) {
+      if (message.id) view.confirm(message.id);
+      return;
+    }
+    view.insertMessage(parsed.room, message, at);
+    view.updateRoom(parsed.room, state.room(parsed.room).unread, parsed.room === state.current);
+    if (message.author !== nick) this.alertFor(parsed.room, message);
+  }
+
+  alertFor(room, message) {
+    if (bellOn()) {
+      const bell = new Audio('static/snd/bell.wav');
+      bell.play().catch(() => {});
+    }
+    if (document.hidden && mentions(message.text, this.nick) && 'Notification' in window && Notification.permission === 'granted') {
+      const note = new Notification(`${message.author} in ${room}`, { body: message.text, tag: `chatt-${room}` });
+      note.onclick = () => {
+        window.focus();
+        this.selectRoom(room);
+        note.close();
+      };
+    }
+  }
+
+  // --- actions -------------------------------------------------------------------------
+
+  selectRoom(name) {
+    const { state, view } = this;
+    const previous = state.current;
+    if (!state.select(name)) return;
+    view.updateRoom(previous, state.room(previous).unread, false);
+    view.updateRoom(name, 0, true);
+    view.showRoom(state.room(name));
+    this.fillView();
+  }
+
+  /** Alt+↑/↓: the room before or after the current one. */
+  stepRoom(step) {
+    const order = this.state.roomOrder;
+    const i = order.indexOf(this.state.current) + step;
+    this.selectRoom(order[(i + order.length) % order.length]);
+  }
+
+  /** Sends `text` to the current room; false (and says why) if it cannot be sent. */
+  send(text) {
+    const { state, view, client, nick } = this;
+    const problem = textProblem(text);
+    if (problem) {
+      view.status(problem, 'error');
+      return false;
+    }
+    const room = state.current;
+    const message = { author: nick, text, ts: Date.now(), id: newMessageId(), key: null, pending: true };
+    const at = state.addMessage(room, message);
+    view.insertMessage(room, message, at);
+    client.publish(topics.roomText(room), JSON.stringify({ author: nick, text, id: message.id, ts: message.ts }), { qos: 1 })
+      .then(() => view.confirm(message.id))
+      .catch((error) => {
+        if (this.disposed) return;
+        view.failed(message.id);
+        view.status(`Not sent: ${error.message}.`, 'error');
+      });
+    return true;
+  }
+
+  async search(query) {
+    const { api, state, view } = this;
+    if (query.trim() === '') {
+      view.hideSearch();
+      return;
+    }
+    try {
+      const results = await api.search(state.current, query);
+      if (!this.disposed) view.showSearchResults(query, results);
+    } catch (error) {
+      if (!this.disposed) view.status(sentence(error.message), 'error');
+    }
+  }
+
+  async jumpTo(key) {
+    const { view } = this;
+    for (let pages = 0; pages < 40; pages += 1) {
+      if (view.reveal(key)) return;
+      if (!(await this.loadOlder())) break;
+    }
+    if (!this.disposed && !view.reveal(key)) view.status('That message is no longer in the history.', 'error');
+  }
+
+  /** Creates (publishes) a room and opens it; false (and says why) for a bad name. */
+  createRoom(name) {
+    const { state, view, client } = this;
+    const problem = roomProblem(name);
+    if (problem) {
+      view.status(problem, 'error');
+      return false;
+    }
+    const index = state.addRoom(name);
+    if (index >= 0) view.addRoom(name, index);
+    client.publish(topics.roomNew(name), '', { qos: 1 }).catch((error) => view.status(sentence(error.message), 'error'));
+    this.selectRoom(name);
+    return true;
+  }
+}
