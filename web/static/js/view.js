@@ -23,6 +23,17 @@ export class View {
     this.texts = this.$('all_texts');
     this.older = this.$('older');
     this.input = this.$('input_text');
+    // A room that was at its end stays there when its content grows by itself (an image
+    // loads, a long line wraps): `atEnd` follows the reader's scrolling, and a change of
+    // the log's size scrolls it back to the end while it holds.
+    this.atEnd = true;
+    this.texts.addEventListener('scroll', () => {
+      this.atEnd = this.nearEnd();
+    });
+    const Observer = doc.defaultView?.ResizeObserver;
+    this.resizes = Observer ? new Observer(() => {
+      if (this.atEnd) this.scrollToEnd();
+    }) : null;
     this.reset(null);
   }
 
@@ -38,6 +49,8 @@ export class View {
     this.roomsList.replaceChildren();
     this.nicksList.replaceChildren();
     for (const log of this.texts.querySelectorAll('.log')) log.remove();
+    this.resizes?.disconnect();
+    this.atEnd = true;
     this.hideSearch();
     this.$('search').value = '';
   }
@@ -252,6 +265,7 @@ export class View {
       this.messageNodes.set(room.name, nodes);
       this.logs.set(room.name, log);
       this.texts.append(log);
+      this.resizes?.observe(log);
     }
     for (const [name, other] of this.logs) other.hidden = name !== room.name;
     this.current = room.name;
@@ -270,6 +284,7 @@ export class View {
   }
 
   scrollToEnd() {
+    this.atEnd = true;
     this.texts.scrollTop = this.texts.scrollHeight;
   }
 
@@ -278,7 +293,7 @@ export class View {
     const log = this.logs.get(roomName);
     if (!log) return;
     const nodes = this.messageNodes.get(roomName);
-    const stick = roomName === this.current && this.nearEnd();
+    const stick = roomName === this.current && (this.atEnd || this.nearEnd());
     const node = this.messageNode(message);
     log.insertBefore(node, nodes[index] ?? null);
     nodes.splice(index, 0, node);
