@@ -136,9 +136,11 @@ export class Session {
     while (!this.disposed && this.view.atTop() && (await this.loadOlder()));
   }
 
+  /** Earlier messages: those the view's window dropped, else a page from the server. */
   async loadOlder() {
     if (this.disposed || this.loading) return false;
     const room = this.state.room(this.state.current);
+    if (this.view.showEarlier(room.name)) return true;
     if (!room.hasMore || room.oldestKey === null) return false;
     this.loading = true;
     try {
@@ -198,7 +200,9 @@ export class Session {
   }
 
   alertFor(room, message) {
-    if (bellOn()) {
+    // One ring per second at most: a burst is one ring, not two thousand.
+    if (bellOn() && Date.now() - (this.rang ?? 0) > 1000) {
+      this.rang = Date.now();
       const bell = new Audio('static/snd/bell.wav');
       bell.play().catch(() => {});
     }

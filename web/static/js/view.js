@@ -4,6 +4,12 @@
 // one, the lists are never rebuilt. The view knows nothing of MQTT or HTTP: it reports
 // what the reader does through the handlers given to `bind()`.
 import { renderText, mentions, nickHue } from './render.js';
+import { RoomLog } from './log.js';
+
+// Per animation frame: ms of message insertion, and messages made (their layout follows
+// in the same frame); what is left waits for the next frame, so input is never held up.
+const FRAME_BUDGET = 6;
+const FRAME_NODES = 60;
 
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -39,11 +45,14 @@ export class View {
 
   /** Empties the chat for a new session of `me`: lists, logs, search. */
   reset(me) {
+    if (this.frame) this.doc.defaultView.cancelAnimationFrame(this.frame);
     this.me = me;
     this.current = null;
-    this.logs = new Map(); // room -> log element
-    this.messageNodes = new Map(); // room -> [element…], in the order of the state's messages
+    this.logs = new Map(); // room -> RoomLog
     this.byId = new Map(); // message id -> element
+    this.settled = new Map(); // message id -> 'confirmed' | 'failed', for nodes not made yet
+    this.followOwn = false; // a message of mine was added: show the end at the next flush
+    this.frame = null;
     this.roomItems = new Map();
     this.nickItems = new Map();
     this.roomsList.replaceChildren();
@@ -231,7 +240,9 @@ export class View {
   messageNode(message) {
     const node = this.el('div', 'msg');
     if (message.author === this.me) node.classList.add('mine');
-    if (message.pending) node.classList.add('pending');
+    const settled = message.id ? this.settled.get(message.id) : undefined;
+    if (message.pending && settled !== 'confirmed') node.classList.add('pending');
+    if (settled === 'failed') node.classList.add('failed');
     if (message.author !== this.me && mentions(message.text, this.me)) node.classList.add('mention');
     if (message.id) {
       node.dataset.id = message.id;
@@ -257,20 +268,24 @@ export class View {
     this.$('room_title').textContent = room.name;
     let log = this.logs.get(room.name);
     if (!log) {
-      log = this.el('div', 'log');
-      log.setAttribute('role', 'log');
-      log.dataset.room = room.name;
-      const nodes = room.messages.map((m) => this.messageNode(m));
-      log.append(...nodes);
-      this.messageNodes.set(room.name, nodes);
+      log = new RoomLog(this.doc, room, (m) => this.messageNode(m), (node) => this.forget(node));
       this.logs.set(room.name, log);
-      this.texts.append(log);
-      this.resizes?.observe(log);
+      this.texts.append(log.element);
+      this.resizes?.observe(log.element);
     }
-    for (const [name, other] of this.logs) other.hidden = name !== room.name;
+    log.flush(Infinity, true); // it opens at its end
+    for (const [name, other] of this.logs) other.element.hidden = name !== room.name;
     this.current = room.name;
-    this.older.hidden = !room.hasMore;
+    this.older.hidden = !room.hasMore && !log.hasEarlier;
     this.scrollToEnd();
+  }
+
+  forget(node) {
+    const id = node.dataset.id;
+    if (id && this.byId.get(id) === node) {
+      this.byId.delete(id);
+      this.settled.delete(id);
+    }
   }
 
   /** Is the reader at the top of the log (where older messages are asked for)? */
@@ -288,42 +303,70 @@ export class View {
     this.texts.scrollTop = this.texts.scrollHeight;
   }
 
-  /** Inserts a message at `index` of its room (if that room's log exists yet). */
+  /** A message the state put at `index` of its room; shown at the next animation frame. */
   insertMessage(roomName, message, index) {
     const log = this.logs.get(roomName);
     if (!log) return;
-    const nodes = this.messageNodes.get(roomName);
-    const stick = roomName === this.current && (this.atEnd || this.nearEnd());
-    const node = this.messageNode(message);
-    log.insertBefore(node, nodes[index] ?? null);
-    nodes.splice(index, 0, node);
-    if (stick || message.author === this.me) this.scrollToEnd();
+    log.add(message, index);
+    if (message.author === this.me && roomName === this.current) this.followOwn = true;
+    if (this.frame === null) this.frame = this.doc.defaultView.requestAnimationFrame(() => this.flushFrame());
   }
 
-  /** Older messages go on top, keeping what the reader looks at in place. */
+  /** Applies queued insertions for up to FRAME_BUDGET ms; the rest waits for the next frame. */
+  flushFrame() {
+    this.frame = null;
+    const stick = this.atEnd || this.followOwn;
+    const deadline = performance.now() + FRAME_BUDGET;
+    let more = false;
+    for (const [name, log] of this.logs) {
+      if (!log.pending) continue;
+      // The current room keeps its window only while it follows the end.
+      if (!log.flush(deadline, name !== this.current || stick, FRAME_NODES)) more = true;
+    }
+    const current = this.logs.get(this.current);
+    if (current) this.older.hidden = !current.room.hasMore && !current.hasEarlier;
+    if (stick) this.scrollToEnd();
+    if (!more) this.followOwn = false;
+    if (more) this.frame = this.doc.defaultView.requestAnimationFrame(() => this.flushFrame());
+  }
+
+  /** Older messages went before the state's first ones: on top, keeping what the reader looks at in place. */
   prependMessages(room, messages) {
     const log = this.logs.get(room.name);
     if (log && messages.length > 0) {
       const before = this.texts.scrollHeight;
-      const nodes = messages.map((m) => this.messageNode(m));
-      log.prepend(...nodes);
-      this.messageNodes.get(room.name).unshift(...nodes);
+      log.prepended(messages);
       if (room.name === this.current) this.texts.scrollTop += this.texts.scrollHeight - before;
     }
-    if (room.name === this.current) this.older.hidden = !room.hasMore;
+    if (room.name === this.current) this.older.hidden = !room.hasMore && !(log?.hasEarlier);
+  }
+
+  /** Makes earlier messages the window dropped again (from the state); false if none were dropped. */
+  showEarlier(roomName) {
+    const log = this.logs.get(roomName);
+    if (!log || !log.hasEarlier) return false;
+    const before = this.texts.scrollHeight;
+    log.showEarlier();
+    if (roomName === this.current) {
+      this.texts.scrollTop += this.texts.scrollHeight - before;
+      this.older.hidden = !log.room.hasMore && !log.hasEarlier;
+    }
+    return true;
   }
 
   confirm(id) {
+    this.settled.set(id, 'confirmed');
     this.byId.get(id)?.classList.remove('pending');
   }
 
   failed(id) {
+    this.settled.set(id, 'failed');
     this.byId.get(id)?.classList.add('failed');
   }
 
   /** Scrolls to a message by its server key and flashes it; false if it is not loaded. */
   reveal(key) {
-    const log = this.logs.get(this.current);
+    const log = this.logs.get(this.current)?.element;
     const node = log?.querySelector(`[data-key="${Number(key)}"]`);
     if (!node) return false;
     node.scrollIntoView({ block: 'center' });
