@@ -26,6 +26,7 @@ export class RoomLog {
     this.nodes = room.messages.slice(this.offset).map(makeNode);
     this.element.append(...this.nodes);
     this.queue = []; // { message, index } in the order the state took them
+    this.line = null; // the "new messages" line, while there is one
   }
 
   /** How many of the state's messages the log accounts for (shown or before the window). */
@@ -95,6 +96,38 @@ export class RoomLog {
     this.queue = queue.slice(done);
     if (trim && this.nodes.length > WINDOW) this.dropFirst(this.nodes.length - WINDOW);
     return this.queue.length === 0;
+  }
+
+  /**
+   * Puts `line` ("new messages") before the node of `message`, if the window shows it;
+   * removes the line with a null message.
+   */
+  setLine(message, line) {
+    this.line?.remove();
+    this.line = null;
+    if (message === null) return;
+    const at = this.room.messages.indexOf(message) - this.offset;
+    if (at < 0 || at >= this.nodes.length) return;
+    this.element.insertBefore(line, this.nodes[at]);
+    this.line = line;
+  }
+
+  /**
+   * Gives the first message of each day (and the first shown) `data-day-label`, which
+   * the style shows as a separator above it ("Today", "Yesterday", a date).
+   */
+  markDays(label) {
+    let previous = null;
+    for (const node of this.nodes) {
+      const day = node.dataset.day ?? null;
+      const wanted = day !== null && day !== previous ? label(node.querySelector('time')?.getAttribute('datetime')) : null;
+      if (wanted === null) {
+        if (node.dataset.dayLabel !== undefined) delete node.dataset.dayLabel;
+      } else if (node.dataset.dayLabel !== wanted) {
+        node.dataset.dayLabel = wanted;
+      }
+      if (day !== null) previous = day;
+    }
   }
 
   dropFirst(count) {

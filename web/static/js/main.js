@@ -1,8 +1,7 @@
 // The page's start: the join form → the derivation of the pair → a Session. The view owns
 // the DOM, the session owns its client and listeners; this module only hands the reader's
 // actions to the session of the moment.
-import { derivePair, makeRandomPair } from './credentials.js';
-import { titleChars } from './strong.js';
+import { derivePair } from './credentials.js';
 import { readConfig } from './config.js';
 import { Session, sentence, bellOn, storeBell } from './session.js';
 import { View } from './view.js';
@@ -55,17 +54,16 @@ function join({ passphrase, nick, remember }) {
   // 600,000 PBKDF2 iterations for the strong scheme: a moment with WebCrypto, a second or
   // more without it (plain http on a LAN).
   if (passphrase !== '' && config.scheme !== 'legacy') view.status('Deriving the login from the passphrase…');
-  // An empty passphrase means "no protection": nothing to derive but the legacy title.
-  const derivation = passphrase === '' ? Promise.resolve(makeRandomPair('')) : derivePair(config, passphrase);
+  // An empty passphrase means "no protection": nothing to derive.
+  const derivation = passphrase === '' ? Promise.resolve(null) : derivePair(config, passphrase);
   derivation.then(
     (pair) => {
       joining = false;
       view.setJoining(false);
-      const credentials = passphrase === '' ? null : pair;
-      const title = titleChars(pair[0]);
-      if (remember) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, credentials, title }));
+      const credentials = pair;
+      if (remember) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, credentials }));
       else sessionStorage.removeItem(SESSION_KEY);
-      start(nick, credentials, title);
+      start(nick, credentials);
     },
     (error) => {
       joining = false;
@@ -75,9 +73,8 @@ function join({ passphrase, nick, remember }) {
   );
 }
 
-function start(nick, credentials, titleText) {
+function start(nick, credentials) {
   end();
-  view.setTitle(`ChaTT-${titleText}`);
   session = new Session({ config, nick, credentials, view, onRefused: backToForm });
   session.start();
 }
@@ -98,6 +95,7 @@ view.bind({
   stepRoom: (step) => session?.stepRoom(step),
   jumpTo: (key) => session?.jumpTo(key),
   online: () => session?.retryNow(),
+  reachedEnd: () => session?.reachedEnd(),
   leave: () => {
     session?.leave();
     session = null;
@@ -108,7 +106,7 @@ setBell(bellOn());
 const saved = remembered();
 if (saved && typeof saved.nick === 'string') {
   view.showForm({ nick: saved.nick, remember: true, protectedChat: config.protected });
-  start(saved.nick, saved.credentials ?? null, String(saved.title ?? ''));
+  start(saved.nick, saved.credentials ?? null);
 } else {
   view.showForm({ protectedChat: config.protected });
 }

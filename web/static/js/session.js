@@ -5,6 +5,7 @@
 import { MqttClient } from './mqtt.js';
 import { HistoryApi } from './api.js';
 import { ChatState } from './state.js';
+import { ReadMarks } from './read.js';
 import { liveMessage, newMessageId } from './wire.js';
 import { roomProblem, textProblem, parseTopic, topics } from './names.js';
 import { mentions } from './render.js';
@@ -22,6 +23,14 @@ export function storeBell(on) {
   localStorage.setItem(BELL_KEY, on ? 'on' : 'off');
 }
 
+function storage() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // storage disabled: the read marks hold for this page only
+  }
+}
+
 export class Session {
   /**
    * @param {object} options
@@ -36,7 +45,9 @@ export class Session {
     this.nick = nick;
     this.view = view;
     this.onRefused = onRefused;
-    this.state = new ChatState(nick, { pageSize: config.historyPageSize });
+    this.read = new ReadMarks(storage(), nick);
+    this.state = new ChatState(nick, { pageSize: config.historyPageSize, read: this.read });
+    this.unseen = 0; // messages of others in the current room not seen yet (away from its end, or tab hidden)
     this.api = new HistoryApi({ credentials });
     this.client = new MqttClient({
       url: config.brokerUrl,
@@ -128,7 +139,32 @@ export class Session {
     }
     for (const { room, message, index } of changes.messages) view.insertMessage(room, message, index);
     for (const name of state.roomOrder) view.updateRoom(name, state.room(name).unread, name === state.current);
-    if (initial) view.showRoom(state.room(state.current));
+    if (initial) this.showCurrent();
+    this.updateUnread();
+  }
+
+  /** Shows the current room with a "new messages" line at the first unread message; it is read now. */
+  showCurrent() {
+    const { state, view } = this;
+    const name = state.current;
+    const mark = this.read.get(name);
+    view.showRoom(state.room(name), { firstUnread: state.firstAfter(name, mark) });
+    this.reachedEnd();
+  }
+
+  /** The reader sees the end of the current room: it is read up to its last message. */
+  reachedEnd() {
+    if (this.disposed || document.hidden || !this.view.atEnd) return;
+    const ts = this.state.lastTime(this.state.current);
+    if (ts !== null) this.read.set(this.state.current, ts);
+    this.unseen = 0;
+    this.view.setNewBelow(0);
+    this.updateUnread();
+  }
+
+  /** The title and icon: unread messages in the other rooms and unseen ones in this one. */
+  updateUnread() {
+    this.view.setUnread(this.state.totalUnread() + this.unseen);
   }
 
   /** Older pages until the log can scroll (or the room's start): else no scroll asks for more. */
@@ -196,6 +232,15 @@ export class Session {
     }
     view.insertMessage(parsed.room, message, at);
     view.updateRoom(parsed.room, state.room(parsed.room).unread, parsed.room === state.current);
+    if (parsed.room === state.current) {
+      if (message.author !== nick && (document.hidden || !view.atEnd)) {
+        this.unseen += 1;
+        view.setNewBelow(this.unseen);
+      } else if (!document.hidden && message.ts !== null) {
+        this.read.set(parsed.room, message.ts);
+      }
+    }
+    this.updateUnread();
     if (message.author !== nick) this.alertFor(parsed.room, message);
   }
 
@@ -224,7 +269,9 @@ export class Session {
     if (!state.select(name)) return;
     view.updateRoom(previous, state.room(previous).unread, false);
     view.updateRoom(name, 0, true);
-    view.showRoom(state.room(name));
+    this.unseen = 0;
+    view.setNewBelow(0);
+    this.showCurrent();
     this.fillView();
   }
 

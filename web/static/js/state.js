@@ -17,13 +17,16 @@ export class ChatState {
   /**
    * @param {string} me the nickname of this page
    * @param {object} [options]
+   * @param {{get(room: string): number|null}|null} [options.read] the reader's marks: on
+   *   the first load, messages of others newer than a room's mark count as unread
    * @param {number|null} [options.pageSize] messages per room in /data/lastinfo (the
    *   server's `--history-page-size`); null when unknown: then a room whose first message
    *   has a key may have more, and the first older page tells.
    */
-  constructor(me, { pageSize = null } = {}) {
+  constructor(me, { pageSize = null, read = null } = {}) {
     this.me = me;
     this.pageSize = pageSize;
+    this.read = read; // ReadMarks (read.js): history newer than a room's mark is unread
     this.rooms = new Map();
     this.roomOrder = [];
     this.users = new Set(['bot']);
@@ -115,8 +118,10 @@ export class ChatState {
       const room = this.rooms.get(name);
       if (!room || !Array.isArray(entries)) continue;
       const messages = entries.map(entryToMessage).filter(Boolean);
+      const mark = initial ? this.read?.get(name) ?? null : null;
       for (const message of messages) {
-        const index = this.addMessage(name, message, { ordered: true, countUnread: !initial });
+        const missed = !initial || (mark !== null && message.ts !== null && message.ts > mark);
+        const index = this.addMessage(name, message, { ordered: true, countUnread: missed });
         if (index >= 0) changes.messages.push({ room: name, message, index });
       }
       if (initial || !room.historyLoaded) {
@@ -132,6 +137,26 @@ export class ChatState {
       }
     }
     return changes;
+  }
+
+  /** The first message of others in `room` newer than `ts` (a read mark), or null. */
+  firstAfter(roomName, ts) {
+    if (ts === null) return null;
+    return this.rooms.get(roomName)?.messages.find((m) => m.ts !== null && m.ts > ts && m.author !== this.me) ?? null;
+  }
+
+  /** The time of the room's last message, or null. */
+  lastTime(roomName) {
+    const messages = this.rooms.get(roomName)?.messages ?? [];
+    for (let i = messages.length - 1; i >= 0; i -= 1) if (messages[i].ts !== null) return messages[i].ts;
+    return null;
+  }
+
+  /** Unread messages in all rooms. */
+  totalUnread() {
+    let total = 0;
+    for (const room of this.rooms.values()) total += room.unread;
+    return total;
   }
 
   /** Switches rooms; returns false for an unknown room. */

@@ -15,9 +15,36 @@ const pad = (n) => String(n).padStart(2, '0');
 
 function timeLabel(ts) {
   const date = new Date(ts);
-  const now = new Date();
-  const hm = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-  return date.toDateString() === now.toDateString() ? hm : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${hm}`;
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** A full date with the time, for search results (no day separator there). */
+function dateTimeLabel(ts) {
+  const date = new Date(ts);
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${timeLabel(ts)}`;
+}
+
+const dayKey = (date) => `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+
+/** "Today", "Yesterday" or the date, for the separator above a day's first message. */
+export function dayLabel(ts, now = new Date()) {
+  const date = new Date(ts);
+  if (dayKey(date) === dayKey(now)) return 'Today';
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+  if (dayKey(date) === dayKey(yesterday)) return 'Yesterday';
+  return date.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+const ICON_SIZE_SMALL = 13;
+const ICON_SIZE = 19;
+
+/** The tab's icon with an unread count: a red disc with the number (digits only). */
+function unreadIcon(count) {
+  const label = count > 99 ? '99+' : String(count);
+  const svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><circle cx='16' cy='16' r='16' fill='#c5221f'/>" +
+    `<text x='16' y='22.5' font-size='${label.length > 2 ? ICON_SIZE_SMALL : ICON_SIZE}' font-weight='700' text-anchor='middle' ` +
+    `fill='#fff' font-family='sans-serif'>${label}</text></svg>`;
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
 export class View {
@@ -33,9 +60,20 @@ export class View {
     // loads, a long line wraps): `atEnd` follows the reader's scrolling, and a change of
     // the log's size scrolls it back to the end while it holds.
     this.atEnd = true;
+    this.onEnd = () => {}; // the reader reached the end of the room (bind() sets it)
     this.texts.addEventListener('scroll', () => {
+      const was = this.atEnd;
       this.atEnd = this.nearEnd();
+      if (this.atEnd && !was) this.onEnd();
+      this.updateJumps();
     });
+    this.jumpUnread = this.$('jump_unread');
+    this.jumpLatest = this.$('jump_latest');
+    this.jumpUnread.addEventListener('click', () => this.logs.get(this.current)?.line?.scrollIntoView({ block: 'start' }));
+    this.jumpLatest.addEventListener('click', () => this.scrollToEnd());
+    this.icon = doc.querySelector('link[rel="icon"]');
+    this.plainIcon = this.icon?.getAttribute('href') ?? null;
+    this.newBelow = 0;
     const Observer = doc.defaultView?.ResizeObserver;
     this.resizes = Observer ? new Observer(() => {
       if (this.atEnd) this.scrollToEnd();
@@ -69,7 +107,8 @@ export class View {
   /**
    * Calls `handlers` for what the reader does: join({passphrase, nick, remember}),
    * send(text) → bool, createRoom(name) → bool, search(query), toggleBell(), older(),
-   * selectRoom(name), stepRoom(±1), jumpTo(key), online(), leave(). Each returns
+   * selectRoom(name), stepRoom(±1), jumpTo(key), online(), leave(), reachedEnd() (the
+   * reader is at the end of the room, or the tab shows again). Each returns
    * nothing unless said; the view clears the fields that were used.
    */
   bind(handlers) {
@@ -122,6 +161,10 @@ export class View {
         handlers.stepRoom(event.key === 'ArrowUp' ? -1 : 1);
       }
     });
+    this.onEnd = () => handlers.reachedEnd();
+    this.doc.addEventListener('visibilitychange', () => {
+      if (!this.doc.hidden) handlers.reachedEnd();
+    });
     const win = this.doc.defaultView;
     win.addEventListener('online', () => handlers.online());
     win.addEventListener('pageshow', (event) => {
@@ -162,10 +205,6 @@ export class View {
     this.$('join_form').hidden = true;
     this.$('chat').hidden = false;
     this.input.focus();
-  }
-
-  setTitle(text) {
-    this.doc.title = text;
   }
 
   setBell(on) {
@@ -249,6 +288,7 @@ export class View {
       this.byId.set(message.id, node);
     }
     if (message.key !== null) node.dataset.key = String(message.key);
+    if (message.ts !== null) node.dataset.day = dayKey(new Date(message.ts));
     const time = this.el('time', 'time', message.ts !== null ? timeLabel(message.ts) : '');
     if (message.ts !== null) {
       const iso = new Date(message.ts).toISOString();
@@ -262,7 +302,7 @@ export class View {
   }
 
   /** Shows a room's log, making it from the state the first time; closes the search. */
-  showRoom(room) {
+  showRoom(room, { firstUnread = null } = {}) {
     this.hideSearch();
     this.$('search').value = '';
     this.$('room_title').textContent = room.name;
@@ -274,10 +314,33 @@ export class View {
       this.resizes?.observe(log.element);
     }
     log.flush(Infinity, true); // it opens at its end
+    log.markDays(dayLabel);
+    log.setLine(firstUnread, this.el('div', 'new-line', 'New messages'));
     for (const [name, other] of this.logs) other.element.hidden = name !== room.name;
     this.current = room.name;
     this.older.hidden = !room.hasMore && !log.hasEarlier;
     this.scrollToEnd();
+    this.updateJumps();
+  }
+
+  /** The jump buttons: to the "new messages" line when it is above the view, to the end when away from it. */
+  updateJumps() {
+    const line = this.logs.get(this.current)?.line;
+    this.jumpUnread.hidden = !line || !line.isConnected || line.offsetTop >= this.texts.scrollTop;
+    this.jumpLatest.hidden = this.atEnd;
+    this.jumpLatest.textContent = this.newBelow > 0 ? `Jump to latest ↓ (${this.newBelow} new)` : 'Jump to latest ↓';
+  }
+
+  /** Messages of others that came into the current room while the reader was away from its end (or the tab hidden). */
+  setNewBelow(count) {
+    this.newBelow = count;
+    this.updateJumps();
+  }
+
+  /** The tab's title and icon show the unread count: "(3) ChaTT". */
+  setUnread(count) {
+    this.doc.title = count > 0 ? `(${count}) ChaTT` : 'ChaTT';
+    if (this.icon && this.plainIcon !== null) this.icon.setAttribute('href', count > 0 ? unreadIcon(count) : this.plainIcon);
   }
 
   forget(node) {
@@ -299,8 +362,10 @@ export class View {
   }
 
   scrollToEnd() {
+    const was = this.atEnd;
     this.atEnd = true;
     this.texts.scrollTop = this.texts.scrollHeight;
+    if (!was) this.onEnd();
   }
 
   /** A message the state put at `index` of its room; shown at the next animation frame. */
@@ -322,6 +387,7 @@ export class View {
       if (!log.pending) continue;
       // The current room keeps its window only while it follows the end.
       if (!log.flush(deadline, name !== this.current || stick, FRAME_NODES)) more = true;
+      log.markDays(dayLabel);
     }
     const current = this.logs.get(this.current);
     if (current) this.older.hidden = !current.room.hasMore && !current.hasEarlier;
@@ -336,6 +402,7 @@ export class View {
     if (log && messages.length > 0) {
       const before = this.texts.scrollHeight;
       log.prepended(messages);
+      log.markDays(dayLabel);
       if (room.name === this.current) this.texts.scrollTop += this.texts.scrollHeight - before;
     }
     if (room.name === this.current) this.older.hidden = !room.hasMore && !(log?.hasEarlier);
@@ -347,6 +414,7 @@ export class View {
     if (!log || !log.hasEarlier) return false;
     const before = this.texts.scrollHeight;
     log.showEarlier();
+    log.markDays(dayLabel);
     if (roomName === this.current) {
       this.texts.scrollTop += this.texts.scrollHeight - before;
       this.older.hidden = !log.room.hasMore && !log.hasEarlier;
@@ -386,7 +454,7 @@ export class View {
       const button = this.el('button', 'result');
       button.type = 'button';
       if (m.key !== null) button.dataset.key = String(m.key);
-      button.append(this.el('span', 'time', m.ts !== null ? timeLabel(m.ts) : ''), this.el('b', null, ` ${m.author}: `), this.el('span', null, m.text));
+      button.append(this.el('span', 'time', m.ts !== null ? dateTimeLabel(m.ts) : ''), this.el('b', null, ` ${m.author}: `), this.el('span', null, m.text));
       item.append(button);
       list.append(item);
     }
