@@ -203,3 +203,14 @@ test('config from meta tags, with defaults', () => {
   assert.equal(readConfig(fakeDoc({ 'chatt-broker-host': '::1', 'chatt-broker-port': 'x', 'chatt-broker-tls': 'false' }),
     { hostname: 'h', protocol: 'https:' }).brokerUrl, 'ws://[::1]:9001/');
 });
+
+test('users who leave are listed offline, after the online ones; hello brings them back', () => {
+  const s = new ChatState('me');
+  s.addUser('zed');
+  s.addUser('amy');
+  assert.equal(s.removeUser('zed'), true);
+  assert.equal(s.removeUser('zed'), false);
+  assert.deepEqual([s.userList(), s.offlineList()], [['amy', 'bot'], ['zed']]);
+  assert.ok(s.addUser('zed') >= 0);
+  assert.deepEqual([s.userList(), s.offlineList()], [['amy', 'bot', 'zed'], []]);
+});

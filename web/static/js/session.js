@@ -11,6 +11,7 @@ import { roomProblem, textProblem, parseTopic, topics } from './names.js';
 import { mentions } from './render.js';
 
 const BELL_KEY = 'chatt-bell';
+const PRESENCE_INTERVAL = 4 * 60 * 1000; // hello again while connected (memorize forgets at 10 min)
 
 /** "cannot reach x" → "Cannot reach x." */
 export const sentence = (text) => `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
@@ -71,8 +72,8 @@ export class Session {
   start() {
     const { state, view } = this;
     view.reset(this.nick);
-    state.roomOrder.forEach((name, i) => view.addRoom(name, i));
-    state.userList().forEach((n, i) => view.addUser(n, i));
+    view.syncRooms(state.roomOrder);
+    this.syncUsers();
     view.status(`Connecting to ${this.config.brokerUrl}…`);
     for (const [name, fn] of this.listeners) this.client.on(name, fn);
     this.client.connect();
@@ -82,6 +83,7 @@ export class Session {
   dispose() {
     if (this.disposed) return;
     this.disposed = true;
+    clearInterval(this.presence);
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.stop();
   }
@@ -90,6 +92,7 @@ export class Session {
   leave() {
     if (this.disposed) return;
     this.client.publish(topics.logout(this.nick), '{}').catch(() => {});
+    clearInterval(this.presence);
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.end();
     this.disposed = true;
@@ -101,9 +104,23 @@ export class Session {
 
   // --- connection and history ----------------------------------------------------------
 
+  syncUsers() {
+    this.view.syncUsers(this.state.userList(), this.state.offlineList());
+  }
+
+  /** Says we are here (users/<nick>/hello), as on connect. */
+  hello() {
+    if (!this.client.connected) return;
+    this.client.publish(topics.hello(this.nick), JSON.stringify({ ipAddress: this.config.address }), { qos: 1 }).catch(() => {});
+  }
+
   async onConnect({ reconnected }) {
-    const { client, view, api } = this;
-    client.publish(topics.hello(this.nick), JSON.stringify({ ipAddress: this.config.address }), { qos: 1 }).catch(() => {});
+    const { view, api } = this;
+    this.hello();
+    // memorize marks a user gone after 10 silent minutes: a reader who never speaks says
+    // hello again every few minutes while connected.
+    clearInterval(this.presence);
+    this.presence = setInterval(() => this.hello(), PRESENCE_INTERVAL);
     if (!reconnected) {
       view.showChat();
       this.selectRoom('main');
@@ -125,18 +142,15 @@ export class Session {
   applyLastinfo(data, initial) {
     const { state, view } = this;
     const changes = state.mergeLastinfo(data, { initial });
-    for (const name of changes.rooms) view.addRoom(name, state.roomOrder.indexOf(name));
-    for (const nick of changes.users) view.addUser(nick, state.userList().indexOf(nick));
+    view.syncRooms(state.roomOrder);
     // Users who left while we were away.
     if (!initial && Array.isArray(data.users)) {
       const online = new Set(data.users);
       for (const nick of state.userList()) {
-        if (nick !== 'bot' && nick !== this.nick && !online.has(nick)) {
-          state.removeUser(nick);
-          view.removeUser(nick);
-        }
+        if (nick !== 'bot' && nick !== this.nick && !online.has(nick)) state.removeUser(nick);
       }
     }
+    this.syncUsers();
     for (const { room, message, index } of changes.messages) view.insertMessage(room, message, index);
     for (const name of state.roomOrder) view.updateRoom(name, state.room(name).unread, name === state.current);
     if (initial) this.showCurrent();
@@ -207,21 +221,19 @@ export class Session {
     if (parsed.verb === 'newtext' && retain) return; // an old message the broker replays (liveMessage)
     if (parsed.kind === 'user') {
       if (parsed.verb === 'hello') {
-        const index = state.addUser(parsed.nick);
-        if (index >= 0) view.addUser(parsed.nick, index);
-      } else if (parsed.verb === 'logout' && parsed.nick !== nick && state.removeUser(parsed.nick)) {
-        view.removeUser(parsed.nick);
+        if (state.addUser(parsed.nick) >= 0) this.syncUsers();
+      } else if (parsed.verb === 'logout' && parsed.nick === nick) {
+        // Another tab of this nickname closed (or its will fired): we are still here.
+        this.hello();
+      } else if (parsed.verb === 'logout' && state.removeUser(parsed.nick)) {
+        this.syncUsers();
       }
       return;
     }
     // Only `newtext` and `new` make a room known (SPEC.md, protocol v2): a `typing` or
     // `react` under a room nobody created must not add it.
     if (parsed.verb !== 'newtext' && parsed.verb !== 'new') return;
-    const index = state.addRoom(parsed.room);
-    if (index >= 0) {
-      view.addRoom(parsed.room, index);
-      view.updateRoom(parsed.room, 0, false);
-    }
+    if (state.addRoom(parsed.room) >= 0) view.syncRooms(state.roomOrder);
     if (parsed.verb !== 'newtext') return;
     const message = liveMessage({ text, retain }, Date.now());
     if (!message) return;
@@ -335,8 +347,7 @@ export class Session {
       view.status(problem, 'error');
       return false;
     }
-    const index = state.addRoom(name);
-    if (index >= 0) view.addRoom(name, index);
+    if (state.addRoom(name) >= 0) view.syncRooms(state.roomOrder);
     client.publish(topics.roomNew(name), '', { qos: 1 }).catch((error) => view.status(sentence(error.message), 'error'));
     this.selectRoom(name);
     return true;

@@ -13,6 +13,8 @@ function compareRooms(a, b) {
   return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : 1;
 }
 
+const byName = (list) => list.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : a > b ? 1 : 0));
+
 export class ChatState {
   /**
    * @param {string} me the nickname of this page
@@ -30,6 +32,7 @@ export class ChatState {
     this.rooms = new Map();
     this.roomOrder = [];
     this.users = new Set(['bot']);
+    this.offline = new Set();
     this.current = 'main';
     this.addRoom('main');
   }
@@ -48,20 +51,29 @@ export class ChatState {
     return index;
   }
 
-  /** Adds a user if new; returns its index in the sorted list, or -1. */
+  /** Adds a user (or brings one back online); returns its index in the sorted list, or -1 if it was online. */
   addUser(nick) {
     if (this.users.has(nick) || nickProblem(nick) !== null) return -1;
     this.users.add(nick);
+    this.offline.delete(nick);
     return this.userList().indexOf(nick);
   }
 
+  /** A user went offline: listed after the online ones from now on. False if it was not online. */
   removeUser(nick) {
-    if (nick === 'bot') return false;
-    return this.users.delete(nick);
+    if (nick === 'bot' || !this.users.delete(nick)) return false;
+    this.offline.add(nick);
+    return true;
   }
 
+  /** Users online, by name. */
   userList() {
-    return [...this.users].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    return byName([...this.users]);
+  }
+
+  /** Users seen online during this session who are gone now, by name. */
+  offlineList() {
+    return byName([...this.offline]);
   }
 
   isDuplicate(room, message) {

@@ -238,15 +238,22 @@ export class View {
 
   // Rooms
 
-  addRoom(name, index) {
-    const item = this.el('li');
-    const button = this.el('button', 'room-link');
-    button.type = 'button';
-    button.dataset.room = name;
-    button.append(this.el('span', 'room-name', name), this.el('span', 'unread'));
-    item.append(button);
-    this.roomsList.insertBefore(item, this.roomsList.children[index] ?? null);
-    this.roomItems.set(name, button);
+  /** Shows the rooms in `order` (the state's): new ones are made, known ones moved into place. */
+  syncRooms(order) {
+    order.forEach((name, index) => {
+      let button = this.roomItems.get(name);
+      if (!button) {
+        button = this.el('button', 'room-link');
+        button.type = 'button';
+        button.dataset.room = name;
+        button.append(this.el('span', 'room-name', name), this.el('span', 'unread'));
+        const item = this.el('li');
+        item.append(button);
+        this.roomItems.set(name, button);
+      }
+      const item = button.parentElement;
+      if (this.roomsList.children[index] !== item) this.roomsList.insertBefore(item, this.roomsList.children[index] ?? null);
+    });
   }
 
   /** Marks `name` as the current room (and `previous` no longer) with their unread counts. */
@@ -261,17 +268,30 @@ export class View {
 
   // Users
 
-  addUser(nick, index) {
-    if (this.nickItems.has(nick)) return;
-    const item = this.el('li');
-    item.append(this.nickButton(nick, 'nick'));
-    this.nicksList.insertBefore(item, this.nicksList.children[index] ?? null);
-    this.nickItems.set(nick, item);
-  }
-
-  removeUser(nick) {
-    this.nickItems.get(nick)?.remove();
-    this.nickItems.delete(nick);
+  /** Shows the users: `online` first, then `offline` (greyed), each in the order given. */
+  syncUsers(online, offline) {
+    const wanted = new Set([...online, ...offline]);
+    for (const [nick, item] of this.nickItems) {
+      if (!wanted.has(nick)) {
+        item.remove();
+        this.nickItems.delete(nick);
+      }
+    }
+    let index = 0;
+    for (const [list, away] of [[online, false], [offline, true]]) {
+      for (const nick of list) {
+        let item = this.nickItems.get(nick);
+        if (!item) {
+          item = this.el('li');
+          item.append(this.nickButton(nick, 'nick'));
+          this.nickItems.set(nick, item);
+        }
+        item.classList.toggle('offline', away);
+        item.firstChild.title = away ? `${nick} (offline)` : nick;
+        if (this.nicksList.children[index] !== item) this.nicksList.insertBefore(item, this.nicksList.children[index] ?? null);
+        index += 1;
+      }
+    }
   }
 
   // Messages
