@@ -61,8 +61,19 @@ export class View {
     // the log's size scrolls it back to the end while it holds.
     this.atEnd = true;
     this.onEnd = () => {}; // the reader reached the end of the room (bind() sets it)
+    this.areaHeight = 0;
     this.texts.addEventListener('scroll', () => {
       const was = this.atEnd;
+      // A scroll that comes with a new height of the area (a soft keyboard, the search
+      // results) is the layout's, not the reader's: the end stays in view if it was.
+      const height = this.texts.clientHeight;
+      if (height !== this.areaHeight) {
+        this.areaHeight = height;
+        if (was) {
+          this.scrollToEnd();
+          return;
+        }
+      }
       this.atEnd = this.nearEnd();
       if (this.atEnd && !was) this.onEnd();
       this.updateJumps();
@@ -71,6 +82,16 @@ export class View {
     this.jumpLatest = this.$('jump_latest');
     this.jumpUnread.addEventListener('click', () => this.logs.get(this.current)?.line?.scrollIntoView({ block: 'start' }));
     this.jumpLatest.addEventListener('click', () => this.scrollToEnd());
+    // Search results close by their button, and when the field is cleared.
+    this.$('search_results').addEventListener('click', (event) => {
+      if (!event.target.closest('.close-results')) return;
+      this.hideSearch();
+      this.$('search').value = '';
+      this.input.focus();
+    });
+    this.$('search').addEventListener('input', (event) => {
+      if (event.target.value === '') this.hideSearch();
+    });
     this.icon = doc.querySelector('link[rel="icon"]');
     this.plainIcon = this.icon?.getAttribute('href') ?? null;
     this.newBelow = 0;
@@ -78,6 +99,11 @@ export class View {
     this.resizes = Observer ? new Observer(() => {
       if (this.atEnd) this.scrollToEnd();
     }) : null;
+    // The message area shrinking (a phone's soft keyboard opens) keeps the end in view too.
+    this.areaResizes = Observer ? new Observer(() => {
+      if (this.atEnd) this.scrollToEnd();
+    }) : null;
+    this.areaResizes?.observe(this.texts);
     this.reset(null);
   }
 
@@ -478,9 +504,13 @@ export class View {
       item.append(button);
       list.append(item);
     }
-    const head = this.el('p', 'results-head', results.length > 0
+    const head = this.el('p', 'results-head');
+    const close = this.el('button', 'close-results', 'Close');
+    close.type = 'button';
+    close.setAttribute('aria-label', 'Close the search results');
+    head.append(this.el('span', null, results.length > 0
       ? `${results.length} result${results.length === 1 ? '' : 's'} for “${query}” (Escape closes)`
-      : `Nothing found for “${query}”.`);
+      : `Nothing found for “${query}”.`), close);
     box.replaceChildren(head, list);
     box.hidden = false;
   }
