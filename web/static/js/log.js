@@ -70,9 +70,12 @@ export class RoomLog {
       if (fragment.length > 0) this.element.append(...fragment.splice(0));
     };
     for (; done < queue.length; done += 1) {
-      if (made >= maxNodes || ((done & 15) === 15 && performance.now() > deadline)) break;
       const { message, index } = queue[done];
       const at = index - this.offset;
+      const skip = at < 0 || (trim && at === this.nodes.length && appendsAfter[done] >= WINDOW);
+      // Only making nodes costs: the budget is checked before each one, never between a
+      // skip and the nodes that follow it (the log would stay empty for a frame).
+      if (!skip && (made >= maxNodes || (made > 0 && performance.now() > deadline))) break;
       if (at < 0) {
         this.offset += 1; // before the window: the state has it, the DOM does not show it
       } else if (trim && at === this.nodes.length && appendsAfter[done] >= WINDOW) {

@@ -56,13 +56,16 @@ export class Session {
       username: credentials ? credentials[0] : undefined,
       password: credentials ? credentials[1] : undefined,
       will: { topic: topics.logout(nick), payload: '{}', qos: 1 },
+      // Back within 2 s of the broker: retries at most 1.6 s apart (+ up to 20 % jitter).
+      minRetry: 500,
+      maxRetry: 1600,
       subscriptions: [{ topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 }],
     });
     this.loading = false;
     this.disposed = false;
     this.listeners = [
       ['connect', (event) => this.onConnect(event)],
-      ['offline', ({ error, retryIn }) => this.view.status(sentence(`${error.message}; trying again in ${Math.ceil(retryIn / 1000)} s`), 'error')],
+      ['offline', ({ error, retryIn }) => this.onOffline(error, retryIn)],
       ['error', (error) => this.onRefused(sentence(error.message))],
       ['message', (message) => this.onMessage(message)],
     ];
@@ -114,8 +117,16 @@ export class Session {
     this.client.publish(topics.hello(this.nick), JSON.stringify({ ipAddress: this.config.address }), { qos: 1 }).catch(() => {});
   }
 
+  onOffline(error, retryIn) {
+    this.attempts = (this.attempts ?? 0) + 1;
+    this.view.status(sentence(`${error.message}; trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
+    this.view.showRetry(true);
+  }
+
   async onConnect({ reconnected }) {
     const { view, api } = this;
+    this.attempts = 0;
+    view.showRetry(false);
     this.hello();
     // memorize marks a user gone after 10 silent minutes: a reader who never speaks says
     // hello again every few minutes while connected.
@@ -190,6 +201,8 @@ export class Session {
   async loadOlder() {
     if (this.disposed || this.loading) return false;
     const room = this.state.room(this.state.current);
+    // While new messages are still being laid out (a burst), the top is not the reader's.
+    if (this.view.settling(room.name)) return false;
     if (this.view.showEarlier(room.name)) return true;
     if (!room.hasMore || room.oldestKey === null) return false;
     this.loading = true;
@@ -198,6 +211,7 @@ export class Session {
       if (this.disposed) return false;
       const added = this.state.prependOlder(room.name, page.messages, page.hasMore);
       this.view.prependMessages(room, added);
+      this.view.clearError();
       return true;
     } catch (error) {
       if (!this.disposed) this.view.status(sentence(error.message), 'error');
@@ -306,8 +320,13 @@ export class Session {
     const message = { author: nick, text, ts: Date.now(), id: newMessageId(), key: null, pending: true };
     const at = state.addMessage(room, message);
     view.insertMessage(room, message, at);
+    // Offline, the client keeps it and sends it once it is connected again.
+    if (!client.connected) view.queued(message.id);
     client.publish(topics.roomText(room), JSON.stringify({ author: nick, text, id: message.id, ts: message.ts }), { qos: 1 })
-      .then(() => view.confirm(message.id))
+      .then(() => {
+        view.confirm(message.id);
+        view.clearError();
+      })
       .catch((error) => {
         if (this.disposed) return;
         view.failed(message.id);
@@ -324,7 +343,9 @@ export class Session {
     }
     try {
       const results = await api.search(state.current, query);
-      if (!this.disposed) view.showSearchResults(query, results);
+      if (this.disposed) return;
+      view.showSearchResults(query, results);
+      view.clearError();
     } catch (error) {
       if (!this.disposed) view.status(sentence(error.message), 'error');
     }
@@ -348,7 +369,8 @@ export class Session {
       return false;
     }
     if (state.addRoom(name) >= 0) view.syncRooms(state.roomOrder);
-    client.publish(topics.roomNew(name), '', { qos: 1 }).catch((error) => view.status(sentence(error.message), 'error'));
+    client.publish(topics.roomNew(name), '', { qos: 1 })
+      .then(() => view.clearError(), (error) => view.status(sentence(error.message), 'error'));
     this.selectRoom(name);
     return true;
   }

@@ -24,6 +24,16 @@ function dateTimeLabel(ts) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${timeLabel(ts)}`;
 }
 
+/** A message long enough to be collapsed behind "Show more" (by its text: no layout needed). */
+const LONG_CHARACTERS = 700;
+const LONG_LINES = 12;
+function isLong(text) {
+  if (text.length > LONG_CHARACTERS) return true;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && lines <= LONG_LINES; i = text.indexOf('\n', i + 1)) lines += 1;
+  return lines > LONG_LINES;
+}
+
 const dayKey = (date) => `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
 
 /** "Today", "Yesterday" or the date, for the separator above a day's first message. */
@@ -62,6 +72,7 @@ export class View {
     this.atEnd = true;
     this.onEnd = () => {}; // the reader reached the end of the room (bind() sets it)
     this.areaHeight = 0;
+    this.lastTop = 0;
     this.texts.addEventListener('scroll', () => {
       const was = this.atEnd;
       // A scroll that comes with a new height of the area (a soft keyboard, the search
@@ -74,7 +85,11 @@ export class View {
           return;
         }
       }
-      this.atEnd = this.nearEnd();
+      // Only moving up leaves the end: content that grew below (a frame of a burst laid
+      // out before its scroll) keeps a room that followed its end following it.
+      const top = this.texts.scrollTop;
+      this.atEnd = this.nearEnd() || (was && top >= this.lastTop);
+      this.lastTop = top;
       if (this.atEnd && !was) this.onEnd();
       this.updateJumps();
     });
@@ -167,11 +182,12 @@ export class View {
     // One listener per area: clicks on rooms, nicknames, images and search results.
     this.doc.addEventListener('click', (event) => {
       if (this.me === null) return;
-      const target = event.target.closest('button[data-room], button[data-nick], img.inline-image, button.result');
+      const target = event.target.closest('button[data-room], button[data-nick], img.inline-image, button.result, button.show-more');
       if (!target) return;
       if (target.dataset.room) handlers.selectRoom(target.dataset.room);
       else if (target.dataset.nick) this.insertMention(target.dataset.nick);
       else if (target.matches('img.inline-image')) target.classList.toggle('enlarged');
+      else if (target.matches('button.show-more')) this.toggleMore(target);
       else if (target.dataset.key) handlers.jumpTo(Number(target.dataset.key));
     });
     this.doc.addEventListener('keydown', (event) => {
@@ -188,15 +204,28 @@ export class View {
       }
     });
     this.onEnd = () => handlers.reachedEnd();
-    this.doc.addEventListener('visibilitychange', () => {
-      if (!this.doc.hidden) handlers.reachedEnd();
-    });
     const win = this.doc.defaultView;
     win.addEventListener('online', () => handlers.online());
+    this.$('retry').addEventListener('click', () => handlers.online());
+    this.doc.addEventListener('visibilitychange', () => {
+      if (this.doc.hidden) return;
+      handlers.online(); // back to the tab: reconnect now if we were cut off
+      handlers.reachedEnd();
+    });
     win.addEventListener('pageshow', (event) => {
       if (event.persisted) win.location.reload(); // back from the bfcache: the connection is gone
     });
     win.addEventListener('pagehide', () => handlers.leave());
+  }
+
+  /** An error in the status line goes once a later action succeeded. */
+  clearError() {
+    if (this.$('status').dataset.kind === 'error') this.status('');
+  }
+
+  /** The "Retry now" button, while the broker cannot be reached. */
+  showRetry(on) {
+    this.$('retry').hidden = !on;
   }
 
   /** The status line; `kind` "error" shows it as one. */
@@ -237,6 +266,14 @@ export class View {
     const bell = this.$('bell');
     bell.setAttribute('aria-pressed', String(on));
     bell.title = on ? 'Bell on: click to silence it' : 'Bell off: click to ring on new messages';
+  }
+
+  /** "Show more" / "Show less" of a long message. */
+  toggleMore(button) {
+    const text = button.parentElement.querySelector('.text');
+    const open = text.classList.toggle('collapsed') === false;
+    button.textContent = open ? 'Show less' : 'Show more';
+    button.setAttribute('aria-expanded', String(open));
   }
 
   insertMention(nick) {
@@ -328,6 +365,7 @@ export class View {
     const settled = message.id ? this.settled.get(message.id) : undefined;
     if (message.pending && settled !== 'confirmed') node.classList.add('pending');
     if (settled === 'failed') node.classList.add('failed');
+    if (settled === 'queued') node.classList.add('queued');
     if (message.author !== this.me && mentions(message.text, this.me)) node.classList.add('mention');
     if (message.id) {
       node.dataset.id = message.id;
@@ -342,8 +380,16 @@ export class View {
       time.title = new Date(message.ts).toLocaleString();
     }
     const text = this.el('span', 'text');
+    text.dir = 'auto'; // Arabic and Hebrew read right to left
     text.append(...renderText(this.doc, message.text));
     node.append(time, this.nickButton(message.author, 'author'), text);
+    if (isLong(message.text)) {
+      text.classList.add('collapsed');
+      const more = this.el('button', 'show-more', 'Show more');
+      more.type = 'button';
+      more.setAttribute('aria-expanded', 'false');
+      node.append(more);
+    }
     return node;
   }
 
@@ -411,6 +457,7 @@ export class View {
     const was = this.atEnd;
     this.atEnd = true;
     this.texts.scrollTop = this.texts.scrollHeight;
+    this.lastTop = this.texts.scrollTop;
     if (!was) this.onEnd();
   }
 
@@ -454,6 +501,11 @@ export class View {
     if (room.name === this.current) this.older.hidden = !room.hasMore && !(log?.hasEarlier);
   }
 
+  /** Does the room's log still have insertions waiting for a frame? */
+  settling(roomName) {
+    return this.logs.get(roomName)?.pending ?? false;
+  }
+
   /** Makes earlier messages the window dropped again (from the state); false if none were dropped. */
   showEarlier(roomName) {
     const log = this.logs.get(roomName);
@@ -470,7 +522,14 @@ export class View {
 
   confirm(id) {
     this.settled.set(id, 'confirmed');
-    this.byId.get(id)?.classList.remove('pending');
+    this.byId.get(id)?.classList.remove('pending', 'queued');
+  }
+
+  /** A message of mine waits for the connection: it says "not sent yet" until it is sent. */
+  queued(id) {
+    if (this.settled.get(id) === 'confirmed') return;
+    this.settled.set(id, 'queued');
+    this.byId.get(id)?.classList.add('queued');
   }
 
   failed(id) {
