@@ -1,7 +1,6 @@
 // The page's start: the join form → the derivation of the pair → a Session. The view owns
 // the DOM, the session owns its client and listeners; this module only hands the reader's
 // actions to the session of the moment.
-import { derivePair } from './credentials.js';
 import { readConfig } from './config.js';
 import { Session, sentence, bellOn, storeBell } from './session.js';
 import { View } from './view.js';
@@ -54,8 +53,11 @@ function join({ passphrase, nick, remember }) {
   // 600,000 PBKDF2 iterations for the strong scheme: a moment with WebCrypto, a second or
   // more without it (plain http on a LAN).
   if (passphrase !== '' && config.scheme !== 'legacy') view.status('Deriving the login from the passphrase…');
-  // An empty passphrase means "no protection": nothing to derive.
-  const derivation = passphrase === '' ? Promise.resolve(null) : derivePair(config, passphrase);
+  // An empty passphrase means "no protection": nothing to derive, and the derivations
+  // (credentials.js, strong.js) are not even loaded.
+  const derivation = passphrase === ''
+    ? Promise.resolve(null)
+    : import('./credentials.js').then(({ derivePair }) => derivePair(config, passphrase));
   derivation.then(
     (pair) => {
       joining = false;
