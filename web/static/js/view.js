@@ -1,8 +1,9 @@
 // The DOM of the page, and the only module that knows its element ids: the join form or
 // the chat, the status line, focus, the room list, user list, one message log per room.
-// Every node is made with createElement/textContent; new messages are inserted one by
-// one, the lists are never rebuilt. The view knows nothing of MQTT or HTTP: it reports
-// what the reader does through the handlers given to `bind()`.
+// Every node is made with createElement/textContent; new messages are inserted in batches
+// per animation frame (log.js), list items are moved into place, never rebuilt. The view
+// knows nothing of MQTT or HTTP: it reports what the reader does through the handlers
+// given to `bind()`.
 import { renderText, mentions, nickHue } from './render.js';
 import { RoomLog } from './log.js';
 
@@ -110,15 +111,12 @@ export class View {
     this.icon = doc.querySelector('link[rel="icon"]');
     this.plainIcon = this.icon?.getAttribute('href') ?? null;
     this.newBelow = 0;
+    // The logs growing by themselves, or the message area shrinking (a phone's soft
+    // keyboard opens), keep the end in view while the reader was there.
     const Observer = doc.defaultView?.ResizeObserver;
     this.resizes = Observer ? new Observer(() => {
       if (this.atEnd) this.scrollToEnd();
     }) : null;
-    // The message area shrinking (a phone's soft keyboard opens) keeps the end in view too.
-    this.areaResizes = Observer ? new Observer(() => {
-      if (this.atEnd) this.scrollToEnd();
-    }) : null;
-    this.areaResizes?.observe(this.texts);
     this.reset(null);
   }
 
@@ -138,7 +136,10 @@ export class View {
     this.nicksList.replaceChildren();
     for (const log of this.texts.querySelectorAll('.log')) log.remove();
     this.resizes?.disconnect();
+    this.resizes?.observe(this.texts);
     this.atEnd = true;
+    this.newBelow = 0;
+    this.showRetry(false);
     this.hideSearch();
     this.$('search').value = '';
   }
