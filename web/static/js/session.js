@@ -11,6 +11,7 @@ import { roomProblem, textProblem, parseTopic, topics } from './names.js';
 import { mentions } from './render.js';
 
 const BELL_KEY = 'chatt-bell';
+const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
 const PRESENCE_INTERVAL = 4 * 60 * 1000; // hello again while connected (memorize forgets at 10 min)
 
 /** "cannot reach x" → "Cannot reach x." */
@@ -87,6 +88,7 @@ export class Session {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.presence);
+    this.stopCatchUp();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.stop();
   }
@@ -96,6 +98,7 @@ export class Session {
     if (this.disposed) return;
     this.client.publish(topics.logout(this.nick), '{}').catch(() => {});
     clearInterval(this.presence);
+    this.stopCatchUp();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.end();
     this.disposed = true;
@@ -126,6 +129,11 @@ export class Session {
   async onConnect({ reconnected }) {
     const { view, api } = this;
     this.attempts = 0;
+    this.stopCatchUp();
+    // What others said between the broker's return and our subscription reaches memorize
+    // only when memorize is back too (it may retry later than we do): after a reconnect
+    // the history is asked again a few times, and merged without duplicates.
+    if (reconnected) this.catchUp = CATCH_UP_AFTER.map((ms) => setTimeout(() => this.refresh(), ms));
     view.showRetry(false);
     this.hello();
     // memorize marks a user gone after 10 silent minutes: a reader who never speaks says
@@ -147,6 +155,21 @@ export class Session {
       if (this.disposed) return;
       if (error.status === 401) this.onRefused('The server refused the passphrase: check it and join again.');
       else view.status(`Connected, but ${error.message}.`, 'error');
+    }
+  }
+
+  stopCatchUp() {
+    for (const timer of this.catchUp ?? []) clearTimeout(timer);
+    this.catchUp = [];
+  }
+
+  /** The history again, merged: what was missed is added, nothing twice. */
+  async refresh() {
+    try {
+      const data = await this.api.lastinfo();
+      if (!this.disposed) this.applyLastinfo(data, false);
+    } catch {
+      // The next try, or the next reconnect, asks again.
     }
   }
 
