@@ -120,6 +120,12 @@ class Browser:
         self.wait(lambda d: self.element("room_title").text == room and self.messages(room) is not None,
                   f"room {room} to show")
 
+    def emulate(self, width: int, height: int, mobile: bool = True) -> None:
+        """A phone's viewport (headless Chromium's windows are at least 500 px wide): the
+        page is laid out at `width` × `height` CSS px, with the viewport meta tag honoured."""
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 2 if mobile else 1, "mobile": mobile})
+
     # --- reading -------------------------------------------------------------------
 
     def element(self, element_id: str):

@@ -224,11 +224,13 @@ class Memorize(Part):
 
 
 class Server(Part):
-    def __init__(self, workdir: Path, broker: Broker, db: Path, salt: str | None = None):
+    def __init__(self, workdir: Path, broker: Broker, db: Path, salt: str | None = None,
+                 extra_args: tuple[str, ...] = ()):
         super().__init__("chatt-server", workdir)
         self.broker = broker
         self.db = db
         self.salt = salt
+        self.extra_args = extra_args
         self.port = free_port()
 
     def start(self) -> None:
@@ -238,7 +240,8 @@ class Server(Part):
         if self.broker.credentials:
             extra |= {"CHATT_USER": self.broker.credentials[0], "CHATT_PASS": self.broker.credentials[1]}
         self.spawn([str(BIN / "chatt-server"), "--db", str(self.db), "--bind", "127.0.0.1",
-                    "--port", str(self.port), "--ws-port", str(self.broker.ws_port), "--web-root", str(WEB_ROOT)],
+                    "--port", str(self.port), "--ws-port", str(self.broker.ws_port), "--web-root", str(WEB_ROOT),
+                    *self.extra_args],
                    env=clean_environment(**extra))
         self.wait_port(self.port)
 
@@ -251,14 +254,15 @@ class Stack:
     """Broker + memorize + server sharing one database; `passphrase` protects all three,
     by the legacy scheme, or by the strong one when the chat has a `salt`."""
 
-    def __init__(self, workdir: Path, passphrase: str | None = None, salt: str | None = None):
+    def __init__(self, workdir: Path, passphrase: str | None = None, salt: str | None = None,
+                 server_args: tuple[str, ...] = ()):
         self.workdir = workdir
         self.passphrase = passphrase
         self.credentials = genpass(passphrase, salt) if passphrase else None
         self.db = workdir / "chatt.db"
         self.broker = Broker(workdir, self.credentials)
         self.memorize = Memorize(workdir, self.broker, self.db)
-        self.server = Server(workdir, self.broker, self.db, salt)
+        self.server = Server(workdir, self.broker, self.db, salt, server_args)
 
     def start(self, broker: bool = True) -> "Stack":
         if broker:

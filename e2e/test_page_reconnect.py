@@ -29,7 +29,9 @@ def test_the_page_reconnects_after_a_broker_restart_and_fetches_what_it_missed(f
     wait_until(lambda: fresh_chat.stored("main", missed), timeout=RECONNECT, what="memorize to store the missed message")
     typed = "typed while offline"
     ann.send(typed)
-    assert [m["pending"] for m in ann.messages("main") if m["text"] == typed] == [True]
+    # Shown at the next animation frame (insertions are batched per frame), pending.
+    ann.wait(lambda d: [m["pending"] for m in ann.messages("main") if m["text"] == typed] == [True],
+             "the offline message shown as pending")
 
     fresh_chat.broker.stop()
     fresh_chat.broker.start()  # same ports, same persistence, WebSocket again

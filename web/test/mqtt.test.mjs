@@ -223,3 +223,19 @@ test('protected broker (password file with the derived pair)', async (t) => {
     });
   }
 });
+
+test('off() removes a listener that on() added, also while the event runs', () => {
+  const client = new MqttClient({ url: 'ws://127.0.0.1:9/', clientId: 'off-test' });
+  const seen = [];
+  const once = (value) => {
+    seen.push(`once ${value}`);
+    client.off('message', once);
+  };
+  const always = (value) => seen.push(`always ${value}`);
+  client.on('message', once).on('message', always);
+  client.emit('message', 1);
+  client.emit('message', 2);
+  client.off('message', always).off('message', always).off('nothing', always);
+  client.emit('message', 3);
+  assert.deepEqual(seen, ['once 1', 'always 1', 'always 2']);
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatState, entryToMessage, payloadToMessage, liveMessage, newMessageId } from '../static/js/state.js';
+import { ChatState } from '../static/js/state.js';
+import { entryToMessage, payloadToMessage, liveMessage, newMessageId } from '../static/js/wire.js';
 import { HistoryApi, HttpError } from '../static/js/api.js';
 import { readConfig } from '../static/js/config.js';
 
@@ -117,7 +118,8 @@ test('older pages go first, cursor moves', () => {
 });
 
 test('lastinfo cut short by the server (olderBefore): older messages stay reachable', () => {
-  const s = new ChatState('me');
+  // A page size of 50: main's one message is all there is; big and huge were cut short.
+  const s = new ChatState('me', { pageSize: 50 });
   s.mergeLastinfo({
     rooms: ['main', 'big', 'huge'],
     messages: { main: [['a', 'm1', 1, 'i1', 1]], big: [['a', 'x', 10, 'i10', 10], ['a', 'y', 11, 'i11', 11]] },
@@ -130,6 +132,24 @@ test('lastinfo cut short by the server (olderBefore): older messages stay reacha
   assert.equal(s.room('huge').messages.length, 0);
   assert.equal(s.room('huge').hasMore, true);
   assert.equal(s.room('huge').oldestKey, 42);
+});
+
+test('the page size comes from the server, no literal: a full page of 10 has more', () => {
+  const page = (n) => ({ messages: { main: Array.from({ length: n }, (_, i) => ['a', `m${i}`, i, `id${i}`, i + 1]) } });
+  const ten = new ChatState('me', { pageSize: 10 });
+  ten.mergeLastinfo(page(10), { initial: true });
+  assert.equal(ten.room('main').hasMore, true);
+  const short = new ChatState('me', { pageSize: 10 });
+  short.mergeLastinfo(page(9), { initial: true });
+  assert.equal(short.room('main').hasMore, false);
+  // A server that does not say: a keyed room may have more; the first older page tells.
+  const unknown = new ChatState('me');
+  unknown.mergeLastinfo(page(3), { initial: true });
+  assert.equal(unknown.room('main').hasMore, true);
+  assert.equal(readConfig(fakeDoc({ 'chatt-history-page-size': '10' }), { hostname: 'h', protocol: 'http:' }).historyPageSize, 10);
+  for (const junk of ['0', '-1', 'x', '']) {
+    assert.equal(readConfig(fakeDoc({ 'chatt-history-page-size': junk }), { hostname: 'h', protocol: 'http:' }).historyPageSize, null, junk);
+  }
 });
 
 test('users: bot stays, sorted list', () => {
@@ -157,7 +177,7 @@ test('api: Basic auth when protected, paths, 401 says passphrase', async () => {
     credentials: ['lôgin', 'pw'],
     fetch: fakeFetch({
       'data/lastinfo': { body: { users: [], rooms: [], messages: {} } },
-      'data/rooms/main/messages?before=42&limit=50': { body: { messages: [['a', 't', 1, 'i', 41]], hasMore: true } },
+      'data/rooms/main/messages?before=42': { body: { messages: [['a', 't', 1, 'i', 41]], hasMore: true } },
       'data/rooms/main/search?q=a+b%26c': { body: { messages: [['a', 'a b&c', 1, 'i', 7]] } },
     }, seen),
   });
@@ -191,14 +211,14 @@ function fakeDoc(metas) {
 
 test('config from meta tags, with defaults', () => {
   assert.deepEqual(readConfig(fakeDoc({}), { hostname: 'chat.example', protocol: 'http:' }), {
-    brokerUrl: 'ws://chat.example:9001/', address: 'unknown', protected: false, scheme: 'legacy', salt: '',
+    brokerUrl: 'ws://chat.example:9001/', address: 'unknown', protected: false, scheme: 'legacy', salt: '', historyPageSize: null,
   });
   assert.equal(readConfig(fakeDoc({}), { hostname: 'chat.example', protocol: 'https:' }).brokerUrl, 'wss://chat.example:9001/');
   assert.deepEqual(readConfig(fakeDoc({
     'chatt-client-address': '10.0.0.7', 'chatt-broker-host': '', 'chatt-broker-port': '443',
     'chatt-broker-path': 'mqtt', 'chatt-broker-tls': 'auto', 'chatt-protected': 'true',
   }), { hostname: 'chat.example', protocol: 'https:' }), {
-    brokerUrl: 'wss://chat.example:443/mqtt', address: '10.0.0.7', protected: true, scheme: 'legacy', salt: '',
+    brokerUrl: 'wss://chat.example:443/mqtt', address: '10.0.0.7', protected: true, scheme: 'legacy', salt: '', historyPageSize: null,
   });
   const strong = readConfig(fakeDoc({ 'chatt-scheme': 'strong', 'chatt-scheme-salt': ' 5FsG5mQesFB0tp8zvN_9sQ ' }),
     { hostname: 'h', protocol: 'http:' });
@@ -206,4 +226,15 @@ test('config from meta tags, with defaults', () => {
   assert.equal(strong.salt, '5FsG5mQesFB0tp8zvN_9sQ');
   assert.equal(readConfig(fakeDoc({ 'chatt-broker-host': '::1', 'chatt-broker-port': 'x', 'chatt-broker-tls': 'false' }),
     { hostname: 'h', protocol: 'https:' }).brokerUrl, 'ws://[::1]:9001/');
+});
+
+test('users who leave are listed offline, after the online ones; hello brings them back', () => {
+  const s = new ChatState('me');
+  s.addUser('zed');
+  s.addUser('amy');
+  assert.equal(s.removeUser('zed'), true);
+  assert.equal(s.removeUser('zed'), false);
+  assert.deepEqual([s.userList(), s.offlineList()], [['amy', 'bot'], ['zed']]);
+  assert.ok(s.addUser('zed') >= 0);
+  assert.deepEqual([s.userList(), s.offlineList()], [['amy', 'bot', 'zed'], []]);
 });

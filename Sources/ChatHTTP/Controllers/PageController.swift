@@ -6,8 +6,10 @@ internal import Synchronization
 
 /// `GET /`: `index.html` from the web root, with the `<meta>` tags the page reads at start:
 /// `chatt-client-address`, `chatt-broker-host`, `chatt-broker-port`, `chatt-broker-path`,
-/// `chatt-broker-tls`, `chatt-protected`, `chatt-scheme` (`legacy` or `strong`) and
-/// `chatt-scheme-salt` (the strong scheme's salt; empty for legacy).
+/// `chatt-broker-tls`, `chatt-protected`, `chatt-scheme` (`legacy` or `strong`),
+/// `chatt-scheme-salt` (the strong scheme's salt; empty for legacy) and
+/// `chatt-history-page-size` (messages per room in `lastinfo` and per older page, so the
+/// page knows whether a room has more).
 public struct PageController<Context: PeerAwareRequestContext>: Sendable {
     let indexPath: String
     let configuration: ServerConfiguration
@@ -58,6 +60,7 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
             ("chatt-protected", configuration.isProtected ? "true" : "false"),
             ("chatt-scheme", configuration.scheme.name),
             ("chatt-scheme-salt", configuration.scheme.salt?.text ?? ""),
+            ("chatt-history-page-size", String(configuration.historyPageSize)),
         ]
     }
 }

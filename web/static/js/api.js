@@ -1,6 +1,6 @@
 // The history API of chatt-server: /data/lastinfo, older pages, search. With a
 // protected server every call sends HTTP Basic with the derived pair.
-import { entryToMessage } from './state.js';
+import { entryToMessage } from './wire.js';
 
 export class HttpError extends Error {
   /** `reason`: the server's own words (its JSON error message), shown when there is one. */
@@ -65,9 +65,13 @@ export class HistoryApi {
     return this.get('data/lastinfo', 'the recent messages');
   }
 
-  /** Older messages of a room, oldest first: { messages, hasMore }. */
-  async older(room, before, limit = 50) {
-    const query = new URLSearchParams({ before: String(before), limit: String(limit) });
+  /**
+   * Older messages of a room, oldest first: { messages, hasMore }. Without `limit` the
+   * server sends its page size.
+   */
+  async older(room, before, limit = null) {
+    const query = new URLSearchParams({ before: String(before) });
+    if (limit !== null) query.set('limit', String(limit));
     const data = await this.get(`data/rooms/${encodeURIComponent(room)}/messages?${query}`, 'older messages');
     const list = Array.isArray(data?.messages) ? data.messages : [];
     return { messages: list.map(entryToMessage).filter(Boolean), hasMore: data?.hasMore === true };

@@ -7,6 +7,10 @@ function meta(doc, name) {
   return value === null ? null : value.trim();
 }
 
+function pageSize(text) {
+  return /^\d{1,4}$/.test(text ?? '') && Number(text) > 0 ? Number(text) : null;
+}
+
 export function readConfig(doc, location) {
   let host = meta(doc, 'chatt-broker-host') || location.hostname || '127.0.0.1';
   if (host.includes(':') && !host.startsWith('[')) host = `[${host}]`; // a bare IPv6 address
@@ -25,5 +29,8 @@ export function readConfig(doc, location) {
     // How the passphrase becomes the pair; a server without these tags is a legacy chat.
     scheme: (meta(doc, 'chatt-scheme') || 'legacy').toLowerCase(),
     salt: meta(doc, 'chatt-scheme-salt') || '',
+    // Messages per room in /data/lastinfo and per older page (`--history-page-size`);
+    // null from a server that does not say (then any keyed room may have more).
+    historyPageSize: pageSize(meta(doc, 'chatt-history-page-size')),
   };
 }

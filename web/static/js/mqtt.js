@@ -155,7 +155,7 @@ export function decodePublish(flags, body) {
 // ({topic, payload, qos, retain}), subscriptions ([{topic, qos}], made again on every
 // connect), keepalive (s, 45), minRetry/maxRetry (ms, 1000/30000), connectTimeout (ms,
 // 10000), maxQueue (publishes kept while offline, 200), createSocket(url, protocols).
-// Events (on(name, fn)): connect ({reconnected}), message ({topic, payload, text, qos,
+// Events (on(name, fn), removed with off(name, fn)): connect ({reconnected}), message ({topic, payload, text, qos,
 // retain}), offline ({error, retryIn}) while it retries, error (a refusal; it stops).
 export class MqttClient {
   constructor(options) {
@@ -183,8 +183,17 @@ export class MqttClient {
     return this;
   }
 
+  /** Removes a listener that `on(name, fn)` added. */
+  off(name, fn) {
+    const list = this.listeners.get(name);
+    const index = list ? list.indexOf(fn) : -1;
+    if (index >= 0) list.splice(index, 1);
+    return this;
+  }
+
   emit(name, value) {
-    for (const fn of this.listeners.get(name) ?? []) fn(value);
+    // A copy: a listener may remove itself (or others) while the event runs.
+    for (const fn of [...(this.listeners.get(name) ?? [])]) fn(value);
   }
 
   /** Starts connecting; reconnects by itself until `end()` or a refusal. */

@@ -2,68 +2,7 @@
 // room, unread counts. No DOM here; the methods say what changed so the view can
 // append or insert exactly that.
 import { nickProblem, roomProblem } from './names.js';
-
-/** An entry of /data/* ([author, text, ts?, id?, key?]) as a message, or null if unusable. */
-export function entryToMessage(entry) {
-  if (!Array.isArray(entry) || entry.length < 2) return null;
-  const [author, text, ts, id, key] = entry;
-  if (typeof author !== 'string' || typeof text !== 'string') return null;
-  return {
-    author,
-    text,
-    ts: Number.isFinite(ts) ? ts : null,
-    id: typeof id === 'string' && id !== '' ? id : null,
-    key: Number.isInteger(key) ? key : null,
-  };
-}
-
-/** How far before and after its arrival a sender's `ts` is believed (SPEC.md, protocol v2). */
-export const SENDER_TIME_EARLIEST = 24 * 60 * 60 * 1000;
-export const SENDER_TIME_LATEST = 60 * 1000;
-
-/**
- * A `rooms/<room>/newtext` payload as a message, or null if it is not one. `arrivedAt`
- * (ms) is when it came: a missing or implausible `ts` (outside a day before to a minute
- * after) shows that time instead, marked `localTime` so that it never decides whether
- * two messages without ids are the same.
- */
-export function payloadToMessage(json, arrivedAt = Date.now()) {
-  let value;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (!value || typeof value !== 'object' || typeof value.text !== 'string') return null;
-  if (typeof value.author !== 'string' || nickProblem(value.author) !== null) return null;
-  const plausible = Number.isFinite(value.ts) && value.ts >= arrivedAt - SENDER_TIME_EARLIEST &&
-    value.ts <= arrivedAt + SENDER_TIME_LATEST;
-  return {
-    author: value.author,
-    text: value.text,
-    ts: plausible ? value.ts : arrivedAt,
-    localTime: !plausible,
-    id: typeof value.id === 'string' && value.id !== '' ? value.id : null,
-    key: null,
-  };
-}
-
-/**
- * The message a live `newtext` carries, or null. A retained one is skipped: the broker
- * hands it to every page that subscribes, again on each reconnect (anyone may publish one,
- * and without an id it cannot be told from a new message); history comes from the server.
- */
-export function liveMessage({ text, retain }, arrivedAt = Date.now()) {
-  return retain ? null : payloadToMessage(text, arrivedAt);
-}
-
-/** A fresh message id: random, unique enough to dedupe a QoS 1 redelivery. */
-export function newMessageId(random = globalThis.crypto) {
-  if (random && typeof random.randomUUID === 'function') return random.randomUUID();
-  const bytes = new Uint8Array(16);
-  random.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+import { entryToMessage } from './wire.js';
 
 const DEDUPE_WINDOW = 200; // messages without an id are compared with this many recent ones
 
@@ -74,12 +13,26 @@ function compareRooms(a, b) {
   return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : 1;
 }
 
+const byName = (list) => list.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : a > b ? 1 : 0));
+
 export class ChatState {
-  constructor(me) {
+  /**
+   * @param {string} me the nickname of this page
+   * @param {object} [options]
+   * @param {{get(room: string): number|null}|null} [options.read] the reader's marks: on
+   *   the first load, messages of others newer than a room's mark count as unread
+   * @param {number|null} [options.pageSize] messages per room in /data/lastinfo (the
+   *   server's `--history-page-size`); null when unknown: then a room whose first message
+   *   has a key may have more, and the first older page tells.
+   */
+  constructor(me, { pageSize = null, read = null } = {}) {
     this.me = me;
+    this.pageSize = pageSize;
+    this.read = read; // ReadMarks (read.js): history newer than a room's mark is unread
     this.rooms = new Map();
     this.roomOrder = [];
     this.users = new Set(['bot']);
+    this.offline = new Set();
     this.current = 'main';
     this.addRoom('main');
   }
@@ -98,20 +51,29 @@ export class ChatState {
     return index;
   }
 
-  /** Adds a user if new; returns its index in the sorted list, or -1. */
+  /** Adds a user (or brings one back online); returns its index in the sorted list, or -1 if it was online. */
   addUser(nick) {
     if (this.users.has(nick) || nickProblem(nick) !== null) return -1;
     this.users.add(nick);
+    this.offline.delete(nick);
     return this.userList().indexOf(nick);
   }
 
+  /** A user went offline: listed after the online ones from now on. False if it was not online. */
   removeUser(nick) {
-    if (nick === 'bot') return false;
-    return this.users.delete(nick);
+    if (nick === 'bot' || !this.users.delete(nick)) return false;
+    this.offline.add(nick);
+    return true;
   }
 
+  /** Users online, by name. */
   userList() {
-    return [...this.users].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    return byName([...this.users]);
+  }
+
+  /** Users seen online during this session who are gone now, by name. */
+  offlineList() {
+    return byName([...this.offline]);
   }
 
   isDuplicate(room, message) {
@@ -175,14 +137,16 @@ export class ChatState {
       const room = this.rooms.get(name);
       if (!room || !Array.isArray(entries)) continue;
       const messages = entries.map(entryToMessage).filter(Boolean);
+      const mark = initial ? this.read?.get(name) ?? null : null;
       for (const message of messages) {
-        const index = this.addMessage(name, message, { ordered: true, countUnread: !initial });
+        const missed = !initial || (mark !== null && message.ts !== null && message.ts > mark);
+        const index = this.addMessage(name, message, { ordered: true, countUnread: missed });
         if (index >= 0) changes.messages.push({ room: name, message, index });
       }
       if (initial || !room.historyLoaded) {
         room.historyLoaded = true;
-        // A full page means there may be more; the server sends the last 50.
-        room.hasMore = messages.length >= 50 && messages[0].key !== null;
+        // A full page means there may be more.
+        room.hasMore = messages.length > 0 && messages.length >= (this.pageSize ?? 1) && messages[0].key !== null;
         if (messages[0]?.key != null) room.oldestKey = messages[0].key;
       }
     }
@@ -198,6 +162,26 @@ export class ChatState {
       }
     }
     return changes;
+  }
+
+  /** The first message of others in `room` newer than `ts` (a read mark), or null. */
+  firstAfter(roomName, ts) {
+    if (ts === null) return null;
+    return this.rooms.get(roomName)?.messages.find((m) => m.ts !== null && m.ts > ts && m.author !== this.me) ?? null;
+  }
+
+  /** The time of the room's last message, or null. */
+  lastTime(roomName) {
+    const messages = this.rooms.get(roomName)?.messages ?? [];
+    for (let i = messages.length - 1; i >= 0; i -= 1) if (messages[i].ts !== null) return messages[i].ts;
+    return null;
+  }
+
+  /** Unread messages in all rooms. */
+  totalUnread() {
+    let total = 0;
+    for (const room of this.rooms.values()) total += room.unread;
+    return total;
   }
 
   /** Switches rooms; returns false for an unknown room. */

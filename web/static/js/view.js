@@ -1,31 +1,288 @@
-// The DOM of the chat: room list, user list, one message log per room. Every node is
-// made with createElement/textContent; new messages are inserted one by one, the
-// lists are never rebuilt. The view knows nothing of MQTT or HTTP.
+// The DOM of the page, and the only module that knows its element ids: the join form or
+// the chat, the status line, focus, the room list, user list, one message log per room.
+// Every node is made with createElement/textContent; new messages are inserted in batches
+// per animation frame (log.js), list items are moved into place, never rebuilt. The view
+// knows nothing of MQTT or HTTP: it reports what the reader does through the handlers
+// given to `bind()`.
 import { renderText, mentions, nickHue } from './render.js';
+import { RoomLog } from './log.js';
+
+// Per animation frame: ms of message insertion, and messages made (their layout follows
+// in the same frame); what is left waits for the next frame, so input is never held up.
+const FRAME_BUDGET = 6;
+const FRAME_NODES = 60;
 
 const pad = (n) => String(n).padStart(2, '0');
 
 function timeLabel(ts) {
   const date = new Date(ts);
-  const now = new Date();
-  const hm = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-  return date.toDateString() === now.toDateString() ? hm : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${hm}`;
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** A full date with the time, for search results (no day separator there). */
+function dateTimeLabel(ts) {
+  const date = new Date(ts);
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${timeLabel(ts)}`;
+}
+
+/** A message long enough to be collapsed behind "Show more" (by its text: no layout needed). */
+const LONG_CHARACTERS = 700;
+const LONG_LINES = 12;
+function isLong(text) {
+  if (text.length > LONG_CHARACTERS) return true;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && lines <= LONG_LINES; i = text.indexOf('\n', i + 1)) lines += 1;
+  return lines > LONG_LINES;
+}
+
+const dayKey = (date) => `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+
+/** "Today", "Yesterday" or the date, for the separator above a day's first message. */
+export function dayLabel(ts, now = new Date()) {
+  const date = new Date(ts);
+  if (dayKey(date) === dayKey(now)) return 'Today';
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+  if (dayKey(date) === dayKey(yesterday)) return 'Yesterday';
+  return date.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+const ICON_SIZE_SMALL = 13;
+const ICON_SIZE = 19;
+
+/** The tab's icon with an unread count: a red disc with the number (digits only). */
+function unreadIcon(count) {
+  const label = count > 99 ? '99+' : String(count);
+  const svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><circle cx='16' cy='16' r='16' fill='#c5221f'/>" +
+    `<text x='16' y='22.5' font-size='${label.length > 2 ? ICON_SIZE_SMALL : ICON_SIZE}' font-weight='700' text-anchor='middle' ` +
+    `fill='#fff' font-family='sans-serif'>${label}</text></svg>`;
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
 export class View {
-  constructor(doc, me) {
+  constructor(doc) {
     this.doc = doc;
-    this.me = me;
     this.$ = (id) => doc.getElementById(id);
     this.roomsList = this.$('all_channels');
     this.nicksList = this.$('all_nicks');
     this.texts = this.$('all_texts');
     this.older = this.$('older');
-    this.logs = new Map(); // room -> log element
-    this.messageNodes = new Map(); // room -> [element…], in the order of the state's messages
+    this.input = this.$('input_text');
+    // A room that was at its end stays there when its content grows by itself (an image
+    // loads, a long line wraps): `atEnd` follows the reader's scrolling, and a change of
+    // the log's size scrolls it back to the end while it holds.
+    this.atEnd = true;
+    this.onEnd = () => {}; // the reader reached the end of the room (bind() sets it)
+    this.areaHeight = 0;
+    this.lastTop = 0;
+    this.texts.addEventListener('scroll', () => {
+      const was = this.atEnd;
+      // A scroll that comes with a new height of the area (a soft keyboard, the search
+      // results) is the layout's, not the reader's: the end stays in view if it was.
+      const height = this.texts.clientHeight;
+      if (height !== this.areaHeight) {
+        this.areaHeight = height;
+        if (was) {
+          this.scrollToEnd();
+          return;
+        }
+      }
+      // Only moving up leaves the end: content that grew below (a frame of a burst laid
+      // out before its scroll) keeps a room that followed its end following it.
+      const top = this.texts.scrollTop;
+      this.atEnd = this.nearEnd() || (was && top >= this.lastTop);
+      this.lastTop = top;
+      if (this.atEnd && !was) this.onEnd();
+      this.updateJumps();
+    });
+    this.jumpUnread = this.$('jump_unread');
+    this.jumpLatest = this.$('jump_latest');
+    this.jumpUnread.addEventListener('click', () => this.logs.get(this.current)?.line?.scrollIntoView({ block: 'start' }));
+    this.jumpLatest.addEventListener('click', () => this.scrollToEnd());
+    // Search results close by their button, and when the field is cleared.
+    this.$('search_results').addEventListener('click', (event) => {
+      if (!event.target.closest('.close-results')) return;
+      this.hideSearch();
+      this.$('search').value = '';
+      this.input.focus();
+    });
+    this.$('search').addEventListener('input', (event) => {
+      if (event.target.value === '') this.hideSearch();
+    });
+    this.icon = doc.querySelector('link[rel="icon"]');
+    this.plainIcon = this.icon?.getAttribute('href') ?? null;
+    this.newBelow = 0;
+    // The logs growing by themselves, or the message area shrinking (a phone's soft
+    // keyboard opens), keep the end in view while the reader was there.
+    const Observer = doc.defaultView?.ResizeObserver;
+    this.resizes = Observer ? new Observer(() => {
+      if (this.atEnd) this.scrollToEnd();
+    }) : null;
+    this.reset(null);
+  }
+
+  /** Empties the chat for a new session of `me`: lists, logs, search. */
+  reset(me) {
+    if (this.frame) this.doc.defaultView.cancelAnimationFrame(this.frame);
+    this.me = me;
+    this.current = null;
+    this.logs = new Map(); // room -> RoomLog
     this.byId = new Map(); // message id -> element
+    this.settled = new Map(); // message id -> 'confirmed' | 'failed', for nodes not made yet
+    this.followOwn = false; // a message of mine was added: show the end at the next flush
+    this.frame = null;
     this.roomItems = new Map();
     this.nickItems = new Map();
+    this.roomsList.replaceChildren();
+    this.nicksList.replaceChildren();
+    for (const log of this.texts.querySelectorAll('.log')) log.remove();
+    this.resizes?.disconnect();
+    this.resizes?.observe(this.texts);
+    this.atEnd = true;
+    this.newBelow = 0;
+    this.showRetry(false);
+    this.hideSearch();
+    this.$('search').value = '';
+  }
+
+  // The page: form or chat, status, focus, what the reader does
+
+  /**
+   * Calls `handlers` for what the reader does: join({passphrase, nick, remember}),
+   * send(text) → bool, createRoom(name) → bool, search(query), toggleBell(), older(),
+   * selectRoom(name), stepRoom(±1), jumpTo(key), online(), leave(), reachedEnd() (the
+   * reader is at the end of the room, or the tab shows again). Each returns
+   * nothing unless said; the view clears the fields that were used.
+   */
+  bind(handlers) {
+    const submit = (id, fn) => this.$(id).addEventListener('submit', (event) => {
+      event.preventDefault();
+      fn();
+    });
+    submit('join_form', () => handlers.join({
+      passphrase: this.$('passphrase').value, nick: this.$('nick').value.trim(), remember: this.$('remember').checked,
+    }));
+    submit('input_form', () => {
+      const text = this.input.value;
+      if (text.trim() !== '' && handlers.send(text)) this.input.value = '';
+    });
+    submit('new_room_form', () => {
+      const field = this.$('new_room_name');
+      if (field.value.trim() === '') {
+        field.focus();
+        this.status('Type a room name (letters, digits, “-”), then press + again.');
+      } else if (handlers.createRoom(field.value.trim())) {
+        field.value = '';
+      }
+    });
+    submit('search_form', () => handlers.search(this.$('search').value));
+    this.$('bell').addEventListener('click', () => handlers.toggleBell());
+    this.older.addEventListener('click', () => handlers.older());
+    this.texts.addEventListener('scroll', () => {
+      if (this.texts.scrollTop < 40) handlers.older();
+    });
+    // One listener per area: clicks on rooms, nicknames, images and search results.
+    this.doc.addEventListener('click', (event) => {
+      if (this.me === null) return;
+      const target = event.target.closest('button[data-room], button[data-nick], img.inline-image, button.result, button.show-more');
+      if (!target) return;
+      if (target.dataset.room) handlers.selectRoom(target.dataset.room);
+      else if (target.dataset.nick) this.insertMention(target.dataset.nick);
+      else if (target.matches('img.inline-image')) target.classList.toggle('enlarged');
+      else if (target.matches('button.show-more')) this.toggleMore(target);
+      else if (target.dataset.key) handlers.jumpTo(Number(target.dataset.key));
+    });
+    this.doc.addEventListener('keydown', (event) => {
+      if (this.me === null) return;
+      if (event.key === 'Escape') {
+        this.hideSearch();
+        if (this.doc.activeElement === this.$('search')) this.input.focus();
+      } else if (event.key === 'Enter' && event.target.matches('img.inline-image')) {
+        event.target.classList.toggle('enlarged');
+      } else if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+        // Alt+↑/↓: previous/next room.
+        event.preventDefault();
+        handlers.stepRoom(event.key === 'ArrowUp' ? -1 : 1);
+      }
+    });
+    this.onEnd = () => handlers.reachedEnd();
+    const win = this.doc.defaultView;
+    win.addEventListener('online', () => handlers.online());
+    this.$('retry').addEventListener('click', () => handlers.online());
+    this.doc.addEventListener('visibilitychange', () => {
+      if (this.doc.hidden) return;
+      handlers.online(); // back to the tab: reconnect now if we were cut off
+      handlers.reachedEnd();
+    });
+    win.addEventListener('pageshow', (event) => {
+      if (event.persisted) win.location.reload(); // back from the bfcache: the connection is gone
+    });
+    win.addEventListener('pagehide', () => handlers.leave());
+  }
+
+  /** An error in the status line goes once a later action succeeded. */
+  clearError() {
+    if (this.$('status').dataset.kind === 'error') this.status('');
+  }
+
+  /** The "Retry now" button, while the broker cannot be reached. */
+  showRetry(on) {
+    this.$('retry').hidden = !on;
+  }
+
+  /** The status line; `kind` "error" shows it as one. */
+  status(text, kind = 'info') {
+    const line = this.$('status');
+    line.textContent = text;
+    line.dataset.kind = kind;
+  }
+
+  /** The join form (with `nick` filled in, if given), focused where typing starts. */
+  showForm({ nick = null, remember = false, protectedChat = false, focus = 'nick' } = {}) {
+    if (nick !== null) this.$('nick').value = nick;
+    if (remember) this.$('remember').checked = true;
+    if (protectedChat) this.$('passphrase_hint').textContent = 'This chat is protected: its passphrase is needed.';
+    this.$('chat').hidden = true;
+    this.$('join_form').hidden = false;
+    this.focusField(focus);
+  }
+
+  /** Focuses `passphrase` or `nick` of the join form. */
+  focusField(id) {
+    this.$(id === 'passphrase' ? 'passphrase' : 'nick').focus();
+  }
+
+  /** While the passphrase is derived the Join button waits. */
+  setJoining(busy) {
+    this.$('join').disabled = busy;
+  }
+
+  /** The chat instead of the form, the input focused. */
+  showChat() {
+    this.$('join_form').hidden = true;
+    this.$('chat').hidden = false;
+    this.input.focus();
+  }
+
+  setBell(on) {
+    const bell = this.$('bell');
+    bell.setAttribute('aria-pressed', String(on));
+    bell.title = on ? 'Bell on: click to silence it' : 'Bell off: click to ring on new messages';
+  }
+
+  /** "Show more" / "Show less" of a long message. */
+  toggleMore(button) {
+    const text = button.parentElement.querySelector('.text');
+    const open = text.classList.toggle('collapsed') === false;
+    button.textContent = open ? 'Show less' : 'Show more';
+    button.setAttribute('aria-expanded', String(open));
+  }
+
+  insertMention(nick) {
+    const input = this.input;
+    const mention = `@${nick}: `;
+    input.value = input.value.trim() === '' ? mention : `${input.value.replace(/\s*$/, ' ')}${mention}`;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
   }
 
   el(tag, className, text) {
@@ -45,17 +302,25 @@ export class View {
 
   // Rooms
 
-  addRoom(name, index) {
-    const item = this.el('li');
-    const button = this.el('button', 'room-link');
-    button.type = 'button';
-    button.dataset.room = name;
-    button.append(this.el('span', 'room-name', name), this.el('span', 'unread'));
-    item.append(button);
-    this.roomsList.insertBefore(item, this.roomsList.children[index] ?? null);
-    this.roomItems.set(name, button);
+  /** Shows the rooms in `order` (the state's): new ones are made, known ones moved into place. */
+  syncRooms(order) {
+    order.forEach((name, index) => {
+      let button = this.roomItems.get(name);
+      if (!button) {
+        button = this.el('button', 'room-link');
+        button.type = 'button';
+        button.dataset.room = name;
+        button.append(this.el('span', 'room-name', name), this.el('span', 'unread'));
+        const item = this.el('li');
+        item.append(button);
+        this.roomItems.set(name, button);
+      }
+      const item = button.parentElement;
+      if (this.roomsList.children[index] !== item) this.roomsList.insertBefore(item, this.roomsList.children[index] ?? null);
+    });
   }
 
+  /** Marks `name` as the current room (and `previous` no longer) with their unread counts. */
   updateRoom(name, unread, current) {
     const button = this.roomItems.get(name);
     if (!button) return;
@@ -67,17 +332,30 @@ export class View {
 
   // Users
 
-  addUser(nick, index) {
-    if (this.nickItems.has(nick)) return;
-    const item = this.el('li');
-    item.append(this.nickButton(nick, 'nick'));
-    this.nicksList.insertBefore(item, this.nicksList.children[index] ?? null);
-    this.nickItems.set(nick, item);
-  }
-
-  removeUser(nick) {
-    this.nickItems.get(nick)?.remove();
-    this.nickItems.delete(nick);
+  /** Shows the users: `online` first, then `offline` (greyed), each in the order given. */
+  syncUsers(online, offline) {
+    const wanted = new Set([...online, ...offline]);
+    for (const [nick, item] of this.nickItems) {
+      if (!wanted.has(nick)) {
+        item.remove();
+        this.nickItems.delete(nick);
+      }
+    }
+    let index = 0;
+    for (const [list, away] of [[online, false], [offline, true]]) {
+      for (const nick of list) {
+        let item = this.nickItems.get(nick);
+        if (!item) {
+          item = this.el('li');
+          item.append(this.nickButton(nick, 'nick'));
+          this.nickItems.set(nick, item);
+        }
+        item.classList.toggle('offline', away);
+        item.firstChild.title = away ? `${nick} (offline)` : nick;
+        if (this.nicksList.children[index] !== item) this.nicksList.insertBefore(item, this.nicksList.children[index] ?? null);
+        index += 1;
+      }
+    }
   }
 
   // Messages
@@ -85,13 +363,17 @@ export class View {
   messageNode(message) {
     const node = this.el('div', 'msg');
     if (message.author === this.me) node.classList.add('mine');
-    if (message.pending) node.classList.add('pending');
+    const settled = message.id ? this.settled.get(message.id) : undefined;
+    if (message.pending && settled !== 'confirmed') node.classList.add('pending');
+    if (settled === 'failed') node.classList.add('failed');
+    if (settled === 'queued') node.classList.add('queued');
     if (message.author !== this.me && mentions(message.text, this.me)) node.classList.add('mention');
     if (message.id) {
       node.dataset.id = message.id;
       this.byId.set(message.id, node);
     }
     if (message.key !== null) node.dataset.key = String(message.key);
+    if (message.ts !== null) node.dataset.day = dayKey(new Date(message.ts));
     const time = this.el('time', 'time', message.ts !== null ? timeLabel(message.ts) : '');
     if (message.ts !== null) {
       const iso = new Date(message.ts).toISOString();
@@ -99,29 +381,72 @@ export class View {
       time.title = new Date(message.ts).toLocaleString();
     }
     const text = this.el('span', 'text');
+    text.dir = 'auto'; // Arabic and Hebrew read right to left
     text.append(...renderText(this.doc, message.text));
     node.append(time, this.nickButton(message.author, 'author'), text);
+    if (isLong(message.text)) {
+      text.classList.add('collapsed');
+      const more = this.el('button', 'show-more', 'Show more');
+      more.type = 'button';
+      more.setAttribute('aria-expanded', 'false');
+      node.append(more);
+    }
     return node;
   }
 
-  /** Shows a room's log, making it from the state the first time. */
-  showRoom(room) {
+  /** Shows a room's log, making it from the state the first time; closes the search. */
+  showRoom(room, { firstUnread = null } = {}) {
+    this.hideSearch();
+    this.$('search').value = '';
     this.$('room_title').textContent = room.name;
     let log = this.logs.get(room.name);
     if (!log) {
-      log = this.el('div', 'log');
-      log.setAttribute('role', 'log');
-      log.dataset.room = room.name;
-      const nodes = room.messages.map((m) => this.messageNode(m));
-      log.append(...nodes);
-      this.messageNodes.set(room.name, nodes);
+      log = new RoomLog(this.doc, room, (m) => this.messageNode(m), (node) => this.forget(node));
       this.logs.set(room.name, log);
-      this.texts.append(log);
+      this.texts.append(log.element);
+      this.resizes?.observe(log.element);
     }
-    for (const [name, other] of this.logs) other.hidden = name !== room.name;
+    log.flush(Infinity, true); // it opens at its end
+    log.markDays(dayLabel);
+    log.setLine(firstUnread, this.el('div', 'new-line', 'New messages'));
+    for (const [name, other] of this.logs) other.element.hidden = name !== room.name;
     this.current = room.name;
-    this.older.hidden = !room.hasMore;
+    this.older.hidden = !room.hasMore && !log.hasEarlier;
     this.scrollToEnd();
+    this.updateJumps();
+  }
+
+  /** The jump buttons: to the "new messages" line when it is above the view, to the end when away from it. */
+  updateJumps() {
+    const line = this.logs.get(this.current)?.line;
+    this.jumpUnread.hidden = !line || !line.isConnected || line.offsetTop >= this.texts.scrollTop;
+    this.jumpLatest.hidden = this.atEnd;
+    this.jumpLatest.textContent = this.newBelow > 0 ? `Jump to latest ↓ (${this.newBelow} new)` : 'Jump to latest ↓';
+  }
+
+  /** Messages of others that came into the current room while the reader was away from its end (or the tab hidden). */
+  setNewBelow(count) {
+    this.newBelow = count;
+    this.updateJumps();
+  }
+
+  /** The tab's title and icon show the unread count: "(3) ChaTT". */
+  setUnread(count) {
+    this.doc.title = count > 0 ? `(${count}) ChaTT` : 'ChaTT';
+    if (this.icon && this.plainIcon !== null) this.icon.setAttribute('href', count > 0 ? unreadIcon(count) : this.plainIcon);
+  }
+
+  forget(node) {
+    const id = node.dataset.id;
+    if (id && this.byId.get(id) === node) {
+      this.byId.delete(id);
+      this.settled.delete(id);
+    }
+  }
+
+  /** Is the reader at the top of the log (where older messages are asked for)? */
+  atTop() {
+    return this.texts.scrollTop < 40;
   }
 
   nearEnd() {
@@ -130,45 +455,92 @@ export class View {
   }
 
   scrollToEnd() {
+    const was = this.atEnd;
+    this.atEnd = true;
     this.texts.scrollTop = this.texts.scrollHeight;
+    this.lastTop = this.texts.scrollTop;
+    if (!was) this.onEnd();
   }
 
-  /** Inserts a message at `index` of its room (if that room's log exists yet). */
+  /** A message the state put at `index` of its room; shown at the next animation frame. */
   insertMessage(roomName, message, index) {
     const log = this.logs.get(roomName);
     if (!log) return;
-    const nodes = this.messageNodes.get(roomName);
-    const stick = roomName === this.current && this.nearEnd();
-    const node = this.messageNode(message);
-    log.insertBefore(node, nodes[index] ?? null);
-    nodes.splice(index, 0, node);
-    if (stick || message.author === this.me) this.scrollToEnd();
+    log.add(message, index);
+    if (message.author === this.me && roomName === this.current) this.followOwn = true;
+    if (this.frame === null) this.frame = this.doc.defaultView.requestAnimationFrame(() => this.flushFrame());
   }
 
-  /** Older messages go on top, keeping what the reader looks at in place. */
+  /** Applies queued insertions for up to FRAME_BUDGET ms; the rest waits for the next frame. */
+  flushFrame() {
+    this.frame = null;
+    const stick = this.atEnd || this.followOwn;
+    const deadline = performance.now() + FRAME_BUDGET;
+    let more = false;
+    for (const [name, log] of this.logs) {
+      if (!log.pending) continue;
+      // The current room keeps its window only while it follows the end.
+      if (!log.flush(deadline, name !== this.current || stick, FRAME_NODES)) more = true;
+      log.markDays(dayLabel);
+    }
+    const current = this.logs.get(this.current);
+    if (current) this.older.hidden = !current.room.hasMore && !current.hasEarlier;
+    if (stick) this.scrollToEnd();
+    if (!more) this.followOwn = false;
+    if (more) this.frame = this.doc.defaultView.requestAnimationFrame(() => this.flushFrame());
+  }
+
+  /** Older messages went before the state's first ones: on top, keeping what the reader looks at in place. */
   prependMessages(room, messages) {
     const log = this.logs.get(room.name);
     if (log && messages.length > 0) {
       const before = this.texts.scrollHeight;
-      const nodes = messages.map((m) => this.messageNode(m));
-      log.prepend(...nodes);
-      this.messageNodes.get(room.name).unshift(...nodes);
+      log.prepended(messages);
+      log.markDays(dayLabel);
       if (room.name === this.current) this.texts.scrollTop += this.texts.scrollHeight - before;
     }
-    if (room.name === this.current) this.older.hidden = !room.hasMore;
+    if (room.name === this.current) this.older.hidden = !room.hasMore && !(log?.hasEarlier);
+  }
+
+  /** Does the room's log still have insertions waiting for a frame? */
+  settling(roomName) {
+    return this.logs.get(roomName)?.pending ?? false;
+  }
+
+  /** Makes earlier messages the window dropped again (from the state); false if none were dropped. */
+  showEarlier(roomName) {
+    const log = this.logs.get(roomName);
+    if (!log || !log.hasEarlier) return false;
+    const before = this.texts.scrollHeight;
+    log.showEarlier();
+    log.markDays(dayLabel);
+    if (roomName === this.current) {
+      this.texts.scrollTop += this.texts.scrollHeight - before;
+      this.older.hidden = !log.room.hasMore && !log.hasEarlier;
+    }
+    return true;
   }
 
   confirm(id) {
-    this.byId.get(id)?.classList.remove('pending');
+    this.settled.set(id, 'confirmed');
+    this.byId.get(id)?.classList.remove('pending', 'queued');
+  }
+
+  /** A message of mine waits for the connection: it says "not sent yet" until it is sent. */
+  queued(id) {
+    if (this.settled.get(id) === 'confirmed') return;
+    this.settled.set(id, 'queued');
+    this.byId.get(id)?.classList.add('queued');
   }
 
   failed(id) {
+    this.settled.set(id, 'failed');
     this.byId.get(id)?.classList.add('failed');
   }
 
   /** Scrolls to a message by its server key and flashes it; false if it is not loaded. */
   reveal(key) {
-    const log = this.logs.get(this.current);
+    const log = this.logs.get(this.current)?.element;
     const node = log?.querySelector(`[data-key="${Number(key)}"]`);
     if (!node) return false;
     node.scrollIntoView({ block: 'center' });
@@ -188,13 +560,17 @@ export class View {
       const button = this.el('button', 'result');
       button.type = 'button';
       if (m.key !== null) button.dataset.key = String(m.key);
-      button.append(this.el('span', 'time', m.ts !== null ? timeLabel(m.ts) : ''), this.el('b', null, ` ${m.author}: `), this.el('span', null, m.text));
+      button.append(this.el('span', 'time', m.ts !== null ? dateTimeLabel(m.ts) : ''), this.el('b', null, ` ${m.author}: `), this.el('span', null, m.text));
       item.append(button);
       list.append(item);
     }
-    const head = this.el('p', 'results-head', results.length > 0
+    const head = this.el('p', 'results-head');
+    const close = this.el('button', 'close-results', 'Close');
+    close.type = 'button';
+    close.setAttribute('aria-label', 'Close the search results');
+    head.append(this.el('span', null, results.length > 0
       ? `${results.length} result${results.length === 1 ? '' : 's'} for “${query}” (Escape closes)`
-      : `Nothing found for “${query}”.`);
+      : `Nothing found for “${query}”.`), close);
     box.replaceChildren(head, list);
     box.hidden = false;
   }

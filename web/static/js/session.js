@@ -1,0 +1,400 @@
+// One joined session: its MQTT client, history API and state, wired to the view. Every
+// listener it adds to the client it removes in `dispose()`, so a session that ended
+// (left, refused, replaced by a new join) never touches the page again. It knows no
+// element ids: the view shows, the session decides.
+import { MqttClient } from './mqtt.js';
+import { HistoryApi } from './api.js';
+import { ChatState } from './state.js';
+import { ReadMarks } from './read.js';
+import { liveMessage, newMessageId } from './wire.js';
+import { roomProblem, textProblem, parseTopic, topics } from './names.js';
+import { mentions } from './render.js';
+
+const BELL_KEY = 'chatt-bell';
+const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
+const PRESENCE_INTERVAL = 4 * 60 * 1000; // hello again while connected (memorize forgets at 10 min)
+
+/** "cannot reach x" → "Cannot reach x." */
+export const sentence = (text) => `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+
+/** Is the bell on (kept in localStorage)? */
+export const bellOn = () => localStorage.getItem(BELL_KEY) === 'on';
+
+/** Turns the bell on or off for every tab of this browser. */
+export function storeBell(on) {
+  localStorage.setItem(BELL_KEY, on ? 'on' : 'off');
+}
+
+function storage() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // storage disabled: the read marks hold for this page only
+  }
+}
+
+export class Session {
+  /**
+   * @param {object} options
+   * @param {object} options.config the page's config (config.js)
+   * @param {string} options.nick
+   * @param {string[]|null} options.credentials [login, password] when protected
+   * @param {import('./view.js').View} options.view
+   * @param {(message: string) => void} options.onRefused the broker or server refused us
+   */
+  constructor({ config, nick, credentials, view, onRefused }) {
+    this.config = config;
+    this.nick = nick;
+    this.view = view;
+    this.onRefused = onRefused;
+    this.read = new ReadMarks(storage(), nick);
+    this.state = new ChatState(nick, { pageSize: config.historyPageSize, read: this.read });
+    this.unseen = 0; // messages of others in the current room not seen yet (away from its end, or tab hidden)
+    this.api = new HistoryApi({ credentials });
+    this.client = new MqttClient({
+      url: config.brokerUrl,
+      clientId: `chatt_${Math.random().toString(36).slice(2, 12)}`,
+      username: credentials ? credentials[0] : undefined,
+      password: credentials ? credentials[1] : undefined,
+      will: { topic: topics.logout(nick), payload: '{}', qos: 1 },
+      // Back within 2 s of the broker: retries at most 1.6 s apart (+ up to 20 % jitter).
+      minRetry: 500,
+      maxRetry: 1600,
+      subscriptions: [{ topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 }],
+    });
+    this.loading = false;
+    this.disposed = false;
+    this.listeners = [
+      ['connect', (event) => this.onConnect(event)],
+      ['offline', ({ error, retryIn }) => this.onOffline(error, retryIn)],
+      ['error', (error) => this.onRefused(sentence(error.message))],
+      ['message', (message) => this.onMessage(message)],
+    ];
+  }
+
+  /** Resets the view for this session and starts connecting. */
+  start() {
+    const { state, view } = this;
+    view.reset(this.nick);
+    view.syncRooms(state.roomOrder);
+    this.syncUsers();
+    view.status(`Connecting to ${this.config.brokerUrl}…`);
+    for (const [name, fn] of this.listeners) this.client.on(name, fn);
+    this.client.connect();
+  }
+
+  /** Stops the client and removes every listener; the session is over. */
+  dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.presence);
+    this.stopCatchUp();
+    for (const [name, fn] of this.listeners) this.client.off(name, fn);
+    this.client.stop();
+  }
+
+  /** The page goes away: say so to the others (logout), disconnect cleanly. */
+  leave() {
+    if (this.disposed) return;
+    this.client.publish(topics.logout(this.nick), '{}').catch(() => {});
+    clearInterval(this.presence);
+    this.stopCatchUp();
+    for (const [name, fn] of this.listeners) this.client.off(name, fn);
+    this.client.end();
+    this.disposed = true;
+  }
+
+  retryNow() {
+    if (!this.disposed) this.client.retryNow();
+  }
+
+  // --- connection and history ----------------------------------------------------------
+
+  syncUsers() {
+    this.view.syncUsers(this.state.userList(), this.state.offlineList());
+  }
+
+  /** Says we are here (users/<nick>/hello), as on connect. */
+  hello() {
+    if (!this.client.connected) return;
+    this.client.publish(topics.hello(this.nick), JSON.stringify({ ipAddress: this.config.address }), { qos: 1 }).catch(() => {});
+  }
+
+  onOffline(error, retryIn) {
+    this.attempts = (this.attempts ?? 0) + 1;
+    this.view.status(sentence(`${error.message}; trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
+    this.view.showRetry(true);
+  }
+
+  async onConnect({ reconnected }) {
+    const { view, api } = this;
+    this.attempts = 0;
+    this.stopCatchUp();
+    // What others said between the broker's return and our subscription reaches memorize
+    // only when memorize is back too (it may retry later than we do): after a reconnect
+    // the history is asked again a few times, and merged without duplicates.
+    if (reconnected) this.catchUp = CATCH_UP_AFTER.map((ms) => setTimeout(() => this.refresh(), ms));
+    view.showRetry(false);
+    this.hello();
+    // memorize marks a user gone after 10 silent minutes: a reader who never speaks says
+    // hello again every few minutes while connected.
+    clearInterval(this.presence);
+    this.presence = setInterval(() => this.hello(), PRESENCE_INTERVAL);
+    if (!reconnected) {
+      view.showChat();
+      this.selectRoom('main');
+    }
+    view.status(reconnected ? 'Connected again; fetching what was missed…' : 'Connected; loading history…');
+    try {
+      const data = await api.lastinfo();
+      if (this.disposed) return;
+      this.applyLastinfo(data, !reconnected);
+      view.status('');
+      if (!reconnected) this.fillView();
+    } catch (error) {
+      if (this.disposed) return;
+      if (error.status === 401) this.onRefused('The server refused the passphrase: check it and join again.');
+      else view.status(`Connected, but ${error.message}.`, 'error');
+    }
+  }
+
+  stopCatchUp() {
+    for (const timer of this.catchUp ?? []) clearTimeout(timer);
+    this.catchUp = [];
+  }
+
+  /** The history again, merged: what was missed is added, nothing twice. */
+  async refresh() {
+    try {
+      const data = await this.api.lastinfo();
+      if (!this.disposed) this.applyLastinfo(data, false);
+    } catch {
+      // The next try, or the next reconnect, asks again.
+    }
+  }
+
+  applyLastinfo(data, initial) {
+    const { state, view } = this;
+    const changes = state.mergeLastinfo(data, { initial });
+    view.syncRooms(state.roomOrder);
+    // Users who left while we were away.
+    if (!initial && Array.isArray(data.users)) {
+      const online = new Set(data.users);
+      for (const nick of state.userList()) {
+        if (nick !== 'bot' && nick !== this.nick && !online.has(nick)) state.removeUser(nick);
+      }
+    }
+    this.syncUsers();
+    for (const { room, message, index } of changes.messages) view.insertMessage(room, message, index);
+    for (const name of state.roomOrder) view.updateRoom(name, state.room(name).unread, name === state.current);
+    if (initial) this.showCurrent();
+    this.updateUnread();
+  }
+
+  /** Shows the current room with a "new messages" line at the first unread message; it is read now. */
+  showCurrent() {
+    const { state, view } = this;
+    const name = state.current;
+    const mark = this.read.get(name);
+    view.showRoom(state.room(name), { firstUnread: state.firstAfter(name, mark) });
+    this.reachedEnd();
+  }
+
+  /** The reader sees the end of the current room: it is read up to its last message. */
+  reachedEnd() {
+    if (this.disposed || document.hidden || !this.view.atEnd) return;
+    const ts = this.state.lastTime(this.state.current);
+    if (ts !== null) this.read.set(this.state.current, ts);
+    this.unseen = 0;
+    this.view.setNewBelow(0);
+    this.updateUnread();
+  }
+
+  /** The title and icon: unread messages in the other rooms and unseen ones in this one. */
+  updateUnread() {
+    this.view.setUnread(this.state.totalUnread() + this.unseen);
+  }
+
+  /** Older pages until the log can scroll (or the room's start): else no scroll asks for more. */
+  async fillView() {
+    while (!this.disposed && this.view.atTop() && (await this.loadOlder()));
+  }
+
+  /** Earlier messages: those the view's window dropped, else a page from the server. */
+  async loadOlder() {
+    if (this.disposed || this.loading) return false;
+    const room = this.state.room(this.state.current);
+    // While new messages are still being laid out (a burst), the top is not the reader's.
+    if (this.view.settling(room.name)) return false;
+    if (this.view.showEarlier(room.name)) return true;
+    if (!room.hasMore || room.oldestKey === null) return false;
+    this.loading = true;
+    try {
+      const page = await this.api.older(room.name, room.oldestKey);
+      if (this.disposed) return false;
+      const added = this.state.prependOlder(room.name, page.messages, page.hasMore);
+      this.view.prependMessages(room, added);
+      this.view.clearError();
+      return true;
+    } catch (error) {
+      if (!this.disposed) this.view.status(sentence(error.message), 'error');
+      return false;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Asked by a scroll to the top or the "older" button: a page, more if the log still cannot scroll. */
+  async older() {
+    if (await this.loadOlder()) this.fillView();
+  }
+
+  // --- incoming ------------------------------------------------------------------------
+
+  onMessage({ topic, text, retain }) {
+    const { state, view, nick } = this;
+    const parsed = parseTopic(topic);
+    if (!parsed) return;
+    if (parsed.verb === 'newtext' && retain) return; // an old message the broker replays (liveMessage)
+    if (parsed.kind === 'user') {
+      if (parsed.verb === 'hello') {
+        if (state.addUser(parsed.nick) >= 0) this.syncUsers();
+      } else if (parsed.verb === 'logout' && parsed.nick === nick) {
+        // Another tab of this nickname closed (or its will fired): we are still here.
+        this.hello();
+      } else if (parsed.verb === 'logout' && state.removeUser(parsed.nick)) {
+        this.syncUsers();
+      }
+      return;
+    }
+    // Only `newtext` and `new` make a room known (SPEC.md, protocol v2): a `typing` or
+    // `react` under a room nobody created must not add it.
+    if (parsed.verb !== 'newtext' && parsed.verb !== 'new') return;
+    if (state.addRoom(parsed.room) >= 0) view.syncRooms(state.roomOrder);
+    if (parsed.verb !== 'newtext') return;
+    const message = liveMessage({ text, retain }, Date.now());
+    if (!message) return;
+    const at = state.addMessage(parsed.room, message);
+    if (at < 0) {
+      if (message.id) view.confirm(message.id);
+      return;
+    }
+    view.insertMessage(parsed.room, message, at);
+    view.updateRoom(parsed.room, state.room(parsed.room).unread, parsed.room === state.current);
+    if (parsed.room === state.current) {
+      if (message.author !== nick && (document.hidden || !view.atEnd)) {
+        this.unseen += 1;
+        view.setNewBelow(this.unseen);
+      } else if (!document.hidden && message.ts !== null) {
+        this.read.set(parsed.room, message.ts);
+      }
+    }
+    this.updateUnread();
+    if (message.author !== nick) this.alertFor(parsed.room, message);
+  }
+
+  alertFor(room, message) {
+    // One ring per second at most: a burst is one ring, not two thousand.
+    if (bellOn() && Date.now() - (this.rang ?? 0) > 1000) {
+      this.rang = Date.now();
+      const bell = new Audio('static/snd/bell.wav');
+      bell.play().catch(() => {});
+    }
+    if (document.hidden && mentions(message.text, this.nick) && 'Notification' in window && Notification.permission === 'granted') {
+      const note = new Notification(`${message.author} in ${room}`, { body: message.text, tag: `chatt-${room}` });
+      note.onclick = () => {
+        window.focus();
+        this.selectRoom(room);
+        note.close();
+      };
+    }
+  }
+
+  // --- actions -------------------------------------------------------------------------
+
+  selectRoom(name) {
+    const { state, view } = this;
+    const previous = state.current;
+    if (!state.select(name)) return;
+    view.updateRoom(previous, state.room(previous).unread, false);
+    view.updateRoom(name, 0, true);
+    this.unseen = 0;
+    view.setNewBelow(0);
+    this.showCurrent();
+    this.fillView();
+  }
+
+  /** Alt+↑/↓: the room before or after the current one. */
+  stepRoom(step) {
+    const order = this.state.roomOrder;
+    const i = order.indexOf(this.state.current) + step;
+    this.selectRoom(order[(i + order.length) % order.length]);
+  }
+
+  /** Sends `text` to the current room; false (and says why) if it cannot be sent. */
+  send(text) {
+    const { state, view, client, nick } = this;
+    const problem = textProblem(text);
+    if (problem) {
+      view.status(problem, 'error');
+      return false;
+    }
+    const room = state.current;
+    const message = { author: nick, text, ts: Date.now(), id: newMessageId(), key: null, pending: true };
+    const at = state.addMessage(room, message);
+    view.insertMessage(room, message, at);
+    // Offline, the client keeps it and sends it once it is connected again.
+    if (!client.connected) view.queued(message.id);
+    client.publish(topics.roomText(room), JSON.stringify({ author: nick, text, id: message.id, ts: message.ts }), { qos: 1 })
+      .then(() => {
+        view.confirm(message.id);
+        view.clearError();
+      })
+      .catch((error) => {
+        if (this.disposed) return;
+        view.failed(message.id);
+        view.status(`Not sent: ${error.message}.`, 'error');
+      });
+    return true;
+  }
+
+  async search(query) {
+    const { api, state, view } = this;
+    if (query.trim() === '') {
+      view.hideSearch();
+      return;
+    }
+    try {
+      const results = await api.search(state.current, query);
+      if (this.disposed) return;
+      view.showSearchResults(query, results);
+      view.clearError();
+    } catch (error) {
+      if (!this.disposed) view.status(sentence(error.message), 'error');
+    }
+  }
+
+  async jumpTo(key) {
+    const { view } = this;
+    for (let pages = 0; pages < 40; pages += 1) {
+      if (view.reveal(key)) return;
+      if (!(await this.loadOlder())) break;
+    }
+    if (!this.disposed && !view.reveal(key)) view.status('That message is no longer in the history.', 'error');
+  }
+
+  /** Creates (publishes) a room and opens it; false (and says why) for a bad name. */
+  createRoom(name) {
+    const { state, view, client } = this;
+    const problem = roomProblem(name);
+    if (problem) {
+      view.status(problem, 'error');
+      return false;
+    }
+    if (state.addRoom(name) >= 0) view.syncRooms(state.roomOrder);
+    client.publish(topics.roomNew(name), '', { qos: 1 })
+      .then(() => view.clearError(), (error) => view.status(sentence(error.message), 'error'));
+    this.selectRoom(name);
+    return true;
+  }
+}

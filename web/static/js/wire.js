@@ -1,0 +1,66 @@
+// The wire formats as messages: entries of the history API and `newtext` payloads of
+// MQTT (SPEC.md). No state, no DOM: what comes in is checked and turned into the
+// message objects the state and the view share.
+import { nickProblem } from './names.js';
+
+/** An entry of /data/* ([author, text, ts?, id?, key?]) as a message, or null if unusable. */
+export function entryToMessage(entry) {
+  if (!Array.isArray(entry) || entry.length < 2) return null;
+  const [author, text, ts, id, key] = entry;
+  if (typeof author !== 'string' || typeof text !== 'string') return null;
+  return {
+    author,
+    text,
+    ts: Number.isFinite(ts) ? ts : null,
+    id: typeof id === 'string' && id !== '' ? id : null,
+    key: Number.isInteger(key) ? key : null,
+  };
+}
+
+/** How far before and after its arrival a sender's `ts` is believed (SPEC.md, protocol v2). */
+export const SENDER_TIME_EARLIEST = 24 * 60 * 60 * 1000;
+export const SENDER_TIME_LATEST = 60 * 1000;
+
+/**
+ * A `rooms/<room>/newtext` payload as a message, or null if it is not one. `arrivedAt`
+ * (ms) is when it came: a missing or implausible `ts` (outside a day before to a minute
+ * after) shows that time instead, marked `localTime` so that it never decides whether
+ * two messages without ids are the same.
+ */
+export function payloadToMessage(json, arrivedAt = Date.now()) {
+  let value;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!value || typeof value !== 'object' || typeof value.text !== 'string') return null;
+  if (typeof value.author !== 'string' || nickProblem(value.author) !== null) return null;
+  const plausible = Number.isFinite(value.ts) && value.ts >= arrivedAt - SENDER_TIME_EARLIEST &&
+    value.ts <= arrivedAt + SENDER_TIME_LATEST;
+  return {
+    author: value.author,
+    text: value.text,
+    ts: plausible ? value.ts : arrivedAt,
+    localTime: !plausible,
+    id: typeof value.id === 'string' && value.id !== '' ? value.id : null,
+    key: null,
+  };
+}
+
+/**
+ * The message a live `newtext` carries, or null. A retained one is skipped: the broker
+ * hands it to every page that subscribes, again on each reconnect (anyone may publish one,
+ * and without an id it cannot be told from a new message); history comes from the server.
+ */
+export function liveMessage({ text, retain }, arrivedAt = Date.now()) {
+  return retain ? null : payloadToMessage(text, arrivedAt);
+}
+
+/** A fresh message id: random, unique enough to dedupe a QoS 1 redelivery. */
+export function newMessageId(random = globalThis.crypto) {
+  if (random && typeof random.randomUUID === 'function') return random.randomUUID();
+  const bytes = new Uint8Array(16);
+  random.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
