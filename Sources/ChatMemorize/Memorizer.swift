@@ -3,6 +3,7 @@ package import ChatStore
 import Foundation
 package import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The heart of `chatt-memorize`: understands each message, keeps the chat state, stores
 /// everything in one transaction per batch, greets newcomers and logs out idle users.
@@ -29,6 +30,8 @@ package actor Memorizer {
         /// Greetings not sent because too many hellos came (see ``GreetingThrottle``).
         /// Greetings that only waited for their turn are not counted here.
         package var greetingsThrottled = 0
+        /// Greetings given up because shutdown's grace ran out before the broker took them.
+        package var greetingsGivenUp = 0
     }
 
     /// What an instance does with what it receives.
@@ -69,6 +72,12 @@ package actor Memorizer {
     private var greetingWaiters: [CheckedContinuation<Void, Never>] = []
     /// Fires when no more greetings come: those still waiting for their turn go at once.
     private let greetingsFinishing = OneShotSignal()
+    /// When graceful shutdown began, for the greetings' last grace (``greetingDrainGrace``).
+    private let shutdownBegan = Mutex<ContinuousClock.Instant?>(nil)
+    /// How long, once shutdown began, greetings still decided are tried: past it they are
+    /// given up, so that a broker that no longer answers (each try waits for it) cannot
+    /// hold the shutdown for minutes.
+    static let greetingDrainGrace = Duration.seconds(5)
     private var observer: (@Sendable (StoreChange) async -> Void)?
 
     /// Loads the chat state from `store` and gets ready.
@@ -282,6 +291,10 @@ package actor Memorizer {
                         await group.next()
                         running -= 1
                     }
+                    if let began = self.shutdownBegan.withLock({ $0 }), ContinuousClock.now - began > Self.greetingDrainGrace {
+                        self.giveUpGreeting(pending.greeting)
+                        continue
+                    }
                     running += 1
                     group.addTask {
                         // A greeting that does not say where the user connects from needs no lookup.
@@ -291,13 +304,25 @@ package actor Memorizer {
                 }
             }
         } onGracefulShutdown: {
+            self.shutdownBegan.withLock { if $0 == nil { $0 = .now } }
             sink.finish()
             finishing.fire()
         }
     }
 
+    /// A greeting left when shutdown's grace ran out: not sent, said once in the log.
+    private func giveUpGreeting(_ greeting: Greeting) {
+        stats.greetingsGivenUp += 1
+        if stats.greetingsGivenUp == 1 {
+            logger.warning("stopping: greetings the broker did not take in time are given up",
+                           metadata: ["grace": "\(Self.greetingDrainGrace)", "first": "\(greeting.nick)"])
+        }
+        greetingFinished()
+    }
+
     /// No more greetings: ``runGreetings(concurrency:)`` publishes those decided, then returns.
     package nonisolated func finishGreetings() {
+        shutdownBegan.withLock { if $0 == nil { $0 = .now } }
         greetingSink.finish()
         greetingsFinishing.fire()
     }

@@ -117,9 +117,9 @@ struct MemorizerHardeningTests {
         try await withGreetings(memorizer) {
             try await memorizer.ingest(hellos)
             #expect(await memorizer.statistics.greetingsThrottled == 0)
-            try await waitUntil("the first 200 greetings") { publisher.publications.count == 200 && clock.sleeping == 1 }
+            try await waitUntil("the first 200 greetings", timeout: .seconds(60)) { publisher.publications.count == 200 && clock.sleeping == 1 }
             clock.advance(seconds: 10)
-            try await waitUntil("400 more after 10 s") { publisher.publications.count == 600 && clock.sleeping == 1 }
+            try await waitUntil("400 more after 10 s", timeout: .seconds(60)) { publisher.publications.count == 600 && clock.sleeping == 1 }
             clock.advance(seconds: 10)
             await memorizer.waitForGreetings()
             #expect(publisher.publications.count == 1_000)
@@ -136,7 +136,7 @@ struct MemorizerHardeningTests {
             try await memorizer.ingest(try crowd(2_000, clock: clock))
             // 200 at once and 25 s at 40 a second wait their turn; 800 are refused.
             #expect(await memorizer.statistics.greetingsThrottled == 800)
-            try await waitUntil("the first 200 greetings") { publisher.publications.count == 200 && clock.sleeping == 1 }
+            try await waitUntil("the first 200 greetings", timeout: .seconds(60)) { publisher.publications.count == 200 && clock.sleeping == 1 }
         }
         // Finished: the 1,000 still waiting go at once, without the clock moving.
         await memorizer.waitForGreetings()
@@ -205,7 +205,7 @@ struct HostNameResolverTests {
         #expect(lookups.calls.withLock { $0 } == 2)
         #expect(resolver.runningLookups == 2)
         lookups.release(2)
-        try await waitUntil("the blocked lookups to end") { resolver.runningLookups == 0 }
+        try await waitUntil("the blocked lookups to end", timeout: .seconds(60)) { resolver.runningLookups == 0 }
     }
 
     @Test("an answer is cached: asked twice, looked up once")
@@ -216,5 +216,40 @@ struct HostNameResolverTests {
         #expect(await resolver.hostName(for: "192.0.2.1") == "host-192.0.2.1")
         #expect(await resolver.hostName(for: "192.0.2.1") == "host-192.0.2.1")
         #expect(lookups.calls.withLock { $0 } == 1)
+    }
+}
+
+/// A broker that takes two seconds to refuse each publish, as one that no longer answers
+/// does with the publish timeout.
+struct SlowFailingPublisher: ChatPublisher {
+    func publish(topic: String, payload: [UInt8]) async throws {
+        try await Task.sleep(for: .seconds(2))
+        throw CancellationError()
+    }
+}
+
+@Suite("Greetings at shutdown")
+struct GreetingShutdownTests {
+    @Test("greetings the broker does not take are given up after a short grace: shutdown takes seconds, not minutes (issue 21's run waited minutes)")
+    func drainHasAGrace() async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_700_000_000))
+        let memorizer = try await Memorizer(store: InMemoryMessageStore(), publisher: SlowFailingPublisher(), clock: clock)
+        var hellos: [IngestEvent] = []
+        for index in 0..<200 {
+            hellos.append(IngestEvent(
+                parsing: try InputLine.parse(Array(#"users/n\#(index)/hello {"ipAddress":"10.1.\#(index / 100).\#(index % 100)"}"#.utf8),
+                                             receivedAt: clock.now().milliseconds),
+                limits: .default))
+        }
+        try await memorizer.ingest(hellos)
+        // 200 greetings at 2 s each, 16 at once, would take 25 s; the grace is 5 s.
+        let started = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await memorizer.runGreetings() }
+            memorizer.finishGreetings()
+            await group.waitForAll()
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(await memorizer.statistics.greetingsGivenUp > 100)
     }
 }
