@@ -81,14 +81,16 @@ let package = Package(
         ),
         .target(
             name: "ChatStorePostgres",
-            dependencies: ["ChatCore", "ChatStore", logging, .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "ChatCore", "ChatStore", logging, serviceLifecycle, .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         // Opens whatever --db names: SQLite always, PostgreSQL with the PostgreSQL trait.
         .target(
             name: "ChatStorage",
             dependencies: [
-                "ChatStore", logging,
+                "ChatStore", logging, serviceLifecycle,
                 .target(name: "ChatStorePostgres", condition: .when(traits: ["PostgreSQL"])),
             ],
             swiftSettings: strict
@@ -194,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "ChatStoreTests",
             dependencies: [
-                "ChatStore", "ChatStorePostgres", "ChatTestSupport", logging,
+                "ChatStore", "ChatStorePostgres", "ChatTestSupport", logging, serviceLifecycle,
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -15,10 +15,32 @@ import UnixSignals
 /// also runs a ``PresenceService``: greetings and idle logouts, exactly once.
 package enum MemorizeDaemon {
     /// Runs until the end of input or a signal; stores what was received before returning.
+    ///
+    /// The store's own services (PostgreSQL's pool) run first in the group and stop last;
+    /// ``MemorizeService`` waits until they run, then does the rest.
     package static func run(_ options: MemorizeOptions, environment: [String: String], logger: Logger) async throws {
         let storage = try await ChatStorage.open(
             options.database, options: ChatStorage.Options(create: options.createDatabase), logger: logger)
-        defer { storage.close() }
+        let core = MemorizeService(options: options, storage: storage, environment: environment, logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: storage.services.map { .init(service: $0) }
+                + [.init(service: core, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Everything of `chatt-memorize` that uses the store, as one service of the daemon's group,
+/// after the store's own: the pipeline and its services, in a group of their own that stops
+/// when the daemon's does.
+struct MemorizeService: Service {
+    let options: MemorizeOptions
+    let storage: ChatStorage
+    let environment: [String: String]
+    let logger: Logger
+
+    func run() async throws {
+        await storage.waitUntilReady()
         let store = storage.store
         var options = options
         options.clientID = try await options.resolvedClientID(in: store)
@@ -60,9 +82,8 @@ package enum MemorizeDaemon {
             StandardInputReader.start(limits: options.limits, into: pipeline.queue, clock: clock)
         }
 
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        // A group inside the daemon's: it shuts down gracefully when the daemon's does.
+        try await ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger)).run()
 
         let stats = await memorizer.statistics
         logger.info("chatt-memorize stopped", metadata: [

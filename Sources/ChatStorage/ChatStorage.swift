@@ -1,5 +1,6 @@
 public import ChatStore
 public import Logging
+public import ServiceLifecycle
 #if PostgreSQL
 import ChatStorePostgres
 #endif
@@ -31,7 +32,10 @@ public struct ChatStorage: Sendable {
     public let location: StoreLocation
     /// The SQLite store, when it is one (its file can be watched).
     public let sqlite: SQLiteMessageStore?
-    private let closeStore: @Sendable () -> Void
+    /// What must run while the store is used, in the daemon's service group, before the
+    /// services that use it (PostgreSQL's connection pool; nothing for SQLite).
+    public let services: [any Service]
+    private let ready: @Sendable () async -> Void
 
     /// Opens the store at `location` and brings its schema up to date. An SQLite file is
     /// created (and its directory) on a first start; a database that went missing since is
@@ -46,12 +50,12 @@ public struct ChatStorage: Sendable {
                 path: path, access: options.readOnlyWhenNotWritable ? .readWriteElseReadOnly : .readWrite,
                 create: options.create, logger: logger)
             return ChatStorage(store: store, leaderLock: FileLeaderLock(databasePath: path), location: location,
-                               sqlite: store, closeStore: {})
+                               sqlite: store, services: [], ready: {})
         case .postgres(let address):
             #if PostgreSQL
             let store = try await PostgresMessageStore(address: address, logger: logger)
             return ChatStorage(store: store, leaderLock: PostgresLeaderLock(address: address, logger: logger),
-                               location: location, sqlite: nil, closeStore: { store.close() })
+                               location: location, sqlite: nil, services: [store.service], ready: { await store.waitUntilRunning() })
             #else
             throw StoreError(
                 path: "\(address)", operation: "open",
@@ -69,8 +73,23 @@ public struct ChatStorage: Sendable {
         sqlite.map { DatabaseFileWatch(store: $0, reaction: reaction, checkIntegrity: checkIntegrity, logger: logger) }
     }
 
-    /// Closes the connections to the database, if any.
-    public func close() {
-        closeStore()
+    /// Returns once ``services`` run, so that the store answers (at once for SQLite).
+    public func waitUntilReady() async {
+        await ready()
+    }
+
+    /// Runs ``services`` around `body`, for commands that use the store and end (`--import`,
+    /// `--export`): they stop once `body` has returned.
+    @discardableResult
+    public func withServices<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        guard !services.isEmpty else { return try await body() }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in services {
+                group.addTask { try await service.run() }
+            }
+            defer { group.cancelAll() }
+            await waitUntilReady()
+            return try await body()
+        }
     }
 }

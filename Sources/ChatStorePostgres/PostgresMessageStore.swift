@@ -2,6 +2,7 @@ public import ChatCore
 public import ChatStore
 public import Logging
 import PostgresNIO
+public import ServiceLifecycle
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -20,13 +21,13 @@ import Foundation
 /// the same redelivered message in a different order) are run again.
 public final class PostgresMessageStore: MessageStore {
     private let client: PostgresClient
-    private let runTask: Task<Void, Never>
+    private let running = OneShotSignal()
     private let logger: Logger
     /// Where this store is (password masked in its description).
     public let address: PostgresAddress
 
-    /// Connects to `address`, brings the schema up to date and returns the store; its
-    /// connection pool runs until ``close()``.
+    /// Connects to `address`, brings the schema up to date and returns the store; queries
+    /// go through its connection pool, which runs as ``service``.
     ///
     /// - Throws: ``StoreError`` with the server's own words (wrong password,
     ///   unknown database, nothing listening).
@@ -46,15 +47,28 @@ public final class PostgresMessageStore: MessageStore {
         self.client = client
         self.logger = logger
         self.address = address
-        // Started at once, on this task's thread up to its first suspension, so that the
-        // pool runs before the first query leases a connection (postgres-nio warns otherwise).
-        runTask = Task.immediate { await client.run() }
     }
 
-    deinit { runTask.cancel() }
+    /// The connection pool, to run in the daemon's service group: queries wait for it (see
+    /// ``waitUntilRunning()``), and it closes its connections on graceful shutdown.
+    public var service: any Service { PoolService(client: client, running: running) }
 
-    /// Closes the connection pool.
-    public func close() { runTask.cancel() }
+    /// Returns once the pool runs (postgres-nio warns when a query leases a connection
+    /// before that).
+    public func waitUntilRunning() async {
+        await running.wait()
+    }
+
+    private struct PoolService: Service {
+        let client: PostgresClient
+        let running: OneShotSignal
+
+        func run() async {
+            // The pool marks itself running first thing in run(), on this same task.
+            running.fire()
+            await client.run()
+        }
+    }
 
     // MARK: Writing
 

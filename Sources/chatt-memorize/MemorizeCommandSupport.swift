@@ -47,13 +47,14 @@ enum MemorizeCommandSupport {
             throw ExitPolicy.failure("chatt-memorize", error.description)
         }
         let storage = try await openStore(location, create: create, logger: logger)
-        defer { storage.close() }
         logger.info("importing", metadata: ["file": "\(file)", "db": "\(location)"])
-        var lastShown = Date.distantPast
-        let report = try await info.importInto(storage.store) { done, total in
-            if Date().timeIntervalSince(lastShown) >= 1 || done == total {
-                lastShown = Date()
-                logger.info("import progress", metadata: ["messages": "\(done)/\(total)"])
+        let report = try await storage.withServices {
+            var lastShown = Date.distantPast
+            return try await info.importInto(storage.store) { done, total in
+                if Date().timeIntervalSince(lastShown) >= 1 || done == total {
+                    lastShown = Date()
+                    logger.info("import progress", metadata: ["messages": "\(done)/\(total)"])
+                }
             }
         }
         for reason in report.skipped.prefix(20) {
@@ -67,9 +68,10 @@ enum MemorizeCommandSupport {
 
     static func export(from location: StoreLocation, create: Bool, logger: Logger) async throws {
         let storage = try await openStore(location, create: create, logger: logger)
-        defer { storage.close() }
-        try await JSONLinesExport.export(storage.store) { bytes in
-            FileHandle.standardOutput.write(Data(bytes))
+        try await storage.withServices {
+            try await JSONLinesExport.export(storage.store) { bytes in
+                FileHandle.standardOutput.write(Data(bytes))
+            }
         }
     }
 }

@@ -22,11 +22,11 @@ struct ChattServer: AsyncParsableCommand {
         let configuration = try options.loadConfiguration()
         logger.info("configuration", metadata: configuration.loggingMetadata)
         let storage = try await options.openStore(configuration, logger: logger)
-        defer { storage.close() }
         let app = buildApplication(configuration: configuration, store: storage.store, logger: logger)
-        // The server goes on serving what it holds when its database file is deleted or
-        // replaced; the watch logs it, and /healthz answers 503 with the reason.
-        var services: [any Service] = [app]
+        // The store's own services (PostgreSQL's pool) first: they stop last. The server goes
+        // on serving what it holds when its database file is deleted or replaced; the watch
+        // logs it, and /healthz answers 503 with the reason.
+        var services: [any Service] = storage.services + [app]
         if let watch = storage.fileWatch(reaction: .report, logger: logger) { services.append(watch) }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -13,9 +13,9 @@ struct PostgresMessageStoreTests {
     func concurrentWriters() async throws {
         let url = try await TestPostgres.running().makeDatabase()
         let address = try PostgresAddress(url: url)
-        let first = try await PostgresMessageStore(address: address)
-        let second = try await PostgresMessageStore(address: address)
-        defer { first.close(); second.close() }
+        let (first, stopFirst) = try await PostgresMessageStore.opened(address: address)
+        let (second, stopSecond) = try await PostgresMessageStore.opened(address: address)
+        defer { stopFirst(); stopSecond() }
         let dev = try RoomName("dev")
         // Both write ids 0..<2000 in batches of 100, one forwards and one backwards (the
         // order that deadlocks without a retry), in two new rooms.
@@ -39,15 +39,15 @@ struct PostgresMessageStoreTests {
         #expect(try await second.rooms() == [.main, dev])
     }
 
-    @Test("opening a store and using it at once logs no warning (the pool runs before the first query)")
+    @Test("opening a store and using it once its pool runs logs no warning (the pool runs before the first query)")
     func quietOpen() async throws {
         let address = try PostgresAddress(url: try await TestPostgres.running().makeDatabase())
         let records = RecordedLog()
         let logger = Logger(label: "test") { _ in records }
         for _ in 0..<5 {
-            let store = try await PostgresMessageStore(address: address, logger: logger)
+            let (store, stop) = try await PostgresMessageStore.opened(address: address, logger: logger)
             _ = try await store.messageCount()
-            store.close()
+            stop()
         }
         #expect(records.lines.isEmpty, "\(records.lines)")
     }
@@ -65,9 +65,9 @@ struct PostgresMessageStoreTests {
     @Test("a second store on the same database sees the first one's writes, and the version moves")
     func sharedReads() async throws {
         let address = try PostgresAddress(url: try await TestPostgres.running().makeDatabase())
-        let writer = try await PostgresMessageStore(address: address)
-        let reader = try await PostgresMessageStore(address: address)
-        defer { writer.close(); reader.close() }
+        let (writer, stopWriter) = try await PostgresMessageStore.opened(address: address)
+        let (reader, stopReader) = try await PostgresMessageStore.opened(address: address)
+        defer { stopWriter(); stopReader() }
         let before = try await reader.version()
         var batch = StoreBatch()
         batch.messages = [NewMessage(room: .main, author: "ann", text: "hello there", receivedAt: 5)]
@@ -135,7 +135,7 @@ struct PostgresFullDiskTests {
         let tablespace = "full_" + database
         try await postgres.psql(database: "postgres", "CREATE TABLESPACE \(tablespace) LOCATION '\(mountPoint)'")
 
-        let store = try await PostgresMessageStore(address: PostgresAddress(url: url))
+        let (store, stop) = try await PostgresMessageStore.opened(address: PostgresAddress(url: url))
         try await postgres.psql(database: database, "ALTER TABLE message SET TABLESPACE \(tablespace)")
         var failure: (any Error)?
         for round in 0..<400 where failure == nil {
@@ -150,7 +150,7 @@ struct PostgresFullDiskTests {
                 failure = error
             }
         }
-        store.close()
+        stop()
         let error = try #require(failure, "the disk never filled")
         print("PostgreSQL on a full disk: \(error)")
         #expect("\(error)".contains("full"), "\(error)")

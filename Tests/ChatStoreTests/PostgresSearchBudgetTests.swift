@@ -10,8 +10,8 @@ import Testing
 struct PostgresSearchBudgetTests {
     @Test func aSearchPastItsBudgetIsStoppedAndTheConnectionKeepsNoTimeout() async throws {
         let address = try PostgresAddress(url: try await TestPostgres.running().makeDatabase())
-        let store = try await PostgresMessageStore(address: address, maximumConnections: 1)
-        defer { store.close() }
+        let (store, stop) = try await PostgresMessageStore.opened(address: address, maximumConnections: 1)
+        defer { stop() }
         let other = try RoomName("other")
         for chunk in 0..<20 {
             var batch = StoreBatch()

@@ -2,6 +2,8 @@ import ChatStore
 import ChatStorePostgres
 import ChatTestSupport
 import Foundation
+import Logging
+import ServiceLifecycle
 
 /// Every storage test runs against each implementation.
 enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -23,11 +25,24 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
             return (store, { try? FileManager.default.removeItem(at: directory) })
         case .postgres:
             let url = try await TestPostgres.running().makeDatabase()
-            let store = try await PostgresMessageStore(address: PostgresAddress(url: url))
-            return (store, { store.close() })
+            let (store, stop) = try await PostgresMessageStore.opened(address: PostgresAddress(url: url))
+            return (store, stop)
         }
     }
 }
 
 let fixturesDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+extension PostgresMessageStore {
+    /// Opens a store and runs its pool until `stop` is called (the daemons run the pool in
+    /// their service group; a test owns it this way).
+    static func opened(
+        address: PostgresAddress, maximumConnections: Int = 8, logger: Logger = Logger(label: "chatt.test")
+    ) async throws -> (store: PostgresMessageStore, stop: @Sendable () -> Void) {
+        let store = try await PostgresMessageStore(address: address, maximumConnections: maximumConnections, logger: logger)
+        let pool = Task { try? await store.service.run() }
+        await store.waitUntilRunning()
+        return (store, { pool.cancel() })
+    }
+}

@@ -1,8 +1,9 @@
 import Synchronization
 
-/// Fires once; whoever waits for it, before or after, goes on from then on. A waiter whose
-/// task is cancelled stops waiting at once.
-final class OneShotSignal: Sendable {
+/// Fires once (a store's pool that runs, greetings that must finish); whoever waits for
+/// it, before or after, goes on from then on. A waiter whose task is cancelled stops
+/// waiting at once.
+public final class OneShotSignal: Sendable {
     private struct State {
         var fired = false
         var nextID = 0
@@ -11,8 +12,11 @@ final class OneShotSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// A signal not fired yet.
+    public init() {}
+
     /// Wakes every waiter, now and later.
-    func fire() {
+    public func fire() {
         let waiters = state.withLock { state in
             state.fired = true
             defer { state.waiters = [:] }
@@ -22,7 +26,7 @@ final class OneShotSignal: Sendable {
     }
 
     /// Returns once ``fire()`` was called, or the task is cancelled.
-    func wait() async {
+    public func wait() async {
         let id = state.withLock { state in
             defer { state.nextID += 1 }
             return state.nextID
