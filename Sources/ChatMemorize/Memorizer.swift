@@ -74,10 +74,10 @@ package actor Memorizer {
     private let greetingsFinishing = OneShotSignal()
     /// When graceful shutdown began, for the greetings' last grace (``greetingDrainGrace``).
     private let shutdownBegan = Mutex<ContinuousClock.Instant?>(nil)
-    /// How long, once shutdown began, greetings still decided are tried: past it they are
-    /// given up, so that a broker that no longer answers (each try waits for it) cannot
-    /// hold the shutdown for minutes.
-    static let greetingDrainGrace = Duration.seconds(5)
+    /// How long, once shutdown began, greetings still decided are tried. Past it, or as
+    /// soon as the broker stops taking them, the rest are given up: a broker that no longer
+    /// answers (each try waits for it) cannot hold the shutdown for minutes.
+    static let greetingDrainGrace = Duration.seconds(30)
     private var observer: (@Sendable (StoreChange) async -> Void)?
 
     /// Loads the chat state from `store` and gets ready.
@@ -291,7 +291,8 @@ package actor Memorizer {
                         await group.next()
                         running -= 1
                     }
-                    if let began = self.shutdownBegan.withLock({ $0 }), ContinuousClock.now - began > Self.greetingDrainGrace {
+                    if let began = self.shutdownBegan.withLock({ $0 }),
+                       self.publishFailing || ContinuousClock.now - began > Self.greetingDrainGrace {
                         self.giveUpGreeting(pending.greeting)
                         continue
                     }

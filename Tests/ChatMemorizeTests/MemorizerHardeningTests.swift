@@ -230,7 +230,7 @@ struct SlowFailingPublisher: ChatPublisher {
 
 @Suite("Greetings at shutdown")
 struct GreetingShutdownTests {
-    @Test("greetings the broker does not take are given up after a short grace: shutdown takes seconds, not minutes (issue 21's run waited minutes)")
+    @Test("at shutdown, greetings are given up once the broker stops taking them: seconds, not minutes (issue 21's run waited minutes)")
     func drainHasAGrace() async throws {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_700_000_000))
         let memorizer = try await Memorizer(store: InMemoryMessageStore(), publisher: SlowFailingPublisher(), clock: clock)
@@ -242,7 +242,8 @@ struct GreetingShutdownTests {
                 limits: .default))
         }
         try await memorizer.ingest(hellos)
-        // 200 greetings at 2 s each, 16 at once, would take 25 s; the grace is 5 s.
+        // 200 greetings refused after 2 s each, 16 at once, would take 25 s; once the first
+        // fails, the rest are given up.
         let started = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await memorizer.runGreetings() }
