@@ -72,15 +72,19 @@ struct HardeningTests {
         }
     }
 
-    @Test func oneLetterWordsAreRefused() async throws {
+    @Test func oneLetterWordsAreRefusedAlone() async throws {
         try await withTestApp { client in
-            for q in ["a", "hello+a", "%C3%A9"] {
+            for q in ["a", "a+b", "%C3%A9"] {
                 try await client.execute(uri: "/data/rooms/main/search?q=\(q)", method: .get) { response in
                     #expect(response.status == .badRequest, "\(q)")
                     #expect(response.text.contains("too short"), "\(q)")
                 }
             }
+            // Beside a longer word they are left out: "line 1" searches "line" (the page's
+            // search box failed with 400 on it).
+            try await client.execute(uri: "/data/rooms/main/search?q=hello+a", method: .get) { #expect($0.status == .ok) }
         }
+        #expect(try HistoryController<ChatRequestContext, InMemoryMessageStore>.searchWords("line+1 x  two") == "line two")
     }
 
     @Test func searchesPastTheLimitAreRefusedAtOnceAndOthersStillAnswer() async throws {

@@ -79,7 +79,8 @@ public struct HistoryController<Context: RequestContext, Store: MessageStore>: S
     static var minimumWordLength: Int { 2 }
 
     /// `q` checked: present, at most ``maximumQueryLength`` scalars, no control characters,
-    /// every word at least ``minimumWordLength`` characters.
+    /// and at least one word of ``minimumWordLength`` characters; shorter words are left out
+    /// ("line 1" searches "line"), and the words are joined by spaces.
     static func searchWords(_ q: String?) throws -> String {
         guard let words = q, !words.trimmingASCIIWhitespace().isEmpty else {
             throw HTTPError(.badRequest, message: "query parameter `q` is missing: say what to search for")
@@ -91,13 +92,13 @@ public struct HistoryController<Context: RequestContext, Store: MessageStore>: S
             throw HTTPError(.badRequest, message: "query parameter `q` holds control characters: search for words")
         }
         // `+` too: the page's URLSearchParams writes a space as `+`.
-        let tooShort = words.split(whereSeparator: { $0.isWhitespace || $0 == "+" })
-            .first(where: { $0.count < minimumWordLength })
-        if let tooShort {
-            throw HTTPError(.badRequest, message: "query parameter `q`: \"\(tooShort)\" is too short: "
+        let kept: [String] = words.split(whereSeparator: { $0.isWhitespace || $0 == "+" })
+            .filter { $0.count >= minimumWordLength }.map { String($0) }
+        guard !kept.isEmpty else {
+            throw HTTPError(.badRequest, message: "query parameter `q`: \"\(words.prefix(40))\" is too short: "
                 + "search for words of \(minimumWordLength) letters or more")
         }
-        return words
+        return kept.joined(separator: " ")
     }
 
     static func room(_ context: Context) throws -> RoomName {
