@@ -105,6 +105,8 @@ build_release() {
                     left=", about $(( (left + 59) / 60 )) min left"
                 fi
                 step "building $tool ($n/${#tools[@]}): step $done of $planned$left"
+            else
+                step "building $tool ($n/${#tools[@]}): fetching and resolving the packages it needs"
             fi
         done
         wait "$build" || { tail -n 40 "$log" >&2; fail "the build of $tool failed (whole log: $log)"; }
