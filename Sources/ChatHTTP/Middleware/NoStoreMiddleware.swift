@@ -10,12 +10,7 @@ public struct NoStoreMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch let error as any HTTPResponseError {
-            response = try error.response(from: request, context: context)
-        }
+        var response = try await Response.answering(request, context: context, next: next)
         response.headers[.cacheControl] = "no-store"
         return response
     }
