@@ -13,8 +13,7 @@ public struct HelloPayload: Sendable, Hashable, Codable {
 
     /// Decodes and checks a payload received from the broker.
     public init(decoding bytes: some Collection<UInt8>) throws(PayloadError) {
-        guard bytes.count <= 4096 else { throw .tooLarge(bytes: bytes.count, limit: 4096) }
-        let fields = try payloadFields(bytes)
+        let fields = try payloadFields(bytes, limit: 4096)
         ipAddress = try fields.string("ipAddress", required: true) ?? ""
         guard ipAddress.utf8.count <= Self.maximumAddressBytes,
               !ipAddress.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })

@@ -4,6 +4,13 @@ internal import FoundationEssentials
 internal import Foundation
 #endif
 
+/// Reads a payload of at most `limit` bytes: its top-level fields with ``JSONFields``, after
+/// checking it is UTF-8.
+func payloadFields(_ bytes: some Collection<UInt8>, limit: Int) throws(PayloadError) -> JSONFields {
+    guard bytes.count <= limit else { throw .tooLarge(bytes: bytes.count, limit: limit) }
+    return try payloadFields(bytes)
+}
+
 /// Reads a payload's top-level fields with ``JSONFields`` after checking it is UTF-8.
 func payloadFields(_ bytes: some Collection<UInt8>) throws(PayloadError) -> JSONFields {
     let result = bytes.withContiguousStorageIfAvailable { buffer in

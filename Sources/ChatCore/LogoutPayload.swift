@@ -7,8 +7,7 @@ public struct LogoutPayload: Sendable, Hashable {
     /// Checks a payload received from the broker: empty, or a JSON object.
     public init(decoding bytes: some Collection<UInt8>) throws(PayloadError) {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return }
-        guard bytes.count <= 4096 else { throw .tooLarge(bytes: bytes.count, limit: 4096) }
-        _ = try payloadFields(bytes)
+        _ = try payloadFields(bytes, limit: 4096)
     }
 
     /// The payload as published: `{}`.

@@ -25,8 +25,7 @@ public struct EditPayload: Sendable, Hashable, Codable {
 
     /// Decodes and checks a payload received from the broker.
     public init(decoding bytes: some Collection<UInt8>, limits: PayloadLimits = .default) throws(PayloadError) {
-        try EventText.checkSize(bytes.count, limits: limits)
-        let fields = try payloadFields(bytes)
+        let fields = try payloadFields(bytes, limit: limits.maximumPayloadBytes)
         author = try fields.author()
         id = try fields.eventID("id")
         ts = try fields.timestamp()

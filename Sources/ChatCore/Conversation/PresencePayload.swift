@@ -20,8 +20,7 @@ public struct PresencePayload: Sendable, Hashable, Codable {
 
     /// Decodes and checks a payload received from the broker.
     public init(decoding bytes: some Collection<UInt8>) throws(PayloadError) {
-        guard bytes.count <= 1024 else { throw .tooLarge(bytes: bytes.count, limit: 1024) }
-        let fields = try payloadFields(bytes)
+        let fields = try payloadFields(bytes, limit: 1024)
         let raw = try fields.requiredString("state")
         guard let state = State(rawValue: raw) else {
             throw .invalidField(field: "state", reason: "must be online, away or offline")

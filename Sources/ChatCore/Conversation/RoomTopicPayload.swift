@@ -23,8 +23,7 @@ public struct RoomTopicPayload: Sendable, Hashable, Codable {
 
     /// Decodes and checks a payload received from the broker.
     public init(decoding bytes: some Collection<UInt8>) throws(PayloadError) {
-        guard bytes.count <= 4096 else { throw .tooLarge(bytes: bytes.count, limit: 4096) }
-        let fields = try payloadFields(bytes)
+        let fields = try payloadFields(bytes, limit: 4096)
         author = try fields.author()
         id = try fields.eventID("id")
         ts = try fields.timestamp()

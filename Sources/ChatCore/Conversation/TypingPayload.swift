@@ -17,8 +17,7 @@ public struct TypingPayload: Sendable, Hashable, Codable {
 
     /// Decodes and checks a payload received from the broker.
     public init(decoding bytes: some Collection<UInt8>) throws(PayloadError) {
-        guard bytes.count <= 1024 else { throw .tooLarge(bytes: bytes.count, limit: 1024) }
-        let fields = try payloadFields(bytes)
+        let fields = try payloadFields(bytes, limit: 1024)
         author = try fields.author()
         ts = try fields.timestamp()
     }

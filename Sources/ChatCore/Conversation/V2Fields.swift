@@ -39,7 +39,7 @@ extension JSONFields {
     }
 }
 
-/// A payload's size and text checks, shared by the events that carry text.
+/// The text checks of the events that carry text.
 enum EventText {
     /// The text, checked as a message's text is (see ``NewTextPayload``).
     static func check(_ text: String, limits: PayloadLimits) throws(PayloadError) {
@@ -52,13 +52,6 @@ enum EventText {
         }
         guard !text.unicodeScalars.contains("\u{0}") else {
             throw .invalidField(field: "text", reason: "contains the NUL character (U+0000)")
-        }
-    }
-
-    /// Refuses a payload past the limit before parsing it.
-    static func checkSize(_ count: Int, limits: PayloadLimits) throws(PayloadError) {
-        guard count <= limits.maximumPayloadBytes else {
-            throw .tooLarge(bytes: count, limit: limits.maximumPayloadBytes)
         }
     }
 }

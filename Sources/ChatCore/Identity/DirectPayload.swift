@@ -84,8 +84,7 @@ public struct DirectPayload: Sendable, Hashable, Codable {
     /// Decodes and checks the shape of a payload received on `topic` (`direct/<a>/<b>`):
     /// the topic names `from` and `to` in order, the nonce is 12 bytes and `ct` holds a tag.
     public init(decoding bytes: some Collection<UInt8>, topic: String) throws(PayloadError) {
-        guard bytes.count <= 64 * 1024 else { throw .tooLarge(bytes: bytes.count, limit: 64 * 1024) }
-        let fields = try payloadFields(bytes)
+        let fields = try payloadFields(bytes, limit: 64 * 1024)
         from = try fields.author("from")
         to = try fields.author("to")
         id = try fields.eventID("id")

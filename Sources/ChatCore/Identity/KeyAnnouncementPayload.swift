@@ -24,8 +24,7 @@ public struct KeyAnnouncementPayload: Sendable, Hashable, Codable {
     /// Decodes a payload received from the broker and checks that its keys are keys and
     /// that it is signed by its own signing key.
     public init(decoding bytes: some Collection<UInt8>, of nick: Nickname) throws(PayloadError) {
-        guard bytes.count <= 4096 else { throw .tooLarge(bytes: bytes.count, limit: 4096) }
-        let fields = try payloadFields(bytes)
+        let fields = try payloadFields(bytes, limit: 4096)
         sign = try fields.requiredString("sign")
         dh = try fields.requiredString("dh")
         ts = try fields.timestamp()
