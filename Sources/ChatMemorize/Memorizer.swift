@@ -131,7 +131,9 @@ package actor Memorizer {
         for nick in changedUsers {
             batch.users[nick] = chat.users[nick]
         }
-        batch.recordOnlineChange(from: onlineBefore.map(\.rawValue), to: chat.online.map(\.rawValue))
+        if chat.online != onlineBefore {  // no copies of the whole list on the usual batch
+            batch.recordOnlineChange(from: onlineBefore.map(\.rawValue), to: chat.online.map(\.rawValue))
+        }
         let result: StoreWriteResult
         do {
             result = try await store.write(batch)
