@@ -14,6 +14,10 @@ extension Memorizer {
             logger.debug("ignored a room setting for a room nobody created", metadata: ["room": "\(room)"])
             return
         }
+        if case .archive = change, room == .main {
+            logger.debug("ignored archiving main: it always shows")
+            return
+        }
         guard roles.contains(.storage) else { return }
         batch.roomChanges.append(change)
     }

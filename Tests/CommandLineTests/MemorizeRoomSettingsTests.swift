@@ -10,7 +10,7 @@ import Testing
 struct MemorizeRoomSettingsTests {
     let memorize = productsDirectory.appendingPathComponent("chatt-memorize").path
 
-    @Test("topic and archive stored (latest wins); a topic for an unknown room ignored")
+    @Test("topic and archive stored (latest wins); a topic for an unknown room, archiving main: ignored")
     func topicAndArchive() async throws {
         try await withTestBroker { broker in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-rs-\(UUID().uuidString)")
@@ -30,6 +30,7 @@ struct MemorizeRoomSettingsTests {
             try await publish("rooms/trips/topic", #"{"author":"ann","id":"evt-topic2","ts":20,"text":"Lisbon in May"}"#)
             try await publish("rooms/trips/topic", #"{"author":"bob","id":"evt-topic1","ts":15,"text":"older, late"}"#)
             try await publish("rooms/trips/archive", #"{"author":"bob","id":"evt-arch01","ts":30,"on":true}"#)
+            try await publish("rooms/main/archive", #"{"author":"bob","id":"evt-arch02","ts":40,"on":true}"#)
             try await publish("rooms/main/newtext", #"{"author":"ann","text":"the last one","id":"last-1"}"#)
             let store = try SQLiteMessageStore(path: db, access: .readWriteElseReadOnly)
             try await waitUntil("the last message to be stored", timeout: .seconds(20)) {
@@ -41,6 +42,7 @@ struct MemorizeRoomSettingsTests {
             #expect(settings.topics[trips]?.author == "ann")
             #expect(settings.archives[trips]?.on == true)
             #expect(settings.topics[try RoomName("ghost")] == nil)
+            #expect(settings.archives[.main] == nil, "main always shows")
             #expect(try await store.rooms().contains(try RoomName("ghost")) == false)
             daemon.terminate()
             #expect(try await daemon.wait().status == 0)
