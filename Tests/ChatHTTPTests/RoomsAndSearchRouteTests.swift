@@ -55,6 +55,10 @@ struct RoomsAndSearchRouteTests {
                 #expect((json["messages"] as? [[Any]])?.compactMap { $0[1] as? String } == ["pizza 6", "pizza 0"])
                 #expect(json["hasMore"] as? Bool == false)
             }
+            try await client.execute(uri: "/data/search?q=from:bob+9+x", method: .get) { response in
+                let json = try #require(try response.json() as? [String: Any])
+                #expect((json["results"] as? [[String: Any]])?.count == 4, "short words beside an author are left out")
+            }
             try await client.execute(uri: "/data/search?q=x", method: .get) { response in
                 #expect(response.status == .badRequest)
             }

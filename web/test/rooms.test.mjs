@@ -28,6 +28,9 @@ test('archive: hidden from the list, shown by a message or an unarchive', () => 
   assert.ok(rooms.isArchived('trips'));
   rooms.mergeLastinfo({});
   assert.ok(rooms.isArchived('trips'), 'a live archive is not undone by an older lastinfo');
+  rooms.mergeLastinfo({ messages: { trips: [['bob', 'back', 55, 'm-1', 9]] } });
+  assert.ok(!rooms.isArchived('trips'), 'a message missed while away, newer than the archiving, shows it again');
+  assert.equal(rooms.applyArchive('trips', archivePayload('ann', true, 'evt-00005', 56)), true);
   assert.equal(rooms.applyArchive('trips', archivePayload('bob', false, 'evt-00003', 60)), true);
   assert.equal(rooms.applyArchive('main', archivePayload('bob', true, 'evt-00004', 70)), false, 'main always shows');
   assert.ok(!rooms.isArchived('trips'));

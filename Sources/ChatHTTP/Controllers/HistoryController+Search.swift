@@ -29,7 +29,9 @@ extension HistoryController {
         guard !author.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw HTTPError(.badRequest, message: "query parameter `q` holds control characters: search for words")
         }
-        let words = rest.isEmpty ? "" : try searchWords(rest.joined(separator: " "))
+        // Beside an author, words too short to search for are simply left out.
+        let kept = rest.filter { $0.count >= minimumWordLength }
+        let words = kept.isEmpty ? "" : try searchWords(kept.joined(separator: " "))
         return SearchTerms(words: words, author: author)
     }
 

@@ -38,8 +38,12 @@ export class RoomSettings {
       }
     }
     const archived = Array.isArray(data?.archived) ? new Set(data.archived) : new Set();
-    for (const room of [...this.archived.keys()]) {
-      if (!archived.has(room) && !this.archiveTs.has(room)) this.archived.delete(room);
+    for (const [room, ts] of [...this.archived]) {
+      // Unarchived while we were away: by an event we missed, or by a message newer than it.
+      const newest = data?.messages?.[room]?.at?.(-1)?.[2];
+      if (!archived.has(room) && (!this.archiveTs.has(room) || (Number.isFinite(newest) && newest > ts))) {
+        this.archived.delete(room);
+      }
     }
     for (const room of archived) {
       if (typeof room === 'string' && !this.archived.has(room) && !this.archiveTs.has(room)) this.archived.set(room, 0);

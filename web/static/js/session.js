@@ -336,7 +336,7 @@ export class Session {
 
   /** Alt+↑/↓: the room before or after the current one. */
   stepRoom(step) {
-    const order = this.state.roomOrder;
+    const order = this.rooms.visible(this.state.roomOrder, this.state.current);
     const i = order.indexOf(this.state.current) + step;
     this.selectRoom(order[(i + order.length) % order.length]);
   }
