@@ -605,6 +605,7 @@ export class View {
     }
     box.replaceChildren(...parts);
     box.hidden = false;
+    if (!append) box.scrollTop = 0; // a new search starts at its count
   }
 
   hideSearch() {
