@@ -152,6 +152,16 @@ def test_topic_and_archive_between_two_browsers(fresh_chat, browsers):
     bob.select_room("main")
     bob.wait(lambda d: room in bob.rooms(), "the room back at bob's")
     bob.wait(lambda d: room not in (fresh_chat.lastinfo().get("archived") or []), "unarchived in the store")
+
+    # Archived again, then shown again from the list's "Unarchive" button.
+    ann.select_room(room)
+    ann.element("archive_room").click()
+    bob.wait(lambda d: room not in bob.rooms(), "the room hidden again at bob's")
+    if bob.element("show_archived").get_attribute("aria-expanded") != "true":
+        bob.element("show_archived").click()
+    bob.driver.find_element(By.CSS_SELECTOR, f'#archived_rooms button[data-unarchive="{room}"]').click()
+    ann.wait(lambda d: room in ann.rooms(), "the room back at ann's after Unarchive")
+    bob.wait(lambda d: room in bob.rooms() and not bob.element("show_archived").is_displayed(), "the room back at bob's")
     assert not ann.page_errors() and not bob.page_errors()
 
 
