@@ -71,9 +71,13 @@ def test_search_all_rooms_paged_highlighted_from_and_jump(fresh_chat, browsers):
     assert oldest["text"] == f"the very first {word} <b>bold</b>" and oldest["marks"] == [word]
     assert all(r["scripts"] == 0 for r in results)
 
-    # Enter on the oldest result: its room opens there, 300 messages back.
-    button = page.driver.find_element(By.CSS_SELECTOR, f'#search_results button.result[data-key="{oldest["key"]}"]')
-    button.send_keys(Keys.ENTER)
+    # Enter on the oldest result (reached with the arrow keys from the search box): its room
+    # opens there, 300 messages back.
+    page.element("search").send_keys(Keys.ARROW_DOWN)
+    for _ in range(69):
+        page.driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    assert page.driver.switch_to.active_element.get_attribute("data-key") == str(oldest["key"])
+    page.driver.switch_to.active_element.send_keys(Keys.ENTER)
     page.wait(lambda d: page.element("room_title").text == far, "the result's room to open")
     page.wait(lambda d: d.execute_script(
         "const n = document.querySelector(`#all_texts .msg[data-key=\"${arguments[0]}\"]`);"

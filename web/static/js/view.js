@@ -204,6 +204,8 @@ export class View {
       if (event.key === 'Escape') {
         this.hideSearch();
         if (this.doc.activeElement === this.$('search')) this.input.focus();
+      } else if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && this.stepResult(event.target, event.key === 'ArrowDown' ? 1 : -1)) {
+        event.preventDefault(); // ↓ from the search box into the results, ↑/↓ between them (Enter opens one)
       } else if (event.key === 'Enter' && event.target.matches('img.inline-image')) {
         event.target.classList.toggle('enlarged');
       } else if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
@@ -606,6 +608,17 @@ export class View {
     box.replaceChildren(...parts);
     box.hidden = false;
     if (!append) box.scrollTop = 0; // a new search starts at its count
+  }
+
+  /** Moves the focus from the search box or a result to the next (`step` 1) or previous result; false if it does not apply. */
+  stepResult(from, step) {
+    const box = this.$('search_results');
+    if (box.hidden || !(from === this.$('search') || from.matches?.('button.result'))) return false;
+    const results = [...box.querySelectorAll('button.result')];
+    const next = from === this.$('search') ? (step > 0 ? results[0] : null) : results[results.indexOf(from) + step];
+    if (next) next.focus();
+    else if (step < 0) this.$('search').focus();
+    return true;
   }
 
   hideSearch() {
