@@ -1,4 +1,4 @@
-public import ChatCore
+internal import ChatCore
 internal import GRDB
 
 /// Room settings (topics, archive states) and the author index of `from:` searches: a

@@ -1,4 +1,4 @@
-public import ChatCore
+import ChatCore
 public import ChatStore
 import Logging
 import PostgresNIO
