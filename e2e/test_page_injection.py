@@ -31,8 +31,8 @@ for (const img of document.images) {
 for (const a of document.querySelectorAll('a')) {
   if (!a.hasAttribute('href') || !['http:', 'https:'].includes(scheme(a.href))) problems.push(`a href ${a.getAttribute('href')}`);
 }
-const allowed = new Set(['DIV', 'SPAN', 'TIME', 'BUTTON', 'A', 'IMG', 'LI', 'UL', 'OL', 'P', 'B']);
-for (const el of document.querySelectorAll('#all_texts *, #all_nicks *, #all_channels *, #search_results *')) {
+const allowed = new Set(['DIV', 'SPAN', 'TIME', 'BUTTON', 'A', 'IMG', 'LI', 'UL', 'OL', 'P', 'B', 'MARK']);
+for (const el of document.querySelectorAll('#all_texts *, #all_nicks *, #all_channels *, #search_results *, #room_topic *, #archived_rooms *')) {
   if (!allowed.has(el.tagName)) problems.push(`element ${el.tagName}`);
 }
 if (document.scripts.length !== 1) problems.push(`${document.scripts.length} scripts`);

@@ -20,6 +20,7 @@ extension Topic {
             case "react": self = .roomReact(room)
             case "typing": self = .roomTyping(room)
             case "topic": self = .roomTopic(room)
+            case "archive": self = .roomArchive(room)
             default: throw .unknownRoomEvent(room: room, event: String(event))
             }
         case "users":

@@ -23,6 +23,8 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     case roomTyping(RoomName)
     /// `rooms/<room>/topic`: the room's topic.
     case roomTopic(RoomName)
+    /// `rooms/<room>/archive`: the room hidden from the room list, or shown again.
+    case roomArchive(RoomName)
     /// `users/<nick>/presence` (protocol v2, retained): online, away or offline.
     case presence(Nickname)
 
@@ -41,6 +43,7 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
         case .roomReact(let room): "rooms/\(room.rawValue)/react"
         case .roomTyping(let room): "rooms/\(room.rawValue)/typing"
         case .roomTopic(let room): "rooms/\(room.rawValue)/topic"
+        case .roomArchive(let room): "rooms/\(room.rawValue)/archive"
         case .presence(let nick): "users/\(nick.rawValue)/presence"
         }
     }
@@ -58,7 +61,7 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     public var room: RoomName? {
         switch self {
         case .roomText(let room), .roomCreated(let room), .roomEdit(let room), .roomDelete(let room),
-             .roomReact(let room), .roomTyping(let room), .roomTopic(let room):
+             .roomReact(let room), .roomTyping(let room), .roomTopic(let room), .roomArchive(let room):
             room
         case .hello, .logout, .presence: nil
         }

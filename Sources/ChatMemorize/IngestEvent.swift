@@ -1,4 +1,5 @@
 package import ChatCore
+package import ChatStore
 import Crypto
 
 /// A message understood: what the topic and payload mean for the chat, or why it was
@@ -13,6 +14,8 @@ package enum IngestEvent: Sendable, Hashable {
     case hello(Nickname, address: String, receivedAt: Int64)
     /// A user left.
     case logout(Nickname)
+    /// A room's topic or archive state (`rooms/<room>/topic`, `rooms/<room>/archive`).
+    case roomSetting(RoomSettingChange)
     /// Input that is not a valid message, with the reason; counted and logged, not stored.
     case skipped(reason: String, kind: String, detail: String?)
     /// A valid event memorize has nothing to do with (`rooms/<room>/typing`, say): it makes
@@ -54,7 +57,11 @@ package enum IngestEvent: Sendable, Hashable {
             case .logout(let nick):
                 _ = try LogoutPayload(decoding: item.payload)
                 self = .logout(nick)
-            case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .presence:
+            case .roomTopic(let room):
+                self = .roomSetting(.topic(room, RoomTopic(try RoomTopicPayload(decoding: item.payload))))
+            case .roomArchive(let room):
+                self = .roomSetting(.archive(room, RoomArchive(try RoomArchivePayload(decoding: item.payload))))
+            case .roomEdit, .roomDelete, .roomReact, .roomTyping, .presence:
                 // Protocol v2 events: not kept yet (typing never will be). They make no
                 // room known.
                 self = .ignored(topic: item.topic)

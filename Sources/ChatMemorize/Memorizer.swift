@@ -53,12 +53,12 @@ package actor Memorizer {
     }
 
     private var chat: ChatState
-    private let roles: Roles
+    let roles: Roles
     private let store: any MessageStore
     private let publisher: (any ChatPublisher)?
     private let resolver: any HostNameResolver
     private let clock: any ChatClock
-    private let logger: Logger
+    let logger: Logger
     private let roomLimit: Int
     private var skips: SkipLog
     private var throttle = GreetingThrottle()
@@ -192,6 +192,8 @@ package actor Memorizer {
             }
         case .logout(let nick):
             if roles.contains(.presence) { chat.logout(nick) }
+        case .roomSetting(let change):
+            applyRoomSetting(change, to: &batch)
         case .skipped(let reason, let kind, let detail):
             skips.skip(reason: reason, kind: kind, detail: detail.map { ["where": "\($0)"] } ?? [:])
         case .ignored(let topic):

@@ -14,6 +14,7 @@ public final class InMemoryMessageStore: MessageStore {
         var nextKey: Int64 = 1
         var version: Int64 = 0
         var settings: [String: String] = [:]
+        var roomSettings = RoomSettings()
     }
 
     private let state = Mutex(State())
@@ -56,6 +57,7 @@ public final class InMemoryMessageStore: MessageStore {
         for (key, amount) in batch.counters {
             state.settings[key] = String((state.settings[key].flatMap { Int($0) } ?? 0) + amount)
         }
+        for change in batch.roomChanges { state.roomSettings.apply(change) }
         state.version += 1
         return result
     }
@@ -97,6 +99,16 @@ public final class InMemoryMessageStore: MessageStore {
             }.prefix(limit))
         }
     }
+
+    public func search(_ search: MessageSearch) async throws -> SearchPage {
+        guard !search.isEmpty else { return SearchPage(messages: [], hasMore: false) }
+        return state.withLock { state in
+            let found = Array(state.messages.reversed().lazy.filter { search.matches($0) }.prefix(search.limit + 1))
+            return SearchPage(messages: Array(found.prefix(search.limit)), hasMore: found.count > search.limit)
+        }
+    }
+
+    public func roomSettings() async throws -> RoomSettings { state.withLock { $0.roomSettings } }
 
     public func rooms() async throws -> [RoomName] { state.withLock { $0.rooms } }
 

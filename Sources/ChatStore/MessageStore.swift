@@ -34,6 +34,13 @@ public protocol MessageStore: Sendable {
     /// Up to `limit` messages of `room` matching every word of `query`, newest first.
     func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage]
 
+    /// Up to `search.limit` messages matching `search` (words, author, room or all rooms,
+    /// older than `before`), newest first, and whether more match past them.
+    func search(_ search: MessageSearch) async throws -> SearchPage
+
+    /// Every room's topic and archive state (latest by `ts`).
+    func roomSettings() async throws -> RoomSettings
+
     /// Known rooms, `main` first, then in the order they became known.
     func rooms() async throws -> [RoomName]
 

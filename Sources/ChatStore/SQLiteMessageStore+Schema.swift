@@ -65,6 +65,7 @@ extension SQLiteMessageStore {
                 CREATE INDEX onlineUser_nick ON onlineUser (nick);
                 """)
         }
+        registerRoomMigration(in: &migrator)
         return migrator
     }
 

@@ -27,7 +27,7 @@ public final class SQLiteMessageStore: MessageStore {
     /// The most the WAL file keeps once checkpointed (`PRAGMA journal_size_limit`): 64 MiB.
     public static let journalSizeLimit = 64 * 1024 * 1024
 
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let busyTimeoutMilliseconds: Int
     /// The file this store reads and writes.
     public let path: String
@@ -304,6 +304,7 @@ public final class SQLiteMessageStore: MessageStore {
                 try raise.execute(arguments: [key, String(amount)])
             }
         }
+        try writeRoomChanges(batch.roomChanges, in: db)
         try bumpVersion(db)
         return result
     }
@@ -335,14 +336,14 @@ public final class SQLiteMessageStore: MessageStore {
 
     // MARK: Reading
 
-    private static let messageColumns = "id, room, author, text, messageID, COALESCE(ts, receivedAt) AS ts"
+    static let messageColumns = "id, room, author, text, messageID, COALESCE(ts, receivedAt) AS ts"
     /// ``messageColumns`` of `message` joined with `message_fts` (which has a `text` too).
-    private static let searchColumns = """
+    static let searchColumns = """
         message.id AS id, message.room AS room, message.author AS author, message.text AS text, \
         message.messageID AS messageID, COALESCE(message.ts, message.receivedAt) AS ts
         """
 
-    private static func storedMessages(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredMessage] {
+    static func storedMessages(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredMessage] {
         try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
             guard let room = try? RoomName(row["room"] as String) else { return nil }
             return StoredMessage(key: row["id"], room: room, author: row["author"], text: row["text"],

@@ -20,6 +20,8 @@ public struct StoreBatch: Sendable {
     /// Counters to raise, by setting key (see ``MessageStore/setting(_:)``): a counter is a
     /// setting holding a decimal number, missing meaning 0.
     public var counters: [String: Int] = [:]
+    /// Topics and archive states to keep, each unless a newer one is kept already.
+    public var roomChanges: [RoomSettingChange] = []
 
     /// An empty batch.
     public init() {}
@@ -39,7 +41,7 @@ public struct StoreBatch: Sendable {
     /// Whether there is nothing to write.
     public var isEmpty: Bool {
         messages.isEmpty && rooms.isEmpty && users.isEmpty && addresses.isEmpty && online == nil && counters.isEmpty
-            && onlineAdded.isEmpty && onlineRemoved.isEmpty
+            && onlineAdded.isEmpty && onlineRemoved.isEmpty && roomChanges.isEmpty
     }
 }
 

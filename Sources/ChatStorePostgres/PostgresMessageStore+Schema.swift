@@ -50,6 +50,19 @@ extension PostgresMessageStore {
             "CREATE TABLE setting (key text PRIMARY KEY, value text NOT NULL)",
             "CREATE INDEX online_user_nick ON online_user (nick)",
         ]),
+        // 10: room settings, numbered apart from the conversation events' migrations.
+        Migration(version: 10, name: "rooms: topics, archive states; messages by author", statements: [
+            """
+            CREATE TABLE room_topic (
+                room text PRIMARY KEY, text text NOT NULL, author text NOT NULL, event_id text NOT NULL, ts bigint NOT NULL)
+            """,
+            """
+            CREATE TABLE room_archive (
+                room text PRIMARY KEY, archived boolean NOT NULL, author text NOT NULL, event_id text NOT NULL,
+                ts bigint NOT NULL)
+            """,
+            "CREATE INDEX message_author_id ON message (lower(author), id)",
+        ]),
     ]
 
     /// The advisory lock key that serialises migrations between processes starting together

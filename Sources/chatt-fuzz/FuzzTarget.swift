@@ -36,7 +36,7 @@ enum FuzzTarget {
             }
         case .logout, .roomCreated:
             break
-        case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .presence:
+        case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .roomArchive, .presence:
             // Every v2 payload that parses encodes back to itself.
             if let event = try? ChatEvent(topic: item.topic, payload: item.payload) {
                 precondition(Self.reencoded(event) == event, "v2 round trip: \(item.topic)")
@@ -52,6 +52,7 @@ enum FuzzTarget {
         case .react(_, let payload): bytes = payload.jsonBytes
         case .typing(_, let payload): bytes = payload.jsonBytes
         case .roomTopic(_, let payload): bytes = payload.jsonBytes
+        case .roomArchive(_, let payload): bytes = payload.jsonBytes
         case .presence(_, let payload): bytes = payload.jsonBytes
         case .message, .roomCreated, .hello, .logout: return event
         }

@@ -66,6 +66,12 @@ final class GatedStore: ForwardingMessageStore {
         if let error = state.withLock({ $0.searchError }) { throw error }
         return try await inner.search(in: room, for: query, limit: limit)
     }
+    func search(_ search: MessageSearch) async throws -> SearchPage {
+        state.withLock { $0.searchStarted += 1 }
+        await hold(.search)
+        if let error = state.withLock({ $0.searchError }) { throw error }
+        return try await inner.search(search)
+    }
     func lastInfo(messagesPerRoom: Int) async throws -> LastInfo {
         state.withLock { $0.lastInfoStarted += 1 }
         await hold(.lastInfo)

@@ -24,6 +24,8 @@ extension ForwardingMessageStore {
     public func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage] {
         try await inner.search(in: room, for: query, limit: limit)
     }
+    public func search(_ search: MessageSearch) async throws -> SearchPage { try await inner.search(search) }
+    public func roomSettings() async throws -> RoomSettings { try await inner.roomSettings() }
     public func rooms() async throws -> [RoomName] { try await inner.rooms() }
     public func onlineUsers() async throws -> [String] { try await inner.onlineUsers() }
     public func lastInfo(messagesPerRoom: Int) async throws -> LastInfo { try await inner.lastInfo(messagesPerRoom: messagesPerRoom) }

@@ -27,6 +27,8 @@ public enum ChatEvent: Sendable, Hashable {
     case typing(RoomName, TypingPayload)
     /// `rooms/<room>/topic`.
     case roomTopic(RoomName, RoomTopicPayload)
+    /// `rooms/<room>/archive`.
+    case roomArchive(RoomName, RoomArchivePayload)
     /// `users/<nick>/presence`.
     case presence(Nickname, PresencePayload)
 
@@ -42,6 +44,7 @@ public enum ChatEvent: Sendable, Hashable {
         case .react(let room, _): .roomReact(room)
         case .typing(let room, _): .roomTyping(room)
         case .roomTopic(let room, _): .roomTopic(room)
+        case .roomArchive(let room, _): .roomArchive(room)
         case .presence(let nick, _): .presence(nick)
         }
     }
@@ -76,6 +79,7 @@ public enum ChatEvent: Sendable, Hashable {
         case .roomReact(let room): return .react(room, try ReactPayload(decoding: payload))
         case .roomTyping(let room): return .typing(room, try TypingPayload(decoding: payload))
         case .roomTopic(let room): return .roomTopic(room, try RoomTopicPayload(decoding: payload))
+        case .roomArchive(let room): return .roomArchive(room, try RoomArchivePayload(decoding: payload))
         case .presence(let nick): return .presence(nick, try PresencePayload(decoding: payload))
         }
     }

@@ -6,7 +6,9 @@ public import Hummingbird
 ///
 /// - `GET lastinfo` — users, rooms and the last messages of every room (``LastInfoResponse``).
 /// - `GET rooms/<room>/messages?before=<key>&limit=<n>` — an older page (``MessagePageResponse``).
-/// - `GET rooms/<room>/search?q=<words>&limit=<n>` — matches, newest first (``SearchResponse``).
+/// - `GET rooms/<room>/search?q=<words>&before=<key>&limit=<n>` — matches, newest first (``SearchResponse``).
+/// - `GET search?q=<words>&before=<key>&limit=<n>` — matches in every room (``AllRoomSearchResponse``).
+///   In both, `from:<nick>` in `q` keeps the messages of that author (alone or with words).
 public struct HistoryController<Context: RequestContext, Store: MessageStore>: Sendable {
     let store: Store
     let pageSize: Int
@@ -30,6 +32,7 @@ public struct HistoryController<Context: RequestContext, Store: MessageStore>: S
         group.get("lastinfo") { request, _ in try await lastInfo(request) }
         group.get("rooms/:room/messages") { request, context in try await messages(request, context: context) }
         group.get("rooms/:room/search") { request, context in try await search(request, context: context) }
+        group.get("search") { request, _ in AllRoomSearchResponse(try await runSearch(request, room: nil)) }
     }
 
     func lastInfo(_ request: Request) async throws -> Response {
@@ -55,22 +58,8 @@ public struct HistoryController<Context: RequestContext, Store: MessageStore>: S
     }
 
     func search(_ request: Request, context: Context) async throws -> SearchResponse {
-        let room = try Self.room(context)
-        let query = request.uri.queryParameters
-        let words = try Self.searchWords(query["q"].map(String.init))
-        let limit = try Self.integer(query["limit"].map(String.init), name: "limit",
-                                     in: 1...Int64(ServerConfiguration.maximumPageSize)) ?? Int64(pageSize)
-        let found: [StoredMessage]?
-        do {
-            found = try await searches.run { try await store.search(in: room, for: words, limit: Int(limit)) }
-        } catch let error as SearchTimedOut {
-            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "\(error)")
-        }
-        guard let found else {
-            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"],
-                            message: "too many searches at once: try again in a moment")
-        }
-        return SearchResponse(found)
+        let page = try await runSearch(request, room: try Self.room(context))
+        return SearchResponse(page.messages, hasMore: page.hasMore)
     }
 
     /// The longest `q`, in Unicode scalars (a letter with 1,000 combining marks is 1,001).

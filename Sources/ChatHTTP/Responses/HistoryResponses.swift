@@ -41,6 +41,11 @@ public struct LastInfoResponse: Encodable, Sendable {
     /// For each room whose list was cut short by the byte budget: the `before=` key of the
     /// first older message not sent. `nil` (and absent from the JSON) when nothing was cut.
     public var olderBefore: [String: Int64]?
+    /// Each room's topic, when it has one: `{"<room>": {"text","author","ts"}}` (absent when
+    /// no room has one). See ``add(_:of:)``.
+    public var topics: [String: TopicEntry]?
+    /// The rooms archived (hidden from the room list), absent when none is.
+    public var archived: [String]?
 
     /// The response for `info`, every message included.
     public init(_ info: LastInfo) {
@@ -132,14 +137,17 @@ public struct MessagePageResponse: ResponseEncodable, Sendable {
     }
 }
 
-/// `GET /data/rooms/<room>/search`: `{"messages": [entry, ...]}`, newest first.
+/// `GET /data/rooms/<room>/search`: `{"messages": [entry, ...], "hasMore": bool}`, newest first.
 public struct SearchResponse: ResponseEncodable, Sendable {
     /// The matches, newest first.
     public var messages: [MessageEntry]
+    /// Whether more matches exist (ask again with `before=` the last entry's key).
+    public var hasMore: Bool
 
     /// The response for `matches`.
-    public init(_ matches: [StoredMessage]) {
+    public init(_ matches: [StoredMessage], hasMore: Bool = false) {
         self.messages = matches.map(MessageEntry.init)
+        self.hasMore = hasMore
     }
 }
 

@@ -108,7 +108,9 @@ final class LastInfoCache: Sendable {
     private func build(from store: some MessageStore) async throws -> Entry {
         builds.withLock { $0 += 1 }
         let info = try await store.lastInfo(messagesPerRoom: messagesPerRoom)
-        let body = ByteBuffer(bytes: try JSONEncoder.chattResponses().encode(LastInfoResponse(info, byteBudget: byteBudget)))
+        var response = LastInfoResponse(info, byteBudget: byteBudget)
+        response.add(try await store.roomSettings(), of: info)
+        let body = ByteBuffer(bytes: try JSONEncoder.chattResponses().encode(response))
         var gzipped: ByteBuffer?
         if body.readableBytes >= Gzip.minimumSize, let compressed = Gzip.compress(body),
            compressed.readableBytes < body.readableBytes {

@@ -77,6 +77,21 @@ export class HistoryApi {
     return { messages: list.map(entryToMessage).filter(Boolean), hasMore: data?.hasMore === true };
   }
 
+  /**
+   * A page of search results, newest first: { results: [{ room, message }], hasMore }. In
+   * `room`, or every room when it is null; `before`: the key the previous page ended at.
+   */
+  async searchPage({ room = null, q, before = null }) {
+    const query = new URLSearchParams({ q });
+    if (before !== null) query.set('before', String(before));
+    const path = room === null ? `data/search?${query}` : `data/rooms/${encodeURIComponent(room)}/search?${query}`;
+    const data = await this.get(path, 'the search results');
+    const list = room === null
+      ? (Array.isArray(data?.results) ? data.results : []).map((r) => ({ room: r?.room, message: entryToMessage(r?.message) }))
+      : (Array.isArray(data?.messages) ? data.messages : []).map((entry) => ({ room, message: entryToMessage(entry) }));
+    return { results: list.filter((r) => typeof r.room === 'string' && r.message), hasMore: data?.hasMore === true };
+  }
+
   /** Search results of a room, newest first. */
   async search(room, q) {
     const query = new URLSearchParams({ q });

@@ -9,9 +9,11 @@ import { ReadMarks } from './read.js';
 import { liveMessage, newMessageId } from './wire.js';
 import { roomProblem, textProblem, parseTopic, topics } from './names.js';
 import { mentions } from './render.js';
+import { RoomSettings, topicPayload, archivePayload, topicProblem } from './rooms.js';
 
 const BELL_KEY = 'chatt-bell';
 const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
+const JUMP_PATIENCE = 30000; // ms a jump to a search result may load older pages
 const PRESENCE_INTERVAL = 4 * 60 * 1000; // hello again while connected (memorize forgets at 10 min)
 
 /** "cannot reach x" → "Cannot reach x." */
@@ -49,6 +51,7 @@ export class Session {
     this.onRefused = onRefused;
     this.read = new ReadMarks(storage(), nick);
     this.state = new ChatState(nick, { pageSize: config.historyPageSize, read: this.read });
+    this.rooms = new RoomSettings(); // topics and archived rooms
     this.unseen = 0; // messages of others in the current room not seen yet (away from its end, or tab hidden)
     this.api = new HistoryApi({ credentials });
     this.client = new MqttClient({
@@ -76,7 +79,7 @@ export class Session {
   start() {
     const { state, view } = this;
     view.reset(this.nick);
-    view.syncRooms(state.roomOrder);
+    this.syncRooms();
     this.syncUsers();
     view.status(`Connecting to ${this.config.brokerUrl}…`);
     for (const [name, fn] of this.listeners) this.client.on(name, fn);
@@ -176,7 +179,8 @@ export class Session {
   applyLastinfo(data, initial) {
     const { state, view } = this;
     const changes = state.mergeLastinfo(data, { initial });
-    view.syncRooms(state.roomOrder);
+    this.rooms.mergeLastinfo(data);
+    this.syncRooms();
     // Users who left while we were away.
     if (!initial && Array.isArray(data.users)) {
       const online = new Set(data.users);
@@ -267,13 +271,18 @@ export class Session {
       }
       return;
     }
+    if (parsed.verb === 'topic' || parsed.verb === 'archive') {
+      this.roomEvent(parsed.room, parsed.verb, text);
+      return;
+    }
     // Only `newtext` and `new` make a room known (SPEC.md, protocol v2): a `typing` or
     // `react` under a room nobody created must not add it.
     if (parsed.verb !== 'newtext' && parsed.verb !== 'new') return;
-    if (state.addRoom(parsed.room) >= 0) view.syncRooms(state.roomOrder);
+    if (state.addRoom(parsed.room) >= 0) this.syncRooms();
     if (parsed.verb !== 'newtext') return;
     const message = liveMessage({ text, retain }, Date.now());
     if (!message) return;
+    if (this.rooms.messageIn(parsed.room)) this.syncRooms(); // posting unarchives
     const at = state.addMessage(parsed.room, message);
     if (at < 0) {
       if (message.id) view.confirm(message.id);
@@ -318,6 +327,7 @@ export class Session {
     if (!state.select(name)) return;
     view.updateRoom(previous, state.room(previous).unread, false);
     view.updateRoom(name, 0, true);
+    this.syncRooms(); // an archived room left is hidden again
     this.unseen = 0;
     view.setNewBelow(0);
     this.showCurrent();
@@ -326,7 +336,7 @@ export class Session {
 
   /** Alt+↑/↓: the room before or after the current one. */
   stepRoom(step) {
-    const order = this.state.roomOrder;
+    const order = this.rooms.visible(this.state.roomOrder, this.state.current);
     const i = order.indexOf(this.state.current) + step;
     this.selectRoom(order[(i + order.length) % order.length]);
   }
@@ -358,29 +368,96 @@ export class Session {
     return true;
   }
 
-  async search(query) {
-    const { api, state, view } = this;
+  /** Searches this room or, with `scope` "all", every room; the first page. */
+  async search(query, scope = 'room') {
     if (query.trim() === '') {
-      view.hideSearch();
+      this.view.hideSearch();
+      this.searching = null;
       return;
     }
+    this.searching = { query, room: scope === 'all' ? null : this.state.current, lastKey: null, hasMore: false };
+    await this.searchPage(this.searching, false);
+  }
+
+  /** The next page of the search shown ("More results"). */
+  async moreResults() {
+    if (this.searching?.hasMore) await this.searchPage(this.searching, true);
+  }
+
+  async searchPage(search, append) {
+    const { api, view } = this;
     try {
-      const results = await api.search(state.current, query);
-      if (this.disposed) return;
-      view.showSearchResults(query, results);
+      const page = await api.searchPage({ room: search.room, q: search.query, before: append ? search.lastKey : null });
+      if (this.disposed || search !== this.searching) return;
+      search.hasMore = page.hasMore;
+      search.lastKey = page.results.at(-1)?.message.key ?? search.lastKey;
+      view.showSearchResults(search.query, page.results, { hasMore: page.hasMore, append, allRooms: search.room === null });
       view.clearError();
     } catch (error) {
       if (!this.disposed) view.status(sentence(error.message), 'error');
     }
   }
 
-  async jumpTo(key) {
+  /** Opens `room` (the current one if not given) at the message with `key`, loading older pages until it is there. */
+  async jumpTo(key, room = null) {
     const { view } = this;
-    for (let pages = 0; pages < 40; pages += 1) {
+    if (room && room !== this.state.current) this.selectRoom(room);
+    const until = Date.now() + JUMP_PATIENCE;
+    while (!this.disposed && Date.now() < until) {
       if (view.reveal(key)) return;
+      // A page already on its way (the room just opened fills its view) or a burst being
+      // laid out: wait a frame for it rather than give up.
+      if (this.loading || view.settling(this.state.current)) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        continue;
+      }
       if (!(await this.loadOlder())) break;
     }
     if (!this.disposed && !view.reveal(key)) view.status('That message is no longer in the history.', 'error');
+  }
+
+  // --- room topics and archive ---------------------------------------------------------
+
+  /** The room list without the archived rooms, the archived ones apart, the open room's topic. */
+  syncRooms() {
+    const { state, view, rooms } = this;
+    view.syncRooms(rooms.visible(state.roomOrder, state.current));
+    view.roomBar.showArchived(rooms.archivedRooms(state.roomOrder));
+    view.roomBar.show(state.current, rooms.topic(state.current), rooms.isArchived(state.current));
+  }
+
+  /** A live `topic` or `archive` event; ignored for a room nobody created (SPEC.md, v2). */
+  roomEvent(room, verb, text) {
+    if (!this.state.room(room)) return;
+    const changed = verb === 'topic' ? this.rooms.applyTopic(room, text) : this.rooms.applyArchive(room, text);
+    if (changed) this.syncRooms();
+  }
+
+  /** Sets the current room's topic for everyone; false (and says why) if it cannot be one. */
+  setTopic(text) {
+    const problem = topicProblem(text);
+    if (problem) {
+      this.view.status(problem, 'error');
+      return false;
+    }
+    const room = this.state.current;
+    this.publishRoomEvent(room, 'topic', topicPayload(this.nick, text, newMessageId()));
+    return true;
+  }
+
+  /** Archives `room` (hides it from everyone's list) or shows it again. */
+  archive(room, on) {
+    if (room === 'main') return;
+    this.publishRoomEvent(room, 'archive', archivePayload(this.nick, on, newMessageId()));
+    if (on && room === this.state.current) this.selectRoom('main');
+  }
+
+  publishRoomEvent(room, verb, payload) {
+    this.roomEvent(room, verb, payload); // at once; the broker's copy changes nothing more
+    this.client.publish(`rooms/${room}/${verb}`, payload, { qos: 1 })
+      .then(() => this.view.clearError(), (error) => {
+        if (!this.disposed) this.view.status(`Not sent: ${error.message}.`, 'error');
+      });
   }
 
   /** Creates (publishes) a room and opens it; false (and says why) for a bad name. */
@@ -391,7 +468,7 @@ export class Session {
       view.status(problem, 'error');
       return false;
     }
-    if (state.addRoom(name) >= 0) view.syncRooms(state.roomOrder);
+    if (state.addRoom(name) >= 0) this.syncRooms();
     client.publish(topics.roomNew(name), '', { qos: 1 })
       .then(() => view.clearError(), (error) => view.status(sentence(error.message), 'error'));
     this.selectRoom(name);

@@ -6,6 +6,8 @@
 // given to `bind()`.
 import { renderText, mentions, nickHue } from './render.js';
 import { RoomLog } from './log.js';
+import { RoomBar } from './room-bar.js';
+import { parseQuery, countLabel, highlighted } from './search.js';
 
 // Per animation frame: ms of message insertion, and messages made (their layout follows
 // in the same frame); what is left waits for the next frame, so input is never held up.
@@ -108,6 +110,7 @@ export class View {
     this.$('search').addEventListener('input', (event) => {
       if (event.target.value === '') this.hideSearch();
     });
+    this.roomBar = new RoomBar(doc, this.$);
     this.icon = doc.querySelector('link[rel="icon"]');
     this.plainIcon = this.icon?.getAttribute('href') ?? null;
     this.newBelow = 0;
@@ -174,7 +177,11 @@ export class View {
         field.value = '';
       }
     });
-    submit('search_form', () => handlers.search(this.$('search').value));
+    submit('search_form', () => handlers.search(this.$('search').value, this.$('search_scope').value));
+    this.$('search_scope').addEventListener('change', () => {
+      if (this.$('search').value.trim() !== '') handlers.search(this.$('search').value, this.$('search_scope').value);
+    });
+    this.roomBar.bind({ setTopic: handlers.setTopic, archive: handlers.archive, done: () => this.input.focus() });
     this.$('bell').addEventListener('click', () => handlers.toggleBell());
     this.older.addEventListener('click', () => handlers.older());
     this.texts.addEventListener('scroll', () => {
@@ -183,19 +190,22 @@ export class View {
     // One listener per area: clicks on rooms, nicknames, images and search results.
     this.doc.addEventListener('click', (event) => {
       if (this.me === null) return;
-      const target = event.target.closest('button[data-room], button[data-nick], img.inline-image, button.result, button.show-more');
+      const target = event.target.closest('button.result, button.more-results, button[data-room], button[data-nick], img.inline-image, button.show-more');
       if (!target) return;
-      if (target.dataset.room) handlers.selectRoom(target.dataset.room);
+      if (target.matches('button.result')) handlers.jumpTo(Number(target.dataset.key), target.dataset.resultRoom);
+      else if (target.matches('button.more-results')) handlers.moreResults();
+      else if (target.dataset.room) handlers.selectRoom(target.dataset.room);
       else if (target.dataset.nick) this.insertMention(target.dataset.nick);
       else if (target.matches('img.inline-image')) target.classList.toggle('enlarged');
       else if (target.matches('button.show-more')) this.toggleMore(target);
-      else if (target.dataset.key) handlers.jumpTo(Number(target.dataset.key));
     });
     this.doc.addEventListener('keydown', (event) => {
       if (this.me === null) return;
       if (event.key === 'Escape') {
         this.hideSearch();
         if (this.doc.activeElement === this.$('search')) this.input.focus();
+      } else if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && this.stepResult(event.target, event.key === 'ArrowDown' ? 1 : -1)) {
+        event.preventDefault(); // ↓ from the search box into the results, ↑/↓ between them (Enter opens one)
       } else if (event.key === 'Enter' && event.target.matches('img.inline-image')) {
         event.target.classList.toggle('enlarged');
       } else if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
@@ -304,6 +314,10 @@ export class View {
 
   /** Shows the rooms in `order` (the state's): new ones are made, known ones moved into place. */
   syncRooms(order) {
+    const wanted = new Set(order);
+    for (const [name, button] of this.roomItems) {
+      if (!wanted.has(name)) button.parentElement.remove(); // archived: kept, to come back
+    }
     order.forEach((name, index) => {
       let button = this.roomItems.get(name);
       if (!button) {
@@ -552,27 +566,59 @@ export class View {
     return true;
   }
 
-  showSearchResults(query, results) {
+  /**
+   * Search results, newest first: `results` [{ room, message }]; `append` adds them to those
+   * shown (the "more" button's page). The count says "50+" while more exist.
+   */
+  showSearchResults(query, results, { hasMore = false, append = false, allRooms = false } = {}) {
     const box = this.$('search_results');
-    const list = this.el('ol');
-    for (const m of results) {
+    let list = box.querySelector('ol');
+    if (!append || !list) list = this.el('ol');
+    const { words } = parseQuery(query);
+    for (const { room, message: m } of results) {
       const item = this.el('li');
       const button = this.el('button', 'result');
       button.type = 'button';
       if (m.key !== null) button.dataset.key = String(m.key);
-      button.append(this.el('span', 'time', m.ts !== null ? dateTimeLabel(m.ts) : ''), this.el('b', null, ` ${m.author}: `), this.el('span', null, m.text));
+      button.dataset.resultRoom = room;
+      const text = this.el('span', 'result-text');
+      text.dir = 'auto';
+      text.append(...highlighted(this.doc, m.text, words));
+      button.append(this.el('span', 'time', m.ts !== null ? dateTimeLabel(m.ts) : ''));
+      if (allRooms) button.append(this.el('span', 'room-label', ` #${room}`));
+      button.append(this.el('b', null, ` ${m.author}: `), text);
       item.append(button);
       list.append(item);
     }
+    const shown = list.children.length;
     const head = this.el('p', 'results-head');
     const close = this.el('button', 'close-results', 'Close');
     close.type = 'button';
     close.setAttribute('aria-label', 'Close the search results');
-    head.append(this.el('span', null, results.length > 0
-      ? `${results.length} result${results.length === 1 ? '' : 's'} for “${query}” (Escape closes)`
-      : `Nothing found for “${query}”.`), close);
-    box.replaceChildren(head, list);
+    const where = allRooms ? ' in all rooms' : '';
+    head.append(this.el('span', 'results-count', shown > 0
+      ? `${countLabel(shown, hasMore)} for “${query}”${where} (Escape closes)`
+      : `Nothing found for “${query}”${where}.`), close);
+    const parts = [head, list];
+    if (hasMore) {
+      const more = this.el('button', 'more-results', 'More results');
+      more.type = 'button';
+      parts.push(more);
+    }
+    box.replaceChildren(...parts);
     box.hidden = false;
+    if (!append) box.scrollTop = 0; // a new search starts at its count
+  }
+
+  /** Moves the focus from the search box or a result to the next (`step` 1) or previous result; false if it does not apply. */
+  stepResult(from, step) {
+    const box = this.$('search_results');
+    if (box.hidden || !(from === this.$('search') || from.matches?.('button.result'))) return false;
+    const results = [...box.querySelectorAll('button.result')];
+    const next = from === this.$('search') ? (step > 0 ? results[0] : null) : results[results.indexOf(from) + step];
+    if (next) next.focus();
+    else if (step < 0) this.$('search').focus();
+    return true;
   }
 
   hideSearch() {
