@@ -1,4 +1,5 @@
 import ChatCore
+import ChatTestSupport
 @testable import ChatStore
 import Foundation
 import GRDB
@@ -225,7 +226,12 @@ struct DatabaseSafetyTests {
                 "\(error)".contains(readOnlyPath) && "\(error)".contains("read-only")
             }
         }
-        #expect(runCommand("/bin/umount", mountPoint) == 0, "the stores are closed")
+        // The stores are closed: the mount can go. (Retried for a while: a process another
+        // test forks at that moment holds the process's descriptors until its exec.)
+        try await waitUntil("the read-only mount to be released (the stores are closed)", timeout: .seconds(20),
+                            interval: .milliseconds(100)) {
+            runCommand("/bin/umount", mountPoint) == 0
+        }
     }
 
     @Test("a read-only filesystem with the -wal and -shm files a writer left (it was killed): still opened read-only, and said so")
@@ -258,7 +264,12 @@ struct DatabaseSafetyTests {
                 "\(error)".contains("cannot write it") && "\(error)".contains("read-only")
             }
         }
-        #expect(runCommand("/bin/umount", mountPoint) == 0, "the stores are closed")
+        // The stores are closed: the mount can go. (Retried for a while: a process another
+        // test forks at that moment holds the process's descriptors until its exec.)
+        try await waitUntil("the read-only mount to be released (the stores are closed)", timeout: .seconds(20),
+                            interval: .milliseconds(100)) {
+            runCommand("/bin/umount", mountPoint) == 0
+        }
     }
 
     @Test("a WAL restarted after a checkpoint keeps frames of its earlier cycle at its end: not taken for damage")
