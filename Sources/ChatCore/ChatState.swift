@@ -94,6 +94,18 @@ public struct ChatState: Sendable, Hashable {
         users[nick]?.hostName = hostName
     }
 
+    /// Records a user's presence (`online` or `away` on `users/<nick>/presence`): seen now,
+    /// and online, without a greeting.
+    public mutating func markPresent(_ nick: Nickname, at now: Date) {
+        if var info = users[nick] {
+            info.lastSeen = max(info.lastSeen, now)
+            users[nick] = info
+        } else {
+            users[nick] = UserInfo(firstSeen: now)
+        }
+        markOnline(nick)
+    }
+
     /// Marks a user as gone (a `logout` was received). `bot` never leaves.
     public mutating func logout(_ nick: Nickname) {
         guard nick != .bot, onlineSet.remove(nick) != nil else { return }

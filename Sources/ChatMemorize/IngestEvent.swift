@@ -1,4 +1,5 @@
 package import ChatCore
+package import ChatStore
 import Crypto
 
 /// A message understood: what the topic and payload mean for the chat, or why it was
@@ -13,6 +14,10 @@ package enum IngestEvent: Sendable, Hashable {
     case hello(Nickname, address: String, receivedAt: Int64)
     /// A user left.
     case logout(Nickname)
+    /// An edit, a delete or a reaction (protocol v2), for the store to apply.
+    case conversation(ConversationEvent)
+    /// A user's presence (`users/<nick>/presence`): online, away or offline.
+    case presence(Nickname, PresencePayload.State, receivedAt: Int64)
     /// Input that is not a valid message, with the reason; counted and logged, not stored.
     case skipped(reason: String, kind: String, detail: String?)
     /// A valid event memorize has nothing to do with (`rooms/<room>/typing`, say): it makes
@@ -54,8 +59,19 @@ package enum IngestEvent: Sendable, Hashable {
             case .logout(let nick):
                 _ = try LogoutPayload(decoding: item.payload)
                 self = .logout(nick)
-            case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .presence:
-                // Protocol v2 events: not kept yet (typing never will be). They make no
+            case .roomEdit(let room):
+                self = .conversation(ConversationEvent(
+                    room: room, edit: try EditPayload(decoding: item.payload, limits: limits), receivedAt: item.receivedAt))
+            case .roomDelete(let room):
+                self = .conversation(ConversationEvent(
+                    room: room, delete: try DeletePayload(decoding: item.payload), receivedAt: item.receivedAt))
+            case .roomReact(let room):
+                self = .conversation(ConversationEvent(
+                    room: room, react: try ReactPayload(decoding: item.payload), receivedAt: item.receivedAt))
+            case .presence(let nick):
+                self = .presence(nick, try PresencePayload(decoding: item.payload).state, receivedAt: item.receivedAt)
+            case .roomTyping, .roomTopic:
+                // Typing is never stored; the room topic is not kept here. Neither makes a
                 // room known.
                 self = .ignored(topic: item.topic)
             }
@@ -69,8 +85,13 @@ extension IngestEvent {
     /// Roughly how many bytes the event holds while it waits: its message's text and
     /// author (what a flood of large messages grows).
     package var heldBytes: Int {
-        if case .message(_, let payload, _) = self { return payload.text.utf8.count + payload.author.rawValue.utf8.count + 64 }
-        return 64
+        switch self {
+        case .message(_, let payload, _): return payload.text.utf8.count + payload.author.rawValue.utf8.count + 64
+        case .conversation(let event):
+            if case .edit(let text) = event.kind { return text.utf8.count + 128 }
+            return 128
+        default: return 64
+        }
     }
 }
 

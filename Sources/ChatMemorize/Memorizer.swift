@@ -58,7 +58,7 @@ package actor Memorizer {
     private let publisher: (any ChatPublisher)?
     private let resolver: any HostNameResolver
     private let clock: any ChatClock
-    private let logger: Logger
+    let logger: Logger
     private let roomLimit: Int
     private var skips: SkipLog
     private var throttle = GreetingThrottle()
@@ -142,12 +142,13 @@ package actor Memorizer {
         }
         stats.stored += result.inserted
         stats.duplicates += result.duplicates
+        noteConversation(result.events)
         if result.inserted > 0 {
             logger.debug("stored", metadata: ["messages": "\(result.inserted)", "duplicates": "\(result.duplicates)"])
         }
         if let observer {
             var change = StoreChange()
-            change.roomsWithMessages = Set(batch.messages.map(\.room))
+            change.roomsWithMessages = Set(batch.messages.map(\.room) + batch.events.map(\.room))
             change.roomListChanged = !batch.rooms.isEmpty
             change.usersChanged = batch.changesOnline
             if !change.isEmpty { await observer(change) }
@@ -192,6 +193,21 @@ package actor Memorizer {
             }
         case .logout(let nick):
             if roles.contains(.presence) { chat.logout(nick) }
+        case .conversation(let event):
+            // SPEC.md: a v2 event for a room nobody created is ignored.
+            guard chat.hasRoom(event.room) else {
+                logger.debug("ignored an event for an unknown room", metadata: ["room": "\(event.room)", "id": "\(event.eventID)"])
+                return
+            }
+            if roles.contains(.storage) { batch.events.append(event) }
+        case .presence(let nick, let state, let receivedAt):
+            guard roles.contains(.presence) else { return }
+            if state == .offline {
+                chat.logout(nick)
+            } else {
+                chat.markPresent(nick, at: Date(milliseconds: receivedAt))
+                changedUsers.insert(nick)
+            }
         case .skipped(let reason, let kind, let detail):
             skips.skip(reason: reason, kind: kind, detail: detail.map { ["where": "\($0)"] } ?? [:])
         case .ignored(let topic):

@@ -65,6 +65,7 @@ extension SQLiteMessageStore {
                 CREATE INDEX onlineUser_nick ON onlineUser (nick);
                 """)
         }
+        registerConversationMigration(&migrator)
         return migrator
     }
 

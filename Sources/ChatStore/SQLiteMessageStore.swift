@@ -27,7 +27,7 @@ public final class SQLiteMessageStore: MessageStore {
     /// The most the WAL file keeps once checkpointed (`PRAGMA journal_size_limit`): 64 MiB.
     public static let journalSizeLimit = 64 * 1024 * 1024
 
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let busyTimeoutMilliseconds: Int
     /// The file this store reads and writes.
     public let path: String
@@ -246,19 +246,28 @@ public final class SQLiteMessageStore: MessageStore {
         var result = StoreWriteResult()
         let lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT max(id) FROM message") ?? 0
         let insertMessage = try db.cachedStatement(sql: """
-            INSERT INTO message (room, author, text, messageID, ts, receivedAt) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO message (room, author, text, messageID, ts, receivedAt, replyTo, editedAt, deleted)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (messageID) DO NOTHING
             """)
+        var arrived: [String] = []
         for message in batch.messages {
             try insertMessage.execute(arguments: [
                 message.room.rawValue, message.author, message.text, message.messageID, message.ts, message.receivedAt,
+                message.replyTo, message.edited, message.deleted,
             ])
-            if db.changesCount > 0 { result.inserted += 1 } else { result.duplicates += 1 }
+            if db.changesCount > 0 {
+                result.inserted += 1
+                if let id = message.messageID { arrived.append(id) }
+            } else {
+                result.duplicates += 1
+            }
         }
         if result.inserted > 0 {
             try db.execute(sql: "INSERT INTO message_fts (rowid, text) SELECT id, text FROM message WHERE id > ?",
                            arguments: [lastKeyBefore])
         }
+        result.events = try applyConversation(batch, arrived: arrived, in: db)
 
         let upsertUser = try db.cachedStatement(sql: """
             INSERT INTO user (nick, hostName, firstConnection, lastConnection, lastSeen) VALUES (?, ?, ?, ?, ?)
@@ -325,6 +334,10 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws {
         try await writing { db in
+            for table in ["reaction", "message_edit"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE message IN (SELECT id FROM message WHERE room = ?)",
+                               arguments: [room.rawValue])
+            }
             try db.execute(sql: "DELETE FROM message WHERE room = ?", arguments: [room.rawValue])
             var batch = StoreBatch()
             batch.rooms = [room]
@@ -335,19 +348,23 @@ public final class SQLiteMessageStore: MessageStore {
 
     // MARK: Reading
 
-    private static let messageColumns = "id, room, author, text, messageID, COALESCE(ts, receivedAt) AS ts"
+    static let messageColumns = "id, room, author, text, messageID, COALESCE(ts, receivedAt) AS ts, \(conversationColumns)"
     /// ``messageColumns`` of `message` joined with `message_fts` (which has a `text` too).
     private static let searchColumns = """
         message.id AS id, message.room AS room, message.author AS author, message.text AS text, \
-        message.messageID AS messageID, COALESCE(message.ts, message.receivedAt) AS ts
+        message.messageID AS messageID, COALESCE(message.ts, message.receivedAt) AS ts, \
+        message.replyTo AS replyTo, message.editedAt AS editedAt, message.deleted AS deleted
         """
 
-    private static func storedMessages(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredMessage] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+    /// The messages `sql` selects (with ``messageColumns``), their reactions included.
+    static func storedMessages(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredMessage] {
+        var messages: [StoredMessage] = try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
             guard let room = try? RoomName(row["room"] as String) else { return nil }
             return StoredMessage(key: row["id"], room: room, author: row["author"], text: row["text"],
-                                 messageID: row["messageID"], ts: row["ts"])
+                                 messageID: row["messageID"], ts: row["ts"], extras: extras(row))
         }
+        try attachReactions(db, to: &messages)
+        return messages
     }
 
     /// The newest messages of a room (room, limit): an index search on `(room, id)`, so

@@ -20,6 +20,8 @@ public struct StoreBatch: Sendable {
     /// Counters to raise, by setting key (see ``MessageStore/setting(_:)``): a counter is a
     /// setting holding a decimal number, missing meaning 0.
     public var counters: [String: Int] = [:]
+    /// Edits, deletes and reactions, applied after ``messages`` (see ``ConversationEvent``).
+    public var events: [ConversationEvent] = []
 
     /// An empty batch.
     public init() {}
@@ -38,7 +40,7 @@ public struct StoreBatch: Sendable {
 
     /// Whether there is nothing to write.
     public var isEmpty: Bool {
-        messages.isEmpty && rooms.isEmpty && users.isEmpty && addresses.isEmpty && online == nil && counters.isEmpty
+        messages.isEmpty && events.isEmpty && rooms.isEmpty && users.isEmpty && addresses.isEmpty && online == nil && counters.isEmpty
             && onlineAdded.isEmpty && onlineRemoved.isEmpty
     }
 }
@@ -63,6 +65,8 @@ public struct StoreWriteResult: Sendable, Hashable {
     public var inserted: Int
     /// Messages skipped because their id was already stored.
     public var duplicates: Int
+    /// What became of the batch's ``StoreBatch/events`` (and of held ones applied now).
+    public var events = ConversationOutcome()
 
     /// Creates the result.
     public init(inserted: Int = 0, duplicates: Int = 0) {

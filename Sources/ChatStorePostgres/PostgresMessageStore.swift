@@ -20,9 +20,9 @@ import Foundation
 /// (a deadlock or a serialization failure: two instances inserting the same new room or
 /// the same redelivered message in a different order) are run again.
 public final class PostgresMessageStore: MessageStore {
-    private let client: PostgresClient
+    let client: PostgresClient
     private let running = OneShotSignal()
-    private let logger: Logger
+    let logger: Logger
     /// Where this store is (password masked in its description).
     public let address: PostgresAddress
 
@@ -89,7 +89,7 @@ public final class PostgresMessageStore: MessageStore {
     }
 
     /// Runs `body`; an error from PostgreSQL becomes a ``StoreError`` that says what happened.
-    private func describingErrors<Result>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
+    func describingErrors<Result>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
         do {
             return try await body()
         } catch let error as PSQLError {
@@ -240,11 +240,11 @@ public final class PostgresMessageStore: MessageStore {
 
     // MARK: Reading
 
-    private static let messageColumns = "id, room, author, text, message_id, COALESCE(ts, received_at)"
+    static let messageColumns = "id, room, author, text, message_id, COALESCE(ts, received_at)"
 
     private typealias MessageRow = (Int64, String, String, String, String?, Int64)
 
-    private static func storedMessages(_ rows: PostgresRowSequence) async throws -> [StoredMessage] {
+    static func storedMessages(_ rows: PostgresRowSequence) async throws -> [StoredMessage] {
         var messages: [StoredMessage] = []
         for try await (key, room, author, text, messageID, ts) in rows.decode(MessageRow.self) {
             guard let room = try? RoomName(room) else { continue }
