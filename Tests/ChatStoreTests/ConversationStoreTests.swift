@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The stores that apply protocol v2 events.
-let conversationStoreKinds: [StoreKind] = [.sqlite, .memory]
+let conversationStoreKinds: [StoreKind] = StoreKind.allCases
 
 @Suite("Protocol v2 in the store: replies, edits, deletes, reactions, held events")
 struct ConversationStoreTests {

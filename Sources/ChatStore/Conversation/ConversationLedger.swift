@@ -2,7 +2,7 @@ internal import ChatCore
 /// The few operations a store gives ``ConversationRules`` inside one write transaction;
 /// the rules (who may do what, once per id, hold until the target comes) live in one place
 /// for every store.
-protocol ConversationLedger {
+package protocol ConversationLedger {
     /// A stored message as the rules need it.
     typealias Target = ConversationTarget
 
@@ -33,25 +33,35 @@ protocol ConversationLedger {
 }
 
 /// A stored message as ``ConversationRules`` need it.
-struct ConversationTarget: Sendable, Hashable {
-    var key: Int64
-    var room: String
-    var author: String
-    var text: String
+package struct ConversationTarget: Sendable, Hashable {
+    package var key: Int64
+    package var room: String
+    package var author: String
+    package var text: String
     /// The message's time (ms).
-    var ts: Int64
-    var edited: Int64?
-    var deleted: Bool
+    package var ts: Int64
+    package var edited: Int64?
+    package var deleted: Bool
+
+    package init(key: Int64, room: String, author: String, text: String, ts: Int64, edited: Int64?, deleted: Bool) {
+        self.key = key
+        self.room = room
+        self.author = author
+        self.text = text
+        self.ts = ts
+        self.edited = edited
+        self.deleted = deleted
+    }
 }
 
 /// The rules of SPEC.md for edits, deletes and reactions, over any store's ledger.
-enum ConversationRules {
+package enum ConversationRules {
     /// How many events wait for their target at most; past it the oldest is dropped.
-    static let defaultHeldLimit = 10_000
+    package static let defaultHeldLimit = 10_000
 
     /// Applies `events` in order, after the held events whose target is among
     /// `arrived` (the sender ids of the messages this write stored).
-    static func apply(
+    package static func apply(
         _ events: [ConversationEvent], arrived: [String], to ledger: inout some ConversationLedger, heldLimit: Int = defaultHeldLimit
     ) throws -> ConversationOutcome {
         var outcome = ConversationOutcome()
