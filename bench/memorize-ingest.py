@@ -38,7 +38,7 @@ def event(i):
     author = f"user{target % 50}"
     kinds = ["react", "react", "edit", "delete"]
     kind = kinds[k % 4]
-    base = {"id": f"event-{i}", "ts": 1_700_000_000_000 + i, "target": f"bench-{target}"}
+    base = {"id": f"event-{i:08d}", "ts": 1_700_000_000_000 + i, "target": f"bench-{target:08d}"}
     if kind == "react":
         base.update(author=f"user{i % 50}", emoji=EMOJI[k % 4], on=True)
     elif kind == "edit":
@@ -55,7 +55,7 @@ def lines(count, mix=None):
             yield f"rooms/room{target % 20}/{kind} {json.dumps(payload, separators=(',', ':'), ensure_ascii=False)}\n"
             continue
         payload = json.dumps({"author": f"user{i % 50}", "text": f"message number {i} about the weather and the build",
-                              "id": f"bench-{i}", "ts": 1_700_000_000_000 + i}, separators=(",", ":"))
+                              "id": f"bench-{i:08d}", "ts": 1_700_000_000_000 + i}, separators=(",", ":"))
         yield f"rooms/room{i % 20}/newtext {payload}\n"
 
 
@@ -95,7 +95,7 @@ def run_memorize(count, work, mix=None):
 def event_sql(i):
     """What applying the v2 event of line i writes, as the store does it."""
     kind, payload, target = event(i)
-    target_id = sql_quote(f"bench-{target}")
+    target_id = sql_quote(f"bench-{target:08d}")
     done = f"INSERT INTO conversation_event(eventID) VALUES({sql_quote(payload['id'])});\n"
     if kind == "react":
         return done + ("INSERT INTO reaction(message,emoji,author) SELECT id," + sql_quote(payload["emoji"]) + ","
@@ -118,7 +118,7 @@ def run_sqlite3(count, work, schema_from, mix=None):
                 continue
             out.write("INSERT INTO message(room,author,text,messageID,ts,receivedAt) VALUES("
                       f"'room{i % 20}','user{i % 50}',{sql_quote(f'message number {i} about the weather and the build')},"
-                      f"'bench-{i}',{1_700_000_000_000 + i},{1_700_000_000_000 + i});\n")
+                      f"'bench-{i:08d}',{1_700_000_000_000 + i},{1_700_000_000_000 + i});\n")
         # The same full-text indexing chatt-memorize does (once per transaction).
         out.write("INSERT INTO message_fts(rowid, text) SELECT id, text FROM message;\nCOMMIT;\n")
     with open(sql, "rb") as stdin:
