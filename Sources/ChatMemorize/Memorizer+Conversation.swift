@@ -3,10 +3,14 @@ import Logging
 
 extension Memorizer {
     /// Logs what the store did with a batch's v2 events: refusals (somebody else's
-    /// message) and held events dropped at the bound, as warnings.
+    /// message) and held events dropped at the bound, as warnings. Refusals are
+    /// rate-limited as skipped input is: the first 20, then one in a thousand.
     func noteConversation(_ outcome: ConversationOutcome) {
-        for refusal in outcome.refused.prefix(20) {
+        for refusal in outcome.refused {
+            conversationRefusals += 1
+            guard conversationRefusals <= 20 || conversationRefusals % 1_000 == 0 else { continue }
             logger.warning("a v2 event was not applied", metadata: [
+                "refused": "\(conversationRefusals)",
                 "kind": "\(refusal.event.kind.name)", "id": "\(refusal.event.eventID)", "author": "\(refusal.event.author)",
                 "target": "\(refusal.event.target)", "reason": "\(refusal.reason)",
             ])

@@ -79,6 +79,8 @@ package actor Memorizer {
     /// answers (each try waits for it) cannot hold the shutdown for minutes.
     static let greetingDrainGrace = Duration.seconds(30)
     private var observer: (@Sendable (StoreChange) async -> Void)?
+    /// v2 events the store refused so far (see ``noteConversation(_:)``).
+    var conversationRefusals = 0
 
     /// Loads the chat state from `store` and gets ready.
     package init(

@@ -91,3 +91,23 @@ struct ConversationHistoryTests {
         }
     }
 }
+
+@Suite("/metrics: held v2 events")
+struct HeldEventMetricsTests {
+    @Test func metricsShowTheHeldEventsAndTheDroppedOnes() async throws {
+        let store = InMemoryMessageStore()
+        var batch = StoreBatch()
+        batch.events = [ConversationEvent(room: .main, author: "ann", eventID: "delete-01", target: "message-1", kind: .delete,
+                                          ts: 1, receivedAt: 1)]
+        batch.counters[SettingKey.droppedHeldEvents] = 3
+        try await store.write(batch)
+        try await withTestApp(store: store) { client in
+            try await TestPeer.$address.withValue(TestPeer.loopback) {
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    #expect(response.text.contains("chatt_events_held 1"))
+                    #expect(response.text.contains("chatt_events_held_dropped 3"))
+                }
+            }
+        }
+    }
+}
