@@ -52,6 +52,7 @@ public final class InMemoryMessageStore: MessageStore {
                 state.keysByID[id] = state.nextKey
                 arrived.append(id)
             }
+            if !message.history.isEmpty { state.earlierTexts[state.nextKey] = message.history.map { ($0.text, $0.ts) } }
             state.nextKey += 1
             result.inserted += 1
         }
@@ -163,7 +164,16 @@ public final class InMemoryMessageStore: MessageStore {
     }
 
     public func forEachMessage(_ body: @Sendable ([StoredMessage]) throws -> Void) async throws {
-        let all = state.withLock { $0.messages }
+        let all = state.withLock { state in
+            state.messages.map { message in
+                guard let earlier = state.earlierTexts[message.key], !earlier.isEmpty else { return message }
+                var copy = message
+                var extras = copy.extras ?? MessageExtras()
+                extras.history = earlier.map { EarlierText(text: $0.text, ts: $0.ts) }
+                copy.extras = extras
+                return copy
+            }
+        }
         var start = 0
         while start < all.count {
             try body(Array(all[start..<min(start + 2000, all.count)]))

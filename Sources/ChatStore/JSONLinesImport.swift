@@ -2,8 +2,8 @@ internal import ChatCore
 internal import Foundation
 
 /// Reads what ``JSONLinesExport`` writes: one `{"room","author","text","ts","id"}` object a
-/// line, with the optional protocol v2 fields `replyTo`, `edited`, `deleted` and
-/// `reactions` (`{"👍": ["ann", "bob"]}`). Reactions become react events with ids made from
+/// line, with the optional protocol v2 fields `replyTo`, `edited`, `deleted`,
+/// `reactions` (`{"👍": ["ann", "bob"]}`) and `history` (`[{"text","ts"}]`). Reactions become react events with ids made from
 /// the message, the emoji and the author, so importing the same file twice changes nothing.
 public enum JSONLinesImport {
     /// One line understood.
@@ -17,6 +17,7 @@ public enum JSONLinesImport {
         var edited: Int64?
         var deleted: Bool?
         var reactions: [String: [String]]?
+        var history: [EarlierText]?
     }
 
     /// Whether `firstLine` looks like an export line (an object with `room`, `author` and
@@ -58,6 +59,7 @@ public enum JSONLinesImport {
             message.replyTo = line.replyTo
             message.edited = line.edited
             message.deleted = line.deleted ?? false
+            if line.id != nil { message.history = line.history ?? [] }
             batch.messages.append(message)
             if let id = line.id {
                 for (emoji, authors) in (line.reactions ?? [:]).sorted(by: { $0.key < $1.key }) {

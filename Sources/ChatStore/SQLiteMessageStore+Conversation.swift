@@ -114,6 +114,32 @@ extension SQLiteMessageStore {
     }
 }
 
+extension SQLiteMessageStore {
+    /// Keeps `history` as the earlier texts of the message `key` (an import).
+    static func keepHistory(_ history: [EarlierText], of key: Int64, in db: Database) throws {
+        let ledger = SQLiteConversationLedger(db: db)
+        for earlier in history { try ledger.keepEarlierText(earlier.text, ts: earlier.ts, of: key) }
+    }
+}
+
+extension [StoredMessage] {
+    /// The messages with their earlier texts (``MessageExtras/history``), for the export.
+    func withHistory(_ db: Database) throws -> [StoredMessage] {
+        guard let first = first?.key, let last = last?.key else { return self }
+        var messages = self
+        var index: [Int64: Int] = [:]
+        for (position, message) in messages.enumerated() { index[message.key] = position }
+        for row in try Row.fetchAll(db, sql: "SELECT message, text, ts FROM message_edit WHERE message BETWEEN ? AND ? ORDER BY id",
+                                    arguments: [first, last]) {
+            guard let position = index[row["message"]] else { continue }
+            var extras = messages[position].extras ?? MessageExtras()
+            extras.history.append(EarlierText(text: row["text"], ts: row["ts"]))
+            messages[position].extras = extras
+        }
+        return messages
+    }
+}
+
 /// ``ConversationLedger`` on an SQLite write transaction.
 struct SQLiteConversationLedger: ConversationLedger {
     let db: Database

@@ -259,6 +259,7 @@ public final class SQLiteMessageStore: MessageStore {
             if db.changesCount > 0 {
                 result.inserted += 1
                 if let id = message.messageID { arrived.append(id) }
+                if !message.history.isEmpty { try keepHistory(message.history, of: db.lastInsertedRowID, in: db) }
             } else {
                 result.duplicates += 1
             }
@@ -485,7 +486,7 @@ public final class SQLiteMessageStore: MessageStore {
             let chunk = try await pool.read { db in
                 try Self.storedMessages(db, sql: """
                     SELECT \(Self.messageColumns) FROM message WHERE id > ? ORDER BY id LIMIT 2000
-                    """, arguments: [start])
+                    """, arguments: [start]).withHistory(db)
             }
             guard let last = chunk.last else { return }
             try body(chunk)

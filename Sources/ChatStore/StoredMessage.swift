@@ -20,6 +20,8 @@ public struct NewMessage: Sendable, Hashable {
     public var edited: Int64?
     /// Whether it is a tombstone, for a message imported as deleted.
     public var deleted = false
+    /// Its earlier texts, oldest first, for a message imported as edited.
+    public var history: [EarlierText] = []
 
     /// Creates a message to store.
     public init(room: RoomName, author: String, text: String, messageID: String? = nil, ts: Int64? = nil, receivedAt: Int64) {

@@ -92,6 +92,38 @@ extension PostgresMessageStore {
         }
     }
 
+    /// Keeps the earlier texts of imported messages that were stored (`arrived`).
+    static func keepHistory(of messages: [NewMessage], arrived: [String], on connection: PostgresConnection,
+                            logger: Logger) async throws {
+        let stored = Set(arrived)
+        for message in messages where !message.history.isEmpty {
+            guard let id = message.messageID, stored.contains(id) else { continue }
+            try await connection.query("""
+                INSERT INTO message_edit (message, text, ts)
+                SELECT m.id, t.text, t.ts FROM message m,
+                    unnest(\(message.history.map(\.text))::text[], \(message.history.map(\.ts))::int8[]) WITH ORDINALITY AS t(text, ts, n)
+                WHERE m.message_id = \(id) ORDER BY n
+                """, logger: logger)
+        }
+    }
+
+    /// `chunk` with the earlier texts of its edited messages, for the export.
+    func withHistory(_ chunk: [StoredMessage]) async throws -> [StoredMessage] {
+        guard let first = chunk.first?.key, let last = chunk.last?.key else { return chunk }
+        var messages = chunk
+        var index: [Int64: Int] = [:]
+        for (position, message) in messages.enumerated() { index[message.key] = position }
+        for try await (key, text, ts) in try await client.query("""
+            SELECT message, text, ts FROM message_edit WHERE message BETWEEN \(first) AND \(last) ORDER BY id
+            """, logger: logger).decode((Int64, String, Int64).self) {
+            guard let position = index[key] else { continue }
+            var extras = messages[position].extras ?? MessageExtras()
+            extras.history.append(EarlierText(text: text, ts: ts))
+            messages[position].extras = extras
+        }
+        return messages
+    }
+
     public func heldEventCount() async throws -> Int {
         try await describingErrors("read") {
             let count = try await client.query("SELECT count(*) FROM held_event", logger: logger).decode(Int64.self).first { _ in true }

@@ -161,6 +161,7 @@ public final class PostgresMessageStore: MessageStore {
             result.inserted = inserted
             result.duplicates = messages.count - result.inserted
         }
+        try await keepHistory(of: batch.messages, arrived: arrived, on: connection, logger: logger)
         result.events = try await applyConversation(batch, arrived: arrived, on: connection, logger: logger)
 
         if !batch.users.isEmpty {
@@ -389,9 +390,9 @@ public final class PostgresMessageStore: MessageStore {
     public func forEachMessage(_ body: @Sendable ([StoredMessage]) throws -> Void) async throws {
         var after: Int64 = 0
         while true {
-            let chunk = try await Self.storedMessages(client.query("""
+            let chunk = try await withHistory(Self.storedMessages(client.query("""
                 SELECT \(unescaped: Self.messageColumns) FROM message WHERE id > \(after) ORDER BY id LIMIT 2000
-                """, logger: logger))
+                """, logger: logger)))
             guard let last = chunk.last else { return }
             try body(chunk)
             after = last.key

@@ -1,3 +1,4 @@
+import Synchronization
 import ChatCore
 import ChatStore
 import Foundation
@@ -143,7 +144,7 @@ struct ConversationStoreTests {
         #expect(stored.extras?.edited == 3_000)
     }
 
-    @Test("the held events stay at their bound; the oldest go first and are counted", arguments: [StoreKind.memory])
+    @Test("the held events stay at their bound; the oldest go first and are counted", arguments: [StoreKind.memory, .sqlite])
     func heldBound(kind: StoreKind) async throws {
         let (store, cleanup) = try await kind.make()
         defer { cleanup() }
@@ -167,5 +168,36 @@ struct ConversationStoreTests {
         #expect(last.hasMore && !last.hasNewer)
         #expect(try await store.messages(in: main, around: "message-999", limit: 5) == nil)
         #expect(try await store.messages(in: dev, around: "message-110", limit: 5) == nil)
+    }
+}
+
+@Suite("Protocol v2 in the store: what the export reads")
+struct ConversationExportTests {
+    @Test("forEachMessage gives an edited message's earlier texts; an import keeps them", arguments: conversationStoreKinds)
+    func history(kind: StoreKind) async throws {
+        let (store, cleanup) = try await kind.make()
+        defer { cleanup() }
+        var batch = StoreBatch()
+        batch.messages = [NewMessage(room: .main, author: "ann", text: "v1", messageID: "message-1", ts: 1_000, receivedAt: 1_000)]
+        try await store.write(batch)
+        batch = StoreBatch()
+        batch.events = [2, 3].map { version in
+            ConversationEvent(room: .main, author: "ann", eventID: "edit-000\(version)", target: "message-1",
+                              kind: .edit(text: "v\(version)"), ts: Int64(version) * 1_000, receivedAt: Int64(version) * 1_000)
+        }
+        var imported = NewMessage(room: .main, author: "bob", text: "now", messageID: "message-2", ts: 5_000, receivedAt: 5_000)
+        imported.edited = 6_000
+        imported.history = [EarlierText(text: "then", ts: 5_000)]
+        batch.messages = [imported]
+        try await store.write(batch)
+        let all = Mutex<[StoredMessage]>([])
+        try await store.forEachMessage { chunk in all.withLock { $0 += chunk } }
+        let messages = all.withLock { $0 }
+        #expect(messages.map(\.text) == ["v3", "now"])
+        #expect(messages.first?.extras?.history == [EarlierText(text: "v1", ts: 1_000), EarlierText(text: "v2", ts: 2_000)])
+        #expect(messages.last?.extras?.history == [EarlierText(text: "then", ts: 5_000)])
+        #expect(messages.last?.extras?.edited == 6_000)
+        #expect(try await store.lastMessages(in: .main, limit: 2).allSatisfy { $0.extras?.history.isEmpty ?? true },
+                "the history API does not read them")
     }
 }

@@ -9,6 +9,9 @@ public struct MessageExtras: Sendable, Hashable {
     public var deleted: Bool
     /// Reactions: emoji → the authors who gave it, in the order they did.
     public var reactions: [String: [String]]
+    /// The earlier texts of an edited message, oldest first. Read for the export only
+    /// (``MessageStore/forEachMessage(_:)``); the history API does not show them.
+    public var history: [EarlierText] = []
 
     /// Creates the value.
     public init(replyTo: String? = nil, edited: Int64? = nil, deleted: Bool = false, reactions: [String: [String]] = [:]) {
@@ -19,7 +22,7 @@ public struct MessageExtras: Sendable, Hashable {
     }
 
     /// Whether there is nothing to say (the entry keeps the original's shape then).
-    public var isEmpty: Bool { replyTo == nil && edited == nil && !deleted && reactions.isEmpty }
+    public var isEmpty: Bool { replyTo == nil && edited == nil && !deleted && reactions.isEmpty && history.isEmpty }
 
     /// `self`, or `nil` when empty.
     public var nonEmpty: MessageExtras? { isEmpty ? nil : self }
