@@ -65,13 +65,7 @@ public struct ChatState: Sendable, Hashable {
     /// and counts as online.
     public mutating func recordMessage(from author: Nickname, in room: RoomName, at now: Date) {
         addRoom(room)
-        if var info = users[author] {
-            info.lastSeen = max(info.lastSeen, now)
-            users[author] = info
-        } else {
-            users[author] = UserInfo(firstSeen: now)
-        }
-        markOnline(author)
+        markPresent(author, at: now)
     }
 
     /// Restores what is known of a nickname (from storage or an import).
