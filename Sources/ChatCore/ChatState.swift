@@ -65,13 +65,7 @@ public struct ChatState: Sendable, Hashable {
     /// and counts as online.
     public mutating func recordMessage(from author: Nickname, in room: RoomName, at now: Date) {
         addRoom(room)
-        if var info = users[author] {
-            info.lastSeen = max(info.lastSeen, now)
-            users[author] = info
-        } else {
-            users[author] = UserInfo(firstSeen: now)
-        }
-        markOnline(author)
+        markPresent(author, at: now)
     }
 
     /// Restores what is known of a nickname (from storage or an import).
@@ -92,6 +86,18 @@ public struct ChatState: Sendable, Hashable {
     /// Stores the host name that reverse DNS gave for a user's latest address.
     public mutating func setHostName(_ hostName: String?, for nick: Nickname) {
         users[nick]?.hostName = hostName
+    }
+
+    /// Records a user's presence (`online` or `away` on `users/<nick>/presence`): seen now,
+    /// and online, without a greeting.
+    public mutating func markPresent(_ nick: Nickname, at now: Date) {
+        if var info = users[nick] {
+            info.lastSeen = max(info.lastSeen, now)
+            users[nick] = info
+        } else {
+            users[nick] = UserInfo(firstSeen: now)
+        }
+        markOnline(nick)
     }
 
     /// Marks a user as gone (a `logout` was received). `bot` never leaves.

@@ -16,6 +16,10 @@ package enum IngestEvent: Sendable, Hashable {
     case logout(Nickname)
     /// A room's topic or archive state (`rooms/<room>/topic`, `rooms/<room>/archive`).
     case roomSetting(RoomSettingChange)
+    /// An edit, a delete or a reaction (protocol v2), for the store to apply.
+    case conversation(ConversationEvent)
+    /// A user's presence (`users/<nick>/presence`): online, away or offline.
+    case presence(Nickname, PresencePayload.State, receivedAt: Int64)
     /// Input that is not a valid message, with the reason; counted and logged, not stored.
     case skipped(reason: String, kind: String, detail: String?)
     /// A valid event memorize has nothing to do with (`rooms/<room>/typing`, say): it makes
@@ -61,9 +65,19 @@ package enum IngestEvent: Sendable, Hashable {
                 self = .roomSetting(.topic(room, RoomTopic(try RoomTopicPayload(decoding: item.payload))))
             case .roomArchive(let room):
                 self = .roomSetting(.archive(room, RoomArchive(try RoomArchivePayload(decoding: item.payload))))
-            case .roomEdit, .roomDelete, .roomReact, .roomTyping, .presence:
-                // Protocol v2 events: not kept yet (typing never will be). They make no
-                // room known.
+            case .roomEdit(let room):
+                self = .conversation(ConversationEvent(
+                    room: room, edit: try EditPayload(decoding: item.payload, limits: limits), receivedAt: item.receivedAt))
+            case .roomDelete(let room):
+                self = .conversation(ConversationEvent(
+                    room: room, delete: try DeletePayload(decoding: item.payload), receivedAt: item.receivedAt))
+            case .roomReact(let room):
+                self = .conversation(ConversationEvent(
+                    room: room, react: try ReactPayload(decoding: item.payload), receivedAt: item.receivedAt))
+            case .presence(let nick):
+                self = .presence(nick, try PresencePayload(decoding: item.payload).state, receivedAt: item.receivedAt)
+            case .roomTyping:
+                // Typing is never stored, and makes no room known.
                 self = .ignored(topic: item.topic)
             }
         } catch {
@@ -76,8 +90,13 @@ extension IngestEvent {
     /// Roughly how many bytes the event holds while it waits: its message's text and
     /// author (what a flood of large messages grows).
     package var heldBytes: Int {
-        if case .message(_, let payload, _) = self { return payload.text.utf8.count + payload.author.rawValue.utf8.count + 64 }
-        return 64
+        switch self {
+        case .message(_, let payload, _): return payload.text.utf8.count + payload.author.rawValue.utf8.count + 64
+        case .conversation(let event):
+            if case .edit(let text) = event.kind { return text.utf8.count + 128 }
+            return 128
+        default: return 64
+        }
     }
 }
 

@@ -79,6 +79,8 @@ package actor Memorizer {
     /// answers (each try waits for it) cannot hold the shutdown for minutes.
     static let greetingDrainGrace = Duration.seconds(30)
     private var observer: (@Sendable (StoreChange) async -> Void)?
+    /// v2 events the store refused so far (see ``noteConversation(_:)``).
+    var conversationRefusals = 0
 
     /// Loads the chat state from `store` and gets ready.
     package init(
@@ -142,12 +144,13 @@ package actor Memorizer {
         }
         stats.stored += result.inserted
         stats.duplicates += result.duplicates
+        noteConversation(result.events)
         if result.inserted > 0 {
             logger.debug("stored", metadata: ["messages": "\(result.inserted)", "duplicates": "\(result.duplicates)"])
         }
         if let observer {
             var change = StoreChange()
-            change.roomsWithMessages = Set(batch.messages.map(\.room))
+            change.roomsWithMessages = Set(batch.messages.map(\.room) + batch.events.map(\.room))
             change.roomListChanged = !batch.rooms.isEmpty
             change.usersChanged = batch.changesOnline
             if !change.isEmpty { await observer(change) }
@@ -194,6 +197,21 @@ package actor Memorizer {
             if roles.contains(.presence) { chat.logout(nick) }
         case .roomSetting(let change):
             applyRoomSetting(change, to: &batch)
+        case .conversation(let event):
+            // SPEC.md: a v2 event for a room nobody created is ignored.
+            guard chat.hasRoom(event.room) else {
+                logger.debug("ignored an event for an unknown room", metadata: ["room": "\(event.room)", "id": "\(event.eventID)"])
+                return
+            }
+            if roles.contains(.storage) { batch.events.append(event) }
+        case .presence(let nick, let state, let receivedAt):
+            guard roles.contains(.presence) else { return }
+            if state == .offline {
+                chat.logout(nick)
+            } else {
+                chat.markPresent(nick, at: Date(milliseconds: receivedAt))
+                changedUsers.insert(nick)
+            }
         case .skipped(let reason, let kind, let detail):
             skips.skip(reason: reason, kind: kind, detail: detail.map { ["where": "\($0)"] } ?? [:])
         case .ignored(let topic):

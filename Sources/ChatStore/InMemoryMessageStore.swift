@@ -4,7 +4,7 @@ internal import Synchronization
 /// A ``MessageStore`` in memory, with the same semantics as ``SQLiteMessageStore``:
 /// for tests and for running the server without a database.
 public final class InMemoryMessageStore: MessageStore {
-    private struct State {
+    struct State {
         var messages: [StoredMessage] = []
         var messageIDs: Set<String> = []
         var rooms: [RoomName] = [.main]
@@ -15,6 +15,12 @@ public final class InMemoryMessageStore: MessageStore {
         var version: Int64 = 0
         var settings: [String: String] = [:]
         var roomSettings = RoomSettings()
+        /// v2: the key of each message by sender id, earlier texts, events dealt with, held events.
+        var keysByID: [String: Int64] = [:]
+        var earlierTexts: [Int64: [(text: String, ts: Int64)]] = [:]
+        var doneEvents: Set<String> = []
+        var held: [ConversationEvent] = []
+        var heldIDs: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -33,6 +39,7 @@ public final class InMemoryMessageStore: MessageStore {
             state.rooms.append(room)
         }
         var result = StoreWriteResult()
+        var arrived: [String] = []
         for message in batch.messages {
             if let id = message.messageID, !state.messageIDs.insert(id).inserted {
                 result.duplicates += 1
@@ -40,9 +47,21 @@ public final class InMemoryMessageStore: MessageStore {
             }
             state.messages.append(StoredMessage(
                 key: state.nextKey, room: message.room, author: message.author, text: message.text,
-                messageID: message.messageID, ts: message.ts ?? message.receivedAt))
+                messageID: message.messageID, ts: message.ts ?? message.receivedAt,
+                extras: MessageExtras(replyTo: message.replyTo, edited: message.edited, deleted: message.deleted)))
+            if let id = message.messageID {
+                state.keysByID[id] = state.nextKey
+                arrived.append(id)
+            }
+            if !message.history.isEmpty { state.earlierTexts[state.nextKey] = message.history.map { ($0.text, $0.ts) } }
             state.nextKey += 1
             result.inserted += 1
+        }
+        // Never throws: the in-memory ledger has nothing that fails.
+        result.events = (try? ConversationRules.apply(batch.events, arrived: arrived, to: &state)) ?? ConversationOutcome()
+        if result.events.droppedHeld > 0 {
+            let key = SettingKey.droppedHeldEvents
+            state.settings[key] = String((state.settings[key].flatMap { Int($0) } ?? 0) + result.events.droppedHeld)
         }
         for (nick, info) in batch.users.sorted(by: { $0.key < $1.key }) {
             state.users[nick] = info
@@ -95,6 +114,7 @@ public final class InMemoryMessageStore: MessageStore {
         return state.withLock { state in
             Array(state.messages.reversed().lazy.filter { message in
                 let text = message.text.lowercased()
+                guard message.extras?.deleted != true else { return false }
                 return message.room == room && words.allSatisfy { text.contains($0) }
             }.prefix(limit))
         }
@@ -130,7 +150,11 @@ public final class InMemoryMessageStore: MessageStore {
     public func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws {
         state.withLock { state in
             for message in state.messages where message.room == room {
-                if let id = message.messageID { state.messageIDs.remove(id) }
+                if let id = message.messageID {
+                    state.messageIDs.remove(id)
+                    state.keysByID[id] = nil
+                }
+                state.earlierTexts[message.key] = nil
             }
             state.messages.removeAll { $0.room == room }
             var batch = StoreBatch()
@@ -152,7 +176,16 @@ public final class InMemoryMessageStore: MessageStore {
     }
 
     public func forEachMessage(_ body: @Sendable ([StoredMessage]) throws -> Void) async throws {
-        let all = state.withLock { $0.messages }
+        let all = state.withLock { state in
+            state.messages.map { message in
+                guard let earlier = state.earlierTexts[message.key], !earlier.isEmpty else { return message }
+                var copy = message
+                var extras = copy.extras ?? MessageExtras()
+                extras.history = earlier.map { EarlierText(text: $0.text, ts: $0.ts) }
+                copy.extras = extras
+                return copy
+            }
+        }
         var start = 0
         while start < all.count {
             try body(Array(all[start..<min(start + 2000, all.count)]))
@@ -161,4 +194,107 @@ public final class InMemoryMessageStore: MessageStore {
     }
 
     public func messageCount() async throws -> Int { state.withLock { $0.messages.count } }
+}
+
+extension InMemoryMessageStore {
+    public func messages(in room: RoomName, around messageID: String, limit: Int) async throws -> MessagePage? {
+        state.withLock { state in
+            guard let key = state.keysByID[messageID] else { return nil }
+            let inRoom = state.messages.filter { $0.room == room }
+            guard let position = inRoom.firstIndex(where: { $0.key == key }) else { return nil }
+            let newerWanted = max(0, (limit - 1) / 2)
+            let newer = inRoom[(position + 1)...].prefix(newerWanted)
+            let olderWanted = limit - newer.count
+            let older = inRoom[...position].suffix(olderWanted)
+            return MessagePage(messages: Array(older) + Array(newer), hasMore: older.startIndex > inRoom.startIndex,
+                               hasNewer: newer.endIndex < inRoom.endIndex)
+        }
+    }
+
+    public func heldEventCount() async throws -> Int { state.withLock { $0.held.count } }
+}
+
+extension InMemoryMessageStore.State: ConversationLedger {
+    private func position(of key: Int64) -> Int? {
+        var low = 0, high = messages.count
+        while low < high {
+            let middle = (low + high) / 2
+            if messages[middle].key < key { low = middle + 1 } else { high = middle }
+        }
+        return low < messages.count && messages[low].key == key ? low : nil
+    }
+
+    func knowsEvent(_ eventID: String) -> Bool {
+        doneEvents.contains(eventID) || heldIDs.contains(eventID)
+    }
+
+    mutating func markDone(_ eventID: String) { doneEvents.insert(eventID) }
+
+    func target(_ messageID: String) -> ConversationTarget? {
+        guard let key = keysByID[messageID], let index = position(of: key) else { return nil }
+        let message = messages[index]
+        return ConversationTarget(key: key, room: message.room.rawValue, author: message.author, text: message.text, ts: message.ts,
+                                  edited: message.extras?.edited, deleted: message.extras?.deleted ?? false)
+    }
+
+    mutating func hold(_ event: ConversationEvent) {
+        if heldIDs.insert(event.eventID).inserted { held.append(event) }
+    }
+
+    func heldCount() -> Int { held.count }
+
+    func hasHeld() -> Bool { !held.isEmpty }
+
+    mutating func dropOldestHeld() -> Bool {
+        guard !held.isEmpty else { return false }
+        heldIDs.remove(held.removeFirst().eventID)
+        return true
+    }
+
+    mutating func takeHeld(for messageID: String) -> [ConversationEvent] {
+        let taken = held.filter { $0.target == messageID }
+        guard !taken.isEmpty else { return [] }
+        held.removeAll { $0.target == messageID }
+        for event in taken { heldIDs.remove(event.eventID) }
+        return taken
+    }
+
+    mutating func keepEarlierText(_ text: String, ts: Int64, of key: Int64) {
+        earlierTexts[key, default: []].append((text, ts))
+    }
+
+    private mutating func change(_ key: Int64, _ body: (inout StoredMessage, inout MessageExtras) -> Void) {
+        guard let index = position(of: key) else { return }
+        var extras = messages[index].extras ?? MessageExtras()
+        body(&messages[index], &extras)
+        messages[index].extras = extras.nonEmpty
+    }
+
+    mutating func replaceText(of target: ConversationTarget, with text: String, editedAt ts: Int64) {
+        change(target.key) { message, extras in
+            message.text = text
+            extras.edited = ts
+        }
+    }
+
+    mutating func tombstone(_ target: ConversationTarget) {
+        earlierTexts[target.key] = nil
+        change(target.key) { message, extras in
+            message.text = ""
+            extras.deleted = true
+            extras.reactions = [:]
+        }
+    }
+
+    mutating func setReaction(_ emoji: String, by author: String, on key: Int64, on: Bool) {
+        change(key) { _, extras in
+            var authors = extras.reactions[emoji] ?? []
+            if on {
+                if !authors.contains(author) { authors.append(author) }
+            } else {
+                authors.removeAll { $0 == author }
+            }
+            extras.reactions[emoji] = authors.isEmpty ? nil : authors
+        }
+    }
 }

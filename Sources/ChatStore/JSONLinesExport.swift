@@ -1,7 +1,10 @@
 internal import ChatCore
 /// Writes all history as JSON Lines, oldest first, one
 /// `{"room","author","text","ts","id"}` object a line (`id` is `null` when the sender
-/// gave none).
+/// gave none). Protocol v2 adds, only when they have something, `"replyTo"` (an id),
+/// `"edited"` (ms), `"deleted": true` (the text is then `""`), `"reactions"`
+/// (`{"👍": ["ann", "bob"]}`) and `"history"` (an edited message's earlier texts, oldest
+/// first: `[{"text","ts"}]`): an older importer ignores them. ``JSONLinesImport`` reads it back.
 public enum JSONLinesExport {
     /// Streams every message of `store` to `write`, chunk by chunk; returns the count.
     @discardableResult
@@ -31,7 +34,39 @@ public enum JSONLinesExport {
         out.append(contentsOf: String(message.ts).utf8)
         out.append(contentsOf: #","id":"#.utf8)
         if let id = message.messageID { JSONString.append(id, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let extras = message.extras { appendExtras(extras, to: &out) }
         out.append(contentsOf: "}\n".utf8)
+    }
+
+    private static func appendExtras(_ extras: MessageExtras, to out: inout [UInt8]) {
+        if let replyTo = extras.replyTo {
+            out.append(contentsOf: #","replyTo":"#.utf8)
+            JSONString.append(replyTo, to: &out)
+        }
+        if let edited = extras.edited { out.append(contentsOf: #","edited":\#(edited)"#.utf8) }
+        if extras.deleted { out.append(contentsOf: #","deleted":true"#.utf8) }
+        if !extras.history.isEmpty {
+            out.append(contentsOf: #","history":["#.utf8)
+            for (index, earlier) in extras.history.enumerated() {
+                out.append(contentsOf: (index > 0 ? #",{"text":"# : #"{"text":"#).utf8)
+                JSONString.append(earlier.text, to: &out)
+                out.append(contentsOf: #","ts":\#(earlier.ts)}"#.utf8)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        guard !extras.reactions.isEmpty else { return }
+        out.append(contentsOf: #","reactions":{"#.utf8)
+        for (index, (emoji, authors)) in extras.reactions.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONString.append(emoji, to: &out)
+            out.append(contentsOf: ":[".utf8)
+            for (position, author) in authors.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                JSONString.append(author, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     private final class Counter: @unchecked Sendable {

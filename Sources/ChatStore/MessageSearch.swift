@@ -30,6 +30,8 @@ public struct MessageSearch: Sendable, Hashable {
     /// Whether `message` matches, by the rules the in-memory store applies (every word a
     /// prefix of a word of the text, without regard to case).
     func matches(_ message: StoredMessage) -> Bool {
+        // A deleted message's text is gone, and so is the message from every search.
+        if message.extras?.deleted == true { return false }
         if let room, message.room != room { return false }
         if let before, message.key >= before { return false }
         if let author, message.author.lowercased() != author.lowercased() { return false }

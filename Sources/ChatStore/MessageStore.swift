@@ -31,6 +31,14 @@ public protocol MessageStore: Sendable {
     /// newest when `nil`), oldest first.
     func messages(in room: RoomName, before: Int64?, limit: Int) async throws -> MessagePage
 
+    /// The page of `room` holding the message whose sender id is `messageID`: up to
+    /// `limit` messages, about half older and half newer; `nil` when the room has no such
+    /// message.
+    func messages(in room: RoomName, around messageID: String, limit: Int) async throws -> MessagePage?
+
+    /// How many v2 events wait for the message they refer to (see ``ConversationEvent``).
+    func heldEventCount() async throws -> Int
+
     /// Up to `limit` messages of `room` matching every word of `query`, newest first.
     func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage]
 

@@ -66,6 +66,7 @@ extension SQLiteMessageStore {
                 """)
         }
         registerRoomMigration(in: &migrator)
+        registerConversationMigration(&migrator)
         return migrator
     }
 

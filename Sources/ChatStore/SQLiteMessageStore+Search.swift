@@ -50,6 +50,8 @@ extension SQLiteMessageStore {
         } else {
             conditions.append("author = ? COLLATE NOCASE")
             arguments += [search.author ?? ""]
+            // Deleted messages left the full-text index; here they are left out by hand.
+            conditions.append("deleted = 0")
             if let room = search.room {
                 conditions.append("room = ?")
                 arguments += [room.rawValue]

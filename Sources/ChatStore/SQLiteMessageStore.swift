@@ -246,19 +246,29 @@ public final class SQLiteMessageStore: MessageStore {
         var result = StoreWriteResult()
         let lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT max(id) FROM message") ?? 0
         let insertMessage = try db.cachedStatement(sql: """
-            INSERT INTO message (room, author, text, messageID, ts, receivedAt) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO message (room, author, text, messageID, ts, receivedAt, replyTo, editedAt, deleted)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (messageID) DO NOTHING
             """)
+        var arrived: [String] = []
         for message in batch.messages {
             try insertMessage.execute(arguments: [
                 message.room.rawValue, message.author, message.text, message.messageID, message.ts, message.receivedAt,
+                message.replyTo, message.edited, message.deleted,
             ])
-            if db.changesCount > 0 { result.inserted += 1 } else { result.duplicates += 1 }
+            if db.changesCount > 0 {
+                result.inserted += 1
+                if let id = message.messageID { arrived.append(id) }
+                if !message.history.isEmpty { try keepHistory(message.history, of: db.lastInsertedRowID, in: db) }
+            } else {
+                result.duplicates += 1
+            }
         }
         if result.inserted > 0 {
             try db.execute(sql: "INSERT INTO message_fts (rowid, text) SELECT id, text FROM message WHERE id > ?",
                            arguments: [lastKeyBefore])
         }
+        result.events = try applyConversation(batch, arrived: arrived, in: db)
 
         let upsertUser = try db.cachedStatement(sql: """
             INSERT INTO user (nick, hostName, firstConnection, lastConnection, lastSeen) VALUES (?, ?, ?, ?, ?)
@@ -326,6 +336,10 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func replaceMessages(in room: RoomName, with messages: [NewMessage]) async throws {
         try await writing { db in
+            for table in ["reaction", "message_edit"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE message IN (SELECT id FROM message WHERE room = ?)",
+                               arguments: [room.rawValue])
+            }
             try db.execute(sql: "DELETE FROM message WHERE room = ?", arguments: [room.rawValue])
             var batch = StoreBatch()
             batch.rooms = [room]
@@ -336,19 +350,23 @@ public final class SQLiteMessageStore: MessageStore {
 
     // MARK: Reading
 
-    static let messageColumns = "id, room, author, text, messageID, COALESCE(ts, receivedAt) AS ts"
+    static let messageColumns = "id, room, author, text, messageID, COALESCE(ts, receivedAt) AS ts, \(conversationColumns)"
     /// ``messageColumns`` of `message` joined with `message_fts` (which has a `text` too).
     static let searchColumns = """
         message.id AS id, message.room AS room, message.author AS author, message.text AS text, \
-        message.messageID AS messageID, COALESCE(message.ts, message.receivedAt) AS ts
+        message.messageID AS messageID, COALESCE(message.ts, message.receivedAt) AS ts, \
+        message.replyTo AS replyTo, message.editedAt AS editedAt, message.deleted AS deleted
         """
 
+    /// The messages `sql` selects (with ``messageColumns``), their reactions included.
     static func storedMessages(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredMessage] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+        var messages: [StoredMessage] = try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
             guard let room = try? RoomName(row["room"] as String) else { return nil }
             return StoredMessage(key: row["id"], room: room, author: row["author"], text: row["text"],
-                                 messageID: row["messageID"], ts: row["ts"])
+                                 messageID: row["messageID"], ts: row["ts"], extras: extras(row))
         }
+        try attachReactions(db, to: &messages)
+        return messages
     }
 
     /// The newest messages of a room (room, limit): an index search on `(room, id)`, so
@@ -469,7 +487,7 @@ public final class SQLiteMessageStore: MessageStore {
             let chunk = try await pool.read { db in
                 try Self.storedMessages(db, sql: """
                     SELECT \(Self.messageColumns) FROM message WHERE id > ? ORDER BY id LIMIT 2000
-                    """, arguments: [start])
+                    """, arguments: [start]).withHistory(db)
             }
             guard let last = chunk.last else { return }
             try body(chunk)

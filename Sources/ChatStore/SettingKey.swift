@@ -5,4 +5,7 @@ public enum SettingKey {
     public static let memorizeClientID = "memorize.client-id"
     /// How many messages memorize set aside because the store refused them (a counter).
     public static let setAsideMessages = "memorize.set-aside-messages"
+    /// How many held v2 events were dropped, oldest first, to keep the held count at its
+    /// bound (a counter).
+    public static let droppedHeldEvents = "memorize.dropped-held-events"
 }

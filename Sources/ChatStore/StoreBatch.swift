@@ -22,6 +22,8 @@ public struct StoreBatch: Sendable {
     public var counters: [String: Int] = [:]
     /// Topics and archive states to keep, each unless a newer one is kept already.
     public var roomChanges: [RoomSettingChange] = []
+    /// Edits, deletes and reactions, applied after ``messages`` (see ``ConversationEvent``).
+    public var events: [ConversationEvent] = []
 
     /// An empty batch.
     public init() {}
@@ -40,8 +42,8 @@ public struct StoreBatch: Sendable {
 
     /// Whether there is nothing to write.
     public var isEmpty: Bool {
-        messages.isEmpty && rooms.isEmpty && users.isEmpty && addresses.isEmpty && online == nil && counters.isEmpty
-            && onlineAdded.isEmpty && onlineRemoved.isEmpty && roomChanges.isEmpty
+        messages.isEmpty && events.isEmpty && rooms.isEmpty && users.isEmpty && addresses.isEmpty && online == nil
+            && counters.isEmpty && onlineAdded.isEmpty && onlineRemoved.isEmpty && roomChanges.isEmpty
     }
 }
 
@@ -65,6 +67,8 @@ public struct StoreWriteResult: Sendable, Hashable {
     public var inserted: Int
     /// Messages skipped because their id was already stored.
     public var duplicates: Int
+    /// What became of the batch's ``StoreBatch/events`` (and of held ones applied now).
+    public var events = ConversationOutcome()
 
     /// Creates the result.
     public init(inserted: Int = 0, duplicates: Int = 0) {

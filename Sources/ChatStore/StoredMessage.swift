@@ -14,6 +14,14 @@ public struct NewMessage: Sendable, Hashable {
     public var ts: Int64?
     /// When this side received it, milliseconds since 1970.
     public var receivedAt: Int64
+    /// The id of the message it replies to (protocol v2), if any.
+    public var replyTo: String?
+    /// When it was last edited (ms), for a message imported as edited.
+    public var edited: Int64?
+    /// Whether it is a tombstone, for a message imported as deleted.
+    public var deleted = false
+    /// Its earlier texts, oldest first, for a message imported as edited.
+    public var history: [EarlierText] = []
 
     /// Creates a message to store.
     public init(room: RoomName, author: String, text: String, messageID: String? = nil, ts: Int64? = nil, receivedAt: Int64) {
@@ -31,6 +39,7 @@ public struct NewMessage: Sendable, Hashable {
     public init(room: RoomName, payload: NewTextPayload, receivedAt: Int64) {
         self.init(room: room, author: payload.author.rawValue, text: payload.text,
                   messageID: payload.id, ts: payload.plausibleTimestamp(receivedAt: receivedAt), receivedAt: receivedAt)
+        replyTo = payload.replyTo?.rawValue
     }
 }
 
@@ -48,15 +57,18 @@ public struct StoredMessage: Sendable, Hashable {
     public var messageID: String?
     /// The sender's timestamp (ms), or when it was received if the sender gave none.
     public var ts: Int64
+    /// Reply, edit, delete and reactions (protocol v2); `nil` for a plain message.
+    public var extras: MessageExtras?
 
     /// Creates a stored message.
-    public init(key: Int64, room: RoomName, author: String, text: String, messageID: String?, ts: Int64) {
+    public init(key: Int64, room: RoomName, author: String, text: String, messageID: String?, ts: Int64, extras: MessageExtras? = nil) {
         self.key = key
         self.room = room
         self.author = author
         self.text = text
         self.messageID = messageID
         self.ts = ts
+        self.extras = extras?.nonEmpty
     }
 }
 
@@ -66,11 +78,14 @@ public struct MessagePage: Sendable, Hashable {
     public var messages: [StoredMessage]
     /// Whether older messages exist before the first one.
     public var hasMore: Bool
+    /// Whether newer messages exist after the last one (a page `around` a message).
+    public var hasNewer: Bool
 
     /// Creates a page.
-    public init(messages: [StoredMessage], hasMore: Bool) {
+    public init(messages: [StoredMessage], hasMore: Bool, hasNewer: Bool = false) {
         self.messages = messages
         self.hasMore = hasMore
+        self.hasNewer = hasNewer
     }
 }
 

@@ -66,6 +66,7 @@ extension PostgresMessageStore {
                         WHERE (\(match) = '' OR search @@ to_tsquery('simple', \(match)))
                             AND (\(room) = '' OR room = \(room))
                             AND (\(author) = '' OR lower(author) = lower(\(author)))
+                            AND NOT deleted
                             AND id < \(before)
                         ORDER BY id DESC LIMIT \(Int64(search.limit + 1))
                         """, logger: logger))

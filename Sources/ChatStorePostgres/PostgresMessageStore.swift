@@ -136,26 +136,33 @@ public final class PostgresMessageStore: MessageStore {
         }
 
         var result = StoreWriteResult()
+        var arrived: [String] = []
         if !batch.messages.isEmpty {
             let messages = batch.messages
-            let inserted = try await connection.query("""
-                WITH inserted AS (
-                    INSERT INTO message (room, author, text, message_id, ts, received_at)
-                    SELECT room, author, text, CASE WHEN has_id THEN message_id END, CASE WHEN has_ts THEN ts END, received_at
-                    FROM unnest(\(messages.map(\.room.rawValue))::text[], \(messages.map(\.author))::text[],
-                                \(messages.map(\.text))::text[], \(messages.map { $0.messageID ?? "" })::text[],
-                                \(messages.map { $0.messageID != nil })::bool[], \(messages.map { $0.ts ?? 0 })::int8[],
-                                \(messages.map { $0.ts != nil })::bool[], \(messages.map(\.receivedAt))::int8[])
-                        WITH ORDINALITY AS t(room, author, text, message_id, has_id, ts, has_ts, received_at, n)
-                    ORDER BY n
-                    ON CONFLICT (message_id) DO NOTHING
-                    RETURNING 1
-                )
-                SELECT count(*) FROM inserted
-                """, logger: logger).decode(Int64.self).first { _ in true } ?? 0
-            result.inserted = Int(inserted)
+            var inserted = 0
+            for try await id in try await connection.query("""
+                INSERT INTO message (room, author, text, message_id, ts, received_at, reply_to, edited_at, deleted)
+                SELECT room, author, text, CASE WHEN has_id THEN message_id END, CASE WHEN has_ts THEN ts END, received_at,
+                    NULLIF(reply_to, ''), CASE WHEN edited_at >= 0 THEN edited_at END, deleted
+                FROM unnest(\(messages.map(\.room.rawValue))::text[], \(messages.map(\.author))::text[],
+                            \(messages.map(\.text))::text[], \(messages.map { $0.messageID ?? "" })::text[],
+                            \(messages.map { $0.messageID != nil })::bool[], \(messages.map { $0.ts ?? 0 })::int8[],
+                            \(messages.map { $0.ts != nil })::bool[], \(messages.map(\.receivedAt))::int8[],
+                            \(messages.map { $0.replyTo ?? "" })::text[], \(messages.map { $0.edited ?? -1 })::int8[],
+                            \(messages.map(\.deleted))::bool[])
+                    WITH ORDINALITY AS t(room, author, text, message_id, has_id, ts, has_ts, received_at, reply_to, edited_at, deleted, n)
+                ORDER BY n
+                ON CONFLICT (message_id) DO NOTHING
+                RETURNING message_id
+                """, logger: logger).decode(String?.self) {
+                inserted += 1
+                if let id { arrived.append(id) }
+            }
+            result.inserted = inserted
             result.duplicates = messages.count - result.inserted
         }
+        try await keepHistory(of: batch.messages, arrived: arrived, on: connection, logger: logger)
+        result.events = try await applyConversation(batch, arrived: arrived, on: connection, logger: logger)
 
         if !batch.users.isEmpty {
             let users = batch.users.sorted(by: { $0.key < $1.key })
@@ -241,15 +248,17 @@ public final class PostgresMessageStore: MessageStore {
 
     // MARK: Reading
 
-    static let messageColumns = "id, room, author, text, message_id, COALESCE(ts, received_at)"
+    static let messageColumns = "id, room, author, text, message_id, COALESCE(ts, received_at), \(conversationColumns)"
 
-    typealias MessageRow = (Int64, String, String, String, String?, Int64)
+    private typealias MessageRow = (Int64, String, String, String, String?, Int64, String?, Int64?, Bool, String?)
 
     static func storedMessages(_ rows: PostgresRowSequence) async throws -> [StoredMessage] {
         var messages: [StoredMessage] = []
-        for try await (key, room, author, text, messageID, ts) in rows.decode(MessageRow.self) {
+        for try await (key, room, author, text, messageID, ts, replyTo, edited, deleted, reactions) in rows.decode(MessageRow.self) {
             guard let room = try? RoomName(room) else { continue }
-            messages.append(StoredMessage(key: key, room: room, author: author, text: text, messageID: messageID, ts: ts))
+            let extras = MessageExtras(replyTo: replyTo, edited: edited, deleted: deleted, reactions: Self.reactions(reactions))
+            messages.append(StoredMessage(key: key, room: room, author: author, text: text, messageID: messageID, ts: ts,
+                                          extras: extras))
         }
         return messages
     }
@@ -382,9 +391,9 @@ public final class PostgresMessageStore: MessageStore {
     public func forEachMessage(_ body: @Sendable ([StoredMessage]) throws -> Void) async throws {
         var after: Int64 = 0
         while true {
-            let chunk = try await Self.storedMessages(client.query("""
+            let chunk = try await withHistory(Self.storedMessages(client.query("""
                 SELECT \(unescaped: Self.messageColumns) FROM message WHERE id > \(after) ORDER BY id LIMIT 2000
-                """, logger: logger))
+                """, logger: logger)))
             guard let last = chunk.last else { return }
             try body(chunk)
             after = last.key

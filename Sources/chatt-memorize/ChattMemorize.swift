@@ -56,10 +56,10 @@ struct ChattMemorize: AsyncParsableCommand {
     @Option(help: "Split the load with other instances: subscribe as $share/NAME/rooms/# and $share/NAME/users/# (needs --subscribe and an own --client-id per instance).")
     var sharedGroup: String?
 
-    @Option(name: .customLong("import"), help: "Import the original's chatinfo.json into the database, then exit.")
+    @Option(name: .customLong("import"), help: "Import the original's chatinfo.json, or what --export printed, into the database, then exit.")
     var importFile: String?
 
-    @Flag(help: "Print all history as JSON Lines ({\"room\",\"author\",\"text\",\"ts\",\"id\"}, oldest first), then exit.")
+    @Flag(help: "Print all history as JSON Lines ({\"room\",\"author\",\"text\",\"ts\",\"id\"} and, when they have something, \"replyTo\", \"edited\", \"deleted\", \"reactions\"; oldest first), then exit.")
     var export = false
 
     @Option(help: "Also keep a server of the original ChaTT up to date (POST /cmd/*), e.g. http://127.0.0.1:8080.")

@@ -40,6 +40,10 @@ enum MemorizeCommandSupport {
     }
 
     static func importLegacy(_ file: String, into location: StoreLocation, create: Bool, logger: Logger) async throws {
+        if let lines = try? String(contentsOfFile: file, encoding: .utf8),
+           JSONLinesImport.looksLikeExport(lines.prefix { $0 != "\n" }) {
+            return try await importExport(lines, file: file, into: location, create: create, logger: logger)
+        }
         let info: LegacyChatInfo
         do {
             info = try LegacyChatInfo(contentsOf: file)

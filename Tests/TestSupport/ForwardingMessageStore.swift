@@ -21,6 +21,10 @@ extension ForwardingMessageStore {
     public func messages(in room: RoomName, before: Int64?, limit: Int) async throws -> MessagePage {
         try await inner.messages(in: room, before: before, limit: limit)
     }
+    public func messages(in room: RoomName, around messageID: String, limit: Int) async throws -> MessagePage? {
+        try await inner.messages(in: room, around: messageID, limit: limit)
+    }
+    public func heldEventCount() async throws -> Int { try await inner.heldEventCount() }
     public func search(in room: RoomName, for query: String, limit: Int) async throws -> [StoredMessage] {
         try await inner.search(in: room, for: query, limit: limit)
     }

@@ -6,6 +6,8 @@ public import Hummingbird
 ///
 /// - `GET lastinfo` — users, rooms and the last messages of every room (``LastInfoResponse``).
 /// - `GET rooms/<room>/messages?before=<key>&limit=<n>` — an older page (``MessagePageResponse``).
+/// - `GET rooms/<room>/messages?around=<id>&limit=<n>` — the page holding the message whose
+///   sender id is `id`, about half older and half newer, with `hasNewer`; 404 when unknown.
 /// - `GET rooms/<room>/search?q=<words>&before=<key>&limit=<n>` — matches, newest first (``SearchResponse``).
 /// - `GET search?q=<words>&before=<key>&limit=<n>` — matches in every room (``AllRoomSearchResponse``).
 ///   In both, `from:<nick>` in `q` keeps the messages of that author (alone or with words).
@@ -54,7 +56,25 @@ public struct HistoryController<Context: RequestContext, Store: MessageStore>: S
         let before = try Self.integer(query["before"].map(String.init), name: "before", in: 1...Int64.max)
         let limit = try Self.integer(query["limit"].map(String.init), name: "limit",
                                      in: 1...Int64(ServerConfiguration.maximumPageSize)) ?? Int64(pageSize)
+        if let around = query["around"].map(String.init) {
+            return try await page(in: room, around: around, before: before, limit: Int(limit))
+        }
         return MessagePageResponse(try await store.messages(in: room, before: before, limit: Int(limit)))
+    }
+
+    /// `?around=<id>`: the page holding the message `id`.
+    func page(in room: RoomName, around: String, before: Int64?, limit: Int) async throws -> MessagePageResponse {
+        guard before == nil else {
+            throw HTTPError(.badRequest, message: "query parameters `around` and `before` exclude each other: give one")
+        }
+        guard let id = EventID(rawValue: around) else {
+            throw HTTPError(.badRequest, message: "query parameter `around`: expected a message id (8 to 64 characters of "
+                + "A-Z, a-z, 0-9, _ and -), got \"\(around.prefix(70))\"")
+        }
+        guard let page = try await store.messages(in: room, around: id.rawValue, limit: limit) else {
+            throw HTTPError(.notFound, message: "no message with id \(id) in room \(room)")
+        }
+        return MessagePageResponse(page, around: true)
     }
 
     func search(_ request: Request, context: Context) async throws -> SearchResponse {

@@ -28,6 +28,10 @@ struct MetricsController<Context: PeerAwareRequestContext, Store: MessageStore>:
             let setAside = (try? await store.setting(SettingKey.setAsideMessages)).flatMap { $0.flatMap { Int($0) } } ?? 0
             metrics.recordStore(messages: messages, users: users.count, setAside: setAside)
         }
+        if let held = try? await store.heldEventCount() {
+            let dropped = (try? await store.setting(SettingKey.droppedHeldEvents)).flatMap { $0.flatMap { Int($0) } } ?? 0
+            metrics.recordHeldEvents(held: held, dropped: dropped)
+        }
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],

@@ -5,6 +5,9 @@ public import Hummingbird
 /// One message as the page receives it: `[author, text, ts, id, key]` — the original's
 /// `[author, text]` with the timestamp (ms), the sender's id (or `null`) and the store's key
 /// (the cursor for `before=`) appended, so a client of the original still understands it.
+/// A reply, an edited or deleted message, or one with reactions has a sixth element,
+/// `{"replyTo", "edited", "deleted", "reactions"}` (each only when it has something; see
+/// ``MessageExtrasEntry``).
 public struct MessageEntry: Encodable, Sendable, Equatable {
     /// The stored message.
     public let message: StoredMessage
@@ -21,6 +24,7 @@ public struct MessageEntry: Encodable, Sendable, Equatable {
         try container.encode(message.ts)
         if let id = message.messageID { try container.encode(id) } else { try container.encodeNil() }
         try container.encode(message.key)
+        if let extras = message.extras, !extras.isEmpty { try container.encode(MessageExtrasEntry(extras)) }
     }
 }
 
@@ -107,10 +111,10 @@ extension MessageEntry {
     /// JSON escapes them (a control character takes 6), plus the numbers and punctuation.
     static func estimatedSize(_ message: StoredMessage) -> Int {
         jsonStringSize(message.author) + jsonStringSize(message.text) + jsonStringSize(message.messageID ?? "null")
-            + 2 * 20 + 8
+            + 2 * 20 + 8 + (message.extras.map(MessageExtrasEntry.estimatedSize) ?? 0)
     }
 
-    private static func jsonStringSize(_ text: String) -> Int {
+    static func jsonStringSize(_ text: String) -> Int {
         var size = 2
         for byte in text.utf8 {
             switch byte {
@@ -129,11 +133,15 @@ public struct MessagePageResponse: ResponseEncodable, Sendable {
     public var messages: [MessageEntry]
     /// Whether older messages exist (ask again with `before=` the first entry's key).
     public var hasMore: Bool
+    /// For a page `around=` a message only: whether newer messages exist after the last
+    /// one. Absent from `before=` pages.
+    public var hasNewer: Bool?
 
-    /// The response for `page`.
-    public init(_ page: MessagePage) {
+    /// The response for `page`; `around` says whether it answers `around=` (with `hasNewer`).
+    public init(_ page: MessagePage, around: Bool = false) {
         self.messages = page.messages.map(MessageEntry.init)
         self.hasMore = page.hasMore
+        self.hasNewer = around ? page.hasNewer : nil
     }
 }
 

@@ -11,12 +11,16 @@ internal import Synchronization
 /// - `chatt_messages_stored`, `chatt_users_online` (read from the store at each scrape)
 /// - `chatt_messages_set_aside`: messages memorize set aside because the store refused them
 ///   (read from the store at each scrape)
+/// - `chatt_events_held`: v2 events waiting for the message they refer to, and
+///   `chatt_events_held_dropped`: held events dropped at the bound (read from the store)
 final class ServerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
     private let messagesStored: CoreMetrics.Gauge
     private let usersOnline: CoreMetrics.Gauge
     private let messagesSetAside: CoreMetrics.Gauge
+    private let eventsHeld: CoreMetrics.Gauge
+    private let eventsHeldDropped: CoreMetrics.Gauge
     /// The handles of each (method, route, status), made once: the registry's lookup takes a lock
     /// and sorts labels, too dear for every request.
     private let requestHandles = Mutex<[RequestKey: (counter: CoreMetrics.Counter, timer: Metrics.Timer)]>([:])
@@ -38,6 +42,8 @@ final class ServerMetrics: Sendable {
         messagesStored = CoreMetrics.Gauge(label: "chatt_messages_stored", factory: factory)
         usersOnline = CoreMetrics.Gauge(label: "chatt_users_online", factory: factory)
         messagesSetAside = CoreMetrics.Gauge(label: "chatt_messages_set_aside", factory: factory)
+        eventsHeld = CoreMetrics.Gauge(label: "chatt_events_held", factory: factory)
+        eventsHeldDropped = CoreMetrics.Gauge(label: "chatt_events_held_dropped", factory: factory)
     }
 
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
@@ -62,6 +68,11 @@ final class ServerMetrics: Sendable {
         messagesStored.record(messages)
         usersOnline.record(users)
         messagesSetAside.record(setAside)
+    }
+
+    func recordHeldEvents(held: Int, dropped: Int) {
+        eventsHeld.record(held)
+        eventsHeldDropped.record(dropped)
     }
 
     /// The registry in Prometheus text format.
