@@ -48,16 +48,14 @@ struct GenpassCommandTests {
         #expect(try await runProduct("chatt-genpass", ["--env", "--json", "x"]).status != 0)
     }
 
-    @Test("a too-long passphrase: one line on stderr naming the limit, exit 2, at once")
+    @Test("a too-long passphrase: one line on stderr naming the limit, exit 2")
     func tooLong() async throws {
-        let start = Date()
         let run = try await runProduct("chatt-genpass", [String(repeating: "a", count: 2_000)])
         #expect(run.status == 2)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("too long"))
         #expect(run.stderr.contains("308"))
         #expect(run.stderr.filter { $0 == "\n" }.count == 1)
-        #expect(Date().timeIntervalSince(start) < 10)
     }
 
     @Test("--help says what the pair is for")
