@@ -29,7 +29,7 @@ struct ConnackOrderTests {
         try await Task.sleep(for: .milliseconds(300))
         broker.sendConnack()
         do {
-            try await waitUntil("a SUBSCRIBE and a PUBLISH after the CONNACK", timeout: .seconds(5)) {
+            try await waitUntil("a SUBSCRIBE and a PUBLISH after the CONNACK", timeout: .seconds(60)) {
                 let types = broker.packetTypesAfterConnack
                 return types.contains(0x8) && types.contains(0x3)
             }

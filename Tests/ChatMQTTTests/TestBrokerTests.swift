@@ -11,7 +11,7 @@ struct TestBrokerTests {
             #expect(isListening(port: broker.port))
             #expect(isListening(port: broker.webSocketPort))
             let sub = try broker.launchClient("mosquitto_sub", ["-u", "bob", "-P", "pw", "-t", "h/#", "-C", "1", "-v"])
-            try await waitUntil("the subscriber to connect", timeout: .seconds(10)) {
+            try await waitUntil("the subscriber to connect", timeout: .seconds(60)) {
                 broker.log.contains("as auto-") || broker.log.filter { $0 == "\n" }.count >= 6
             }
             // Publish until the subscriber, which may still be subscribing, has it.

@@ -30,7 +30,7 @@ struct IngestQueueTests {
         }
         try await Task.sleep(for: .milliseconds(50))  // let it park in take()
         running.cancel()
-        try await waitUntil("the cancelled service to return", timeout: .seconds(10)) { ended.isSet }
+        try await waitUntil("the cancelled service to return", timeout: .seconds(60)) { ended.isSet }
     }
 
     @Test("a blocking producer waits while the queue is full; nothing is lost")

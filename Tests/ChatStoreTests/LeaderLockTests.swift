@@ -87,7 +87,7 @@ struct LeaderLockTests {
                 returned.value.store(true, ordering: .releasing)
             }
             do {
-                try await waitUntil("the cancelled election to return", timeout: .seconds(10)) { returned.value.load(ordering: .acquiring) }
+                try await waitUntil("the cancelled election to return", timeout: .seconds(60)) { returned.value.load(ordering: .acquiring) }
             } catch {
                 Issue.record("attempt \(attempt): the cancelled election did not return within 10 s")
                 return

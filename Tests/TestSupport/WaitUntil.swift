@@ -2,7 +2,7 @@
 /// For waiting on things outside Swift (a port, a process, a file), never for a guess.
 public func waitUntil(
     _ what: @autoclosure () -> String,
-    timeout: Duration = .seconds(10),
+    timeout: Duration = .seconds(60),
     interval: Duration = .milliseconds(10),
     _ condition: () async throws -> Bool
 ) async throws {
