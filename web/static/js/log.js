@@ -133,6 +133,14 @@ export class RoomLog {
     }
   }
 
+  /** `node` takes the place of `old` (a message drawn again). */
+  replace(old, node) {
+    const at = this.nodes.indexOf(old);
+    if (at < 0) return;
+    this.nodes[at] = node;
+    old.replaceWith(node);
+  }
+
   dropFirst(count) {
     const gone = this.nodes.splice(0, count);
     for (const node of gone) {
