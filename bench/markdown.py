@@ -4,8 +4,9 @@ The page's own modules (markdown.js, render.js) and stylesheet, in headless Chro
 COUNT messages made as the view makes them (a .msg with its time, author and text,
 the text through renderMarkdown) and appended to a message log of the page, then laid
 out (offsetHeight forces it). Measured for plain messages and for Markdown-heavy ones
-(bold, italic, strike, inline code, a fenced code block, a quote, a list, a link, an
-emoticon) in alternating rounds of the same run; the median of ROUNDS is printed with
+(bold, italic, strike, inline code, a fenced code block, a quote, two lists, a link, an
+emoticon: 9 lines) and one-line ones with the inline constructs only, in alternating
+rounds of the same run; the median of ROUNDS is printed with
 the range.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS = 50.0
 
 PLAIN = "see you at 8 near the station, bring the tickets please :) http://example.org/map"
+INLINE = "**Plan** for *tonight*: ~~7~~ 8 pm, `make bench` first, _then_ http://example.org/map :)"
 HEAVY = ("**Plan** for *tonight*: ~~7~~ 8 pm, `make bench` first\n"
          "```sh\nswift build -c release\n./run.sh   # keeps whitespace\n```\n"
          "> she said _bring snacks_\n- tickets\n- **snacks** :)\n1. meet http://example.org/map\n2. go")
@@ -79,9 +81,9 @@ def main() -> None:
     try:
         browser.open(f"http://127.0.0.1:{server.server_address[1]}/index.html")
         browser.driver.set_script_timeout(120)
-        results = {"plain": [], "markdown": []}
+        results = {"plain": [], "inline": [], "markdown": []}
         for round_ in range(args.rounds + 1):
-            for kind, text in (("plain", PLAIN), ("markdown", HEAVY)):
+            for kind, text in (("plain", PLAIN), ("inline", INLINE), ("markdown", HEAVY)):
                 figures = browser.driver.execute_async_script(RENDER, args.count, text)
                 if round_ > 0:  # the first round warms the JIT up
                     results[kind].append(figures)

@@ -10,7 +10,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from harness import unique
+from harness import ROOT, newtext, unique
 
 
 def mosquitto_pub(chat, topic: str, payload: str) -> None:
@@ -317,3 +317,81 @@ def test_an_original_client_chats_with_a_v2_page_both_ways(open_chat, browsers):
     assert not node.find_elements(By.CSS_SELECTOR, ".msg-actions")
     old.loop_stop()
     old.disconnect()
+
+
+def test_a_click_on_a_quote_loads_the_original_from_the_history(open_chat, browsers):
+    """The original of a reply is 126 messages back, not loaded: a click on the quote asks
+    the server for the page around it (or, from a server without `around=`, pages back)
+    until it is shown and focused."""
+    room = unique("jump")
+    ids = [f"{room}-m{i:03d}" for i in range(130)]
+    open_chat.publish([(f"rooms/{room}/new", "")]
+                      + [(f"rooms/{room}/newtext", newtext("sam", f"old line {i}", ids[i])) for i in range(130)])
+    reader = browsers("reader").open(open_chat.server.url)
+    reader.wait(lambda d: open_chat.stored(room, "old line 129"), "memorize to store the room")
+    reader.join(unique("reader"))
+    reader.select_room(room)
+    assert "old line 3" not in reader.texts(room)
+    mosquitto_pub(open_chat, f"rooms/{room}/newtext", json.dumps(
+        {"author": "sam", "text": "about line 3", "id": f"{room}-reply", "ts": int(time.time() * 1000), "replyTo": ids[3]}))
+    reader.wait(lambda d: (shown(reader, f"{room}-reply") or {}).get("quote") == "a message not loaded", "the reply")
+    reader.driver.find_element(By.CSS_SELECTOR, f'.msg[data-id="{room}-reply"] .reply-quote').click()
+    reader.wait(lambda d: js(reader, "return document.activeElement?.dataset?.id") == ids[3], "the original shown", 30)
+    assert reader.status() == ""
+
+
+OUT = ROOT / "test-output"
+
+
+def dark(browser, on: bool) -> None:
+    browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-color-scheme", "value": "dark" if on else "light"}]})
+
+
+def test_conversation_screenshots_phone_and_desktop_light_and_dark(open_chat, browsers):
+    """test-output/conversation-{phone,desktop}-{light,dark}.png: a reply, an edit, reactions,
+    Markdown (code block, list, quote), the typing line, presence dots, the toolbar open."""
+    room = unique("shots")
+    sam_nick, alice_nick = "sam", "alice"
+    sam = browsers("sam").open(open_chat.server.url).join(sam_nick)
+    sam.element("new_room_name").send_keys(room, Keys.ENTER)
+    sam.wait(lambda d: sam.element("room_title").text == room, "sam in the room")
+    for shot, (width, height, mobile) in {"desktop": (1200, 800, False), "phone": (390, 844, True)}.items():
+        alice = browsers(f"alice-{shot}").open(open_chat.server.url)
+        alice.emulate(width, height, mobile)
+        alice.join(alice_nick)
+        alice.wait(lambda d: room in alice.rooms(), "the room")
+        alice.select_room(room)
+        if shot == "desktop":
+            sam.send("Did the **release** build finish? I saw `swift build` still running :)")
+            alice.wait(lambda d: message_node(alice, "Did the release"), "sam's question")
+            hover_action(alice, "Did the release", "reply")
+            box = alice.element("input_text")
+            box.send_keys("Yes, _finally_:")
+            for line in ["```sh", "$ swift build -c release", "Build complete! (858.9s)", "```", "- memorize ok",
+                         "- server ok"]:
+                box.send_keys(Keys.SHIFT, Keys.ENTER)
+                box.send_keys(line)
+            box.send_keys(Keys.ENTER)
+            sam.wait(lambda d: message_node(sam, "Yes, finally"), "alice's answer")
+            hover_action(sam, "Yes, finally", "react")
+            sam.driver.find_element(By.CSS_SELECTOR, '.react-picker button[data-emoji="🎉"]').click()
+            sam.send("> Build complete\n~~lunch~~ time then")
+            sam.send("see the log https://example.org/build/42")
+            alice.element("input_text").send_keys(Keys.ARROW_UP)  # edit the last own message
+            alice.element("input_text").send_keys(Keys.BACKSPACE * len("server ok"), "server up", Keys.ENTER)
+            sam.wait(lambda d: message_node(sam, "Yes, finally").find_elements(By.CSS_SELECTOR, ".edited"), "the edit")
+            sam.element("input_text").send_keys("typing a long answer")
+        alice.wait(lambda d: message_node(alice, "see the log"), "the last message")
+        mosquitto_pub(open_chat, f"rooms/{room}/react", json.dumps(
+            {"author": "carol", "id": f"shot-react-{shot}", "ts": int(time.time() * 1000),
+             "target": message_id(alice, "see the log"), "emoji": "👀", "on": True}))
+        alice.wait(lambda d: js(alice, "return document.querySelectorAll('#all_texts .reaction').length") >= 1,
+                   "a reaction")
+        sam.element("input_text").send_keys(".")
+        alice.wait(lambda d: alice.element("typing").text != "", "sam typing")
+        hover_action(alice, "see the log", "react")
+        OUT.mkdir(exist_ok=True)
+        for mode in (False, True):
+            dark(alice, mode)
+            assert alice.driver.save_screenshot(str(OUT / f"conversation-{shot}-{'dark' if mode else 'light'}.png"))
