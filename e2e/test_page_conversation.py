@@ -338,6 +338,7 @@ def test_a_click_on_a_quote_loads_the_original_from_the_history(open_chat, brows
     reader.driver.find_element(By.CSS_SELECTOR, f'.msg[data-id="{room}-reply"] .reply-quote').click()
     reader.wait(lambda d: js(reader, "return document.activeElement?.dataset?.id") == ids[3], "the original shown", 30)
     assert reader.status() == ""
+    assert shown(reader, f"{room}-reply")["quote"] == "sam: old line 3"  # the quote, now that it is loaded
 
 
 OUT = ROOT / "test-output"

@@ -19,6 +19,7 @@ export class MessageActions {
     this.doc = view.doc;
     this.handlers = null;
     this.mode = null; // { kind: 'reply' | 'edit', id }
+    this.missing = new Set(); // ids of originals quoted before they were loaded
     const el = (tag, className, text) => view.el(tag, className, text);
     // One toolbar, moved to the message it acts on.
     this.toolbar = el('div', 'msg-actions');
@@ -75,6 +76,7 @@ export class MessageActions {
   }
 
   reset() {
+    this.missing?.clear();
     this.cancelMode();
     this.hideToolbar();
     this.setTyping([]);
@@ -360,7 +362,9 @@ export class MessageActions {
       quote.type = 'button';
       quote.dataset.target = message.replyTo;
       quote.title = 'Show the message this replies to';
-      quote.append(this.quoteText(room?.byId.get(message.replyTo)));
+      const original = room?.byId.get(message.replyTo);
+      if (!original) this.missing.add(message.replyTo);
+      quote.append(this.quoteText(original));
       node.insertBefore(quote, text);
     }
     if (message.deleted) {
@@ -388,6 +392,11 @@ export class MessageActions {
       }
       node.append(row);
     }
+  }
+
+  /** A message came: quotes that waited for it show it now. */
+  arrived(message) {
+    if (message.id && this.missing.delete(message.id)) this.refreshQuotes(message);
   }
 
   /** The quotes of replies to `message` say its new text. */

@@ -49,6 +49,7 @@ export class Conversation {
 
   /** A message came (live or from the history): events held for it, and its author stops typing. */
   arrived(room, message, live) {
+    this.view.messageArrived(message);
     if (this.applier.arrived(message)) this.view.updateMessage(room, message);
     if (live) this.typing(room, message.author, false);
   }

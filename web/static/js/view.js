@@ -384,6 +384,11 @@ export class View {
 
   // Messages
 
+  /** A message came into the state: quotes of replies that waited for it show it. */
+  messageArrived(message) {
+    this.actions.arrived(message);
+  }
+
   /** A message changed (edited, deleted, a reaction): its node is made again, in place. */
   updateMessage(roomName, message) {
     if (!message.id) return;
