@@ -209,7 +209,9 @@ export class MessageActions {
       this.hideToolbar();
       return;
     }
+    this.target?.classList.remove('acting');
     this.target = node;
+    node.classList.add('acting'); // out of content-visibility's clip (chatt.css)
     const mine = message.author === this.view.me;
     this.buttons.edit.hidden = !mine;
     this.buttons.remove.hidden = !mine;
@@ -220,6 +222,7 @@ export class MessageActions {
   }
 
   hideToolbar() {
+    this.target?.classList.remove('acting');
     this.toolbar.remove();
     this.closePicker(false);
     this.target = null;

@@ -205,21 +205,31 @@ function element(doc, tag, className) {
   return node;
 }
 
+const shells = new WeakMap(); // document -> the code block's empty shell
+
+function codeShell(doc) {
+  let pre = shells.get(doc);
+  if (pre) return pre;
+  pre = element(doc, 'pre', 'md-code');
+  const head = element(doc, 'div', 'md-code-head');
+  const label = element(doc, 'span', 'md-lang');
+  const copy = element(doc, 'button', 'md-copy');
+  copy.setAttribute('type', 'button');
+  copy.setAttribute('title', 'Copy the code');
+  copy.textContent = 'Copy';
+  head.append(label, copy);
+  pre.append(head, doc.createElement('code'));
+  shells.set(doc, pre);
+  return pre;
+}
+
 function blockNodes(doc, block) {
   switch (block.type) {
     case 'code': {
-      const pre = element(doc, 'pre', 'md-code');
-      const head = element(doc, 'div', 'md-code-head');
-      const label = element(doc, 'span', 'md-lang');
-      label.textContent = block.lang;
-      const copy = element(doc, 'button', 'md-copy');
-      copy.setAttribute('type', 'button');
-      copy.setAttribute('title', 'Copy the code');
-      copy.textContent = 'Copy';
-      head.append(label, copy);
-      const code = doc.createElement('code');
-      code.textContent = block.text;
-      pre.append(head, code);
+      // A shell made once per document and cloned: five elements per block otherwise.
+      const pre = codeShell(doc).cloneNode(true);
+      pre.firstChild.firstChild.textContent = block.lang;
+      pre.lastChild.textContent = block.text;
       return pre;
     }
     case 'quote': {
