@@ -1,8 +1,8 @@
 """Rendering cost of Markdown in the page (run by bench/markdown.sh; not a test).
 
 The page's own modules (markdown.js, render.js) and stylesheet, in headless Chromium:
-COUNT messages made as the view makes them (a .msg with its time, author and text,
-the text through renderMarkdown) and appended to a message log of the page, then laid
+COUNT messages made as the view makes them when a room's log opens (a .msg.bulk with its
+time, author and text, the text through renderMarkdown) and appended to a message log, then laid
 out (offsetHeight forces it). Measured for plain messages and for Markdown-heavy ones
 (bold, italic, strike, inline code, a fenced code block, a quote, two lists, a link, an
 emoticon: 9 lines) and one-line ones with the inline constructs only, in alternating
@@ -44,7 +44,7 @@ const el = (tag, cls, t) => { const n = document.createElement(tag); if (cls) n.
 const start = performance.now();
 const fragment = document.createDocumentFragment();
 for (let i = 0; i < count; i += 1) {
-  const node = el('div', 'msg');
+  const node = el('div', 'msg bulk'); // as log.js makes a log's messages when a room opens
   node.dataset.id = `m${i}`;
   const span = el('span', 'text');
   span.dir = 'auto';
