@@ -111,6 +111,14 @@ def test_reply_edit_react_delete_and_markdown_between_two_pages(open_chat, brows
                scroll: getComputedStyle(t.querySelector('pre')).overflowX };""")
     assert rendered == {"strong": "plan", "lang": "py", "code": "print('hi')  # kept", "items": ["one", "<em>two</em>"],
                         "quote": "quoted x", "copy": True, "white": "pre", "scroll": "auto"}, rendered
+    # The copy button puts the code, whitespace and all, on the clipboard.
+    bob.driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": open_chat.server.url.rstrip("/"), "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    bob.driver.find_element(By.CSS_SELECTOR, "#all_texts .msg:last-child pre .md-copy").click()
+    bob.wait(lambda d: bob.driver.find_element(By.CSS_SELECTOR, "#all_texts .msg:last-child pre .md-copy").text == "Copied",
+             "the copy button to say Copied")
+    assert bob.driver.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[0], (e) => arguments[0](String(e)))") == "print('hi')  # kept"
 
     # Reply (bob, by mouse): the quote shows above the input and on the reply.
     alice.send("first thing")

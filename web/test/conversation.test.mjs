@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Conversation } from '../static/js/conversation.js';
-import { Presence, presencePayload } from '../static/js/presence.js';
+import { Presence, presencePayload, AWAY_AFTER } from '../static/js/presence.js';
 import { ChatState } from '../static/js/state.js';
 
 function fakes() {
@@ -90,4 +90,26 @@ test('presence: retained, online on connect, away when hidden, the will says off
   const will = Presence.will('me');
   assert.deepEqual([will.topic, JSON.parse(will.payload).state, will.qos, will.retain], ['users/me/presence', 'offline', 1, true]);
   assert.equal(JSON.parse(presencePayload('away', 5)).ts, 5);
+});
+
+test('presence: away after 5 idle minutes, online again on activity', () => {
+  const { published, client } = fakes();
+  const listeners = new Map();
+  const doc = {
+    hidden: false,
+    defaultView: { addEventListener: (name, fn) => listeners.set(name, fn), removeEventListener: (name) => listeners.delete(name) },
+    addEventListener: () => {},
+    removeEventListener: () => {},
+  };
+  const presence = new Presence({ nick: 'me', client, doc });
+  presence.start();
+  presence.update(true);
+  presence.lastActive = Date.now() - AWAY_AFTER + 1000;
+  presence.update();
+  presence.lastActive = Date.now() - AWAY_AFTER;
+  presence.update();
+  listeners.get('keydown')();
+  assert.deepEqual(published.map((p) => p.payload.state), ['online', 'away', 'online']);
+  presence.dispose();
+  assert.equal(listeners.size, 0);
 });
