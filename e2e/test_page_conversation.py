@@ -405,3 +405,27 @@ def test_conversation_screenshots_phone_and_desktop_light_and_dark(open_chat, br
         for mode in (False, True):
             dark(alice, mode)
             assert alice.driver.save_screenshot(str(OUT / f"conversation-{shot}-{'dark' if mode else 'light'}.png"))
+
+
+def test_live_between_pages_while_memorize_is_down(fresh_chat, browsers):
+    """Protocol v2 travels over MQTT only: with memorize stopped, a reply, an edit, a
+    reaction and a delete still reach the other page."""
+    alice_nick, bob_nick = unique("alice"), unique("bob")
+    alice = browsers("alice").open(fresh_chat.server.url).join(alice_nick)
+    bob = browsers("bob").open(fresh_chat.server.url).join(bob_nick)
+    fresh_chat.memorize.stop()
+    alice.send("while memorize sleeps")
+    bob.wait_text("main", "while memorize sleeps")
+    target = message_id(bob, "while memorize sleeps")
+    hover_action(bob, "while memorize sleeps", "reply")
+    bob.send("still here")
+    reply = message_id(alice, "still here")
+    alice.wait(lambda d: (shown(alice, reply) or {}).get("quote") == f"{alice_nick}: while memorize sleeps", "the reply")
+    hover_action(bob, "while memorize sleeps", "react")
+    bob.driver.find_element(By.CSS_SELECTOR, '.react-picker button[data-emoji="👀"]').click()
+    alice.element("input_text").send_keys(Keys.ARROW_UP, " zzz", Keys.ENTER)
+    bob.wait(lambda d: (shown(bob, target) or {}).get("text") == "while memorize sleeps zzz", "the edit at bob")
+    alice.wait(lambda d: (shown(alice, target) or {}).get("reactions") == {"👀": 1}, "the reaction at alice")
+    hover_action(bob, "still here", "remove")
+    bob.driver.find_element(By.CSS_SELECTOR, '.confirm-delete [data-action="confirm-remove"]').click()
+    alice.wait(lambda d: (shown(alice, reply) or {}).get("deleted"), "the tombstone at alice")
