@@ -429,3 +429,52 @@ def test_live_between_pages_while_memorize_is_down(fresh_chat, browsers):
     hover_action(bob, "still here", "remove")
     bob.driver.find_element(By.CSS_SELECTOR, '.confirm-delete [data-action="confirm-remove"]').click()
     alice.wait(lambda d: (shown(alice, reply) or {}).get("deleted"), "the tombstone at alice")
+
+
+# /data/lastinfo as a server with protocol v2 answers it (the other half of issue 16 is
+# made at the same time): the real answer, with one room of v2 entries added.
+STUB_HISTORY = """
+const room = %s, entries = %s;
+const realFetch = window.fetch.bind(window);
+window.fetch = async (url, options) => {
+  const response = await realFetch(url, options);
+  if (!String(url).endsWith('data/lastinfo')) return response;
+  const data = await response.json();
+  data.rooms = [...(data.rooms ?? []), room];
+  data.messages = { ...(data.messages ?? {}), [room]: entries };
+  return new Response(JSON.stringify(data), { status: 200, headers: { 'Content-Type': 'application/json' } });
+};
+"""
+
+
+def test_the_v2_history_shape_shows_replies_edits_deletes_and_reactions(open_chat, browsers):
+    room = unique("hist")
+    ts = int(time.time() * 1000) - 60_000
+    entries = [
+        ["bob", "the original", ts, "hist-orig-01", 5],
+        ["alice", "a **reply**, fixed", ts + 1, "hist-reply-1", 6,
+         {"replyTo": "hist-orig-01", "edited": ts + 5, "reactions": {"👍": ["bob", "carol"], "🎉": ["bob"]}}],
+        ["bob", "", ts + 2, "hist-gone-01", 7, {"deleted": True}],
+        ["carol", "plain, as the original shape", ts + 3, "hist-plain-1", 8],
+    ]
+    reader = browsers("reader")
+    reader.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                  {"source": STUB_HISTORY % (json.dumps(room), json.dumps(entries))})
+    reader.open(open_chat.server.url).join(unique("reader"))
+    reader.select_room(room)
+    reply = shown(reader, "hist-reply-1")
+    assert reply == {"text": "a reply, fixed", "edited": True, "deleted": False, "quote": "bob: the original",
+                     "reactions": {"👍": 2, "🎉": 1}}, reply
+    assert reactions(reader, "a reply, fixed")["👍"] == [2, "bob, carol"]
+    assert shown(reader, "hist-gone-01")["deleted"] and shown(reader, "hist-gone-01")["text"] == "message deleted"
+    assert shown(reader, "hist-plain-1")["text"] == "plain, as the original shape"
+    # Live events apply on top of the history: carol takes her 👍 back; bob cannot edit alice's.
+    mosquitto_pub(open_chat, f"rooms/{room}/new", "")
+    mosquitto_pub(open_chat, f"rooms/{room}/react", json.dumps(
+        {"author": "carol", "id": "hist-react-off", "ts": ts + 10, "target": "hist-reply-1", "emoji": "👍", "on": False}))
+    mosquitto_pub(open_chat, f"rooms/{room}/edit", json.dumps(
+        {"author": "bob", "id": "hist-forged-ed", "ts": ts + 11, "target": "hist-reply-1", "text": "forged"}))
+    reader.wait(lambda d: shown(reader, "hist-reply-1")["reactions"] == {"👍": 1, "🎉": 1}, "carol's 👍 gone")
+    mosquitto_pub(open_chat, f"rooms/{room}/newtext", json.dumps({"author": "carol", "text": "marker"}))
+    reader.wait_text(room, "marker")
+    assert shown(reader, "hist-reply-1")["text"] == "a reply, fixed"
