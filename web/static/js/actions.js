@@ -75,6 +75,12 @@ export class MessageActions {
     this.typingLine = typingLine;
   }
 
+  /** Another room is shown: a reply or an edit of this one ends. */
+  leaveRoom() {
+    this.cancelMode();
+    this.hideToolbar();
+  }
+
   reset() {
     this.missing?.clear();
     this.cancelMode();
@@ -112,6 +118,12 @@ export class MessageActions {
       if (node) this.press = setTimeout(() => this.showToolbar(node), LONG_PRESS);
     });
     for (const name of ['pointerup', 'pointercancel', 'pointermove']) texts.addEventListener(name, () => clearTimeout(this.press));
+    // The mouse leaves the list: the toolbar goes, unless it is in use (focus, the picker, the confirm).
+    texts.addEventListener('mouseleave', () => {
+      if (this.target && !this.target.contains(this.doc.activeElement) && this.picker.hidden && this.confirmBox.hidden) {
+        this.hideToolbar();
+      }
+    });
     texts.addEventListener('click', (event) => this.onClick(event));
     texts.addEventListener('keydown', (event) => this.onListKey(event));
     this.picker.addEventListener('click', (event) => {

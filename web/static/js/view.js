@@ -447,6 +447,7 @@ export class View {
   showRoom(room, { firstUnread = null } = {}) {
     this.hideSearch();
     this.$('search').value = '';
+    if (this.current !== room.name) this.actions.leaveRoom();
     this.$('room_title').textContent = room.name;
     let log = this.logs.get(room.name);
     if (!log) {
