@@ -120,3 +120,18 @@ test('the history merges into messages the page has: edits, deletes, reactions',
   const again = state.mergeLastinfo({ messages: { main: [['bob', 'hi!', 10, 'message-2', 7, { edited: 30, reactions: { '👍': ['me'] } }]] } });
   assert.equal(again.updated.length, 0);
 });
+
+test('api.around asks for the page holding a message (?around=) and reads v2 entries', async () => {
+  const { HistoryApi } = await import('../static/js/api.js');
+  const asked = [];
+  const api = new HistoryApi({
+    fetch: async (url) => {
+      asked.push(url);
+      return { ok: true, status: 200, json: async () => ({ messages: [['bob', 'x', 1, 'message-1', 4], ['al', 'y', 2, 'message-2', 5, { replyTo: 'message-1' }]], hasMore: true }) };
+    },
+  });
+  const page = await api.around('main', 'message-2', 20);
+  assert.deepEqual(asked, ['data/rooms/main/messages?around=message-2&limit=20']);
+  assert.equal(page.hasMore, true);
+  assert.deepEqual(page.messages.map((m) => [m.id, m.key, m.replyTo ?? null]), [['message-1', 4, null], ['message-2', 5, 'message-1']]);
+});
