@@ -14,6 +14,15 @@ class FakeNode {
   set textContent(value) { this.childNodes = [fakeDocument.createTextNode(value)]; }
   get textContent() { return this.nodeType === 3 ? this.data : this.childNodes.map((c) => c.textContent).join(''); }
   set innerHTML(_) { throw new Error('innerHTML must not be used'); }
+  get firstChild() { return this.childNodes[0] ?? null; }
+  get lastChild() { return this.childNodes[this.childNodes.length - 1] ?? null; }
+  cloneNode(deep = false) {
+    const copy = new FakeNode(this.nodeType, this.tagName);
+    copy.data = this.data;
+    copy.attributes = new Map(this.attributes);
+    if (deep) copy.childNodes = this.childNodes.map((c) => c.cloneNode(true));
+    return copy;
+  }
 }
 
 export const fakeDocument = {

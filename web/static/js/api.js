@@ -92,6 +92,18 @@ export class HistoryApi {
     return { results: list.filter((r) => typeof r.room === 'string' && r.message), hasMore: data?.hasMore === true };
   }
 
+  /**
+   * The page of a room's history holding message `id` (protocol v2, `?around=`), oldest
+   * first: { messages, hasMore }.
+   */
+  async around(room, id, limit = null) {
+    const query = new URLSearchParams({ around: id });
+    if (limit !== null) query.set('limit', String(limit));
+    const data = await this.get(`data/rooms/${encodeURIComponent(room)}/messages?${query}`, 'the message replied to');
+    const list = Array.isArray(data?.messages) ? data.messages : [];
+    return { messages: list.map(entryToMessage).filter(Boolean), hasMore: data?.hasMore === true };
+  }
+
   /** Search results of a room, newest first. */
   async search(room, q) {
     const query = new URLSearchParams({ q });

@@ -8,6 +8,16 @@
 /** Messages kept in a room's DOM while it follows its end. */
 export const WINDOW = 300;
 
+/**
+ * Nodes made many at once (a log opened, older pages) are marked `bulk`: the style skips
+ * their layout while they are out of view (chatt.css). Live ones are not.
+ */
+const bulk = (makeNode) => (message) => {
+  const node = makeNode(message);
+  node.classList.add('bulk');
+  return node;
+};
+
 export class RoomLog {
   /**
    * @param {object} room the state's room ({ name, messages })
@@ -23,7 +33,7 @@ export class RoomLog {
     this.element.setAttribute('role', 'log');
     this.element.dataset.room = room.name;
     this.offset = Math.max(0, room.messages.length - WINDOW); // index in the state of the first node
-    this.nodes = room.messages.slice(this.offset).map(makeNode);
+    this.nodes = room.messages.slice(this.offset).map(bulk(makeNode));
     this.element.append(...this.nodes);
     this.queue = []; // { message, index } in the order the state took them
     this.line = null; // the "new messages" line, while there is one
@@ -133,6 +143,14 @@ export class RoomLog {
     }
   }
 
+  /** `node` takes the place of `old` (a message drawn again). */
+  replace(old, node) {
+    const at = this.nodes.indexOf(old);
+    if (at < 0) return;
+    this.nodes[at] = node;
+    old.replaceWith(node);
+  }
+
   dropFirst(count) {
     const gone = this.nodes.splice(0, count);
     for (const node of gone) {
@@ -149,7 +167,7 @@ export class RoomLog {
       this.offset += messages.length; // beyond what the DOM shows anyway
       return;
     }
-    const nodes = messages.map(this.makeNode);
+    const nodes = messages.map(bulk(this.makeNode));
     this.element.prepend(...nodes);
     this.nodes.unshift(...nodes);
   }
@@ -158,7 +176,7 @@ export class RoomLog {
   showEarlier(count = WINDOW / 2) {
     this.flush();
     const from = Math.max(0, this.offset - count);
-    const nodes = this.room.messages.slice(from, this.offset).map(this.makeNode);
+    const nodes = this.room.messages.slice(from, this.offset).map(bulk(this.makeNode));
     this.element.prepend(...nodes);
     this.nodes.unshift(...nodes);
     this.offset = from;

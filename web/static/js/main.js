@@ -88,7 +88,12 @@ function setBell(on) {
 
 view.bind({
   join,
-  send: (text) => session?.send(text) ?? false,
+  send: (text, replyTo) => session?.send(text, replyTo) ?? false,
+  edit: (id, text) => session?.edit(id, text) ?? false,
+  remove: (id) => session?.remove(id),
+  react: (id, emoji) => session?.react(id, emoji) ?? false,
+  typed: () => session?.typed(),
+  jumpToMessage: (id) => session?.jumpToMessage(id),
   createRoom: (name) => session?.createRoom(name) ?? false,
   search: (query, scope) => session?.search(query, scope),
   moreResults: () => session?.moreResults(),

@@ -49,4 +49,7 @@ export const topics = {
   roomNew: (room) => `rooms/${room}/new`,
   hello: (nick) => `users/${nick}/hello`,
   logout: (nick) => `users/${nick}/logout`,
+  /** rooms/<room>/{edit,delete,react,typing} (protocol v2). */
+  roomEvent: (room, verb) => `rooms/${room}/${verb}`,
+  presence: (nick) => `users/${nick}/presence`,
 };

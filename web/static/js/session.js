@@ -10,6 +10,9 @@ import { liveMessage, newMessageId } from './wire.js';
 import { roomProblem, textProblem, parseTopic, topics } from './names.js';
 import { mentions } from './render.js';
 import { RoomSettings, topicPayload, archivePayload, topicProblem } from './rooms.js';
+import { Conversation } from './conversation.js';
+import { Presence } from './presence.js';
+import { parsePresence } from './events.js';
 
 const BELL_KEY = 'chatt-bell';
 const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
@@ -59,12 +62,14 @@ export class Session {
       clientId: `chatt_${Math.random().toString(36).slice(2, 12)}`,
       username: credentials ? credentials[0] : undefined,
       password: credentials ? credentials[1] : undefined,
-      will: { topic: topics.logout(nick), payload: '{}', qos: 1 },
+      will: Presence.will(nick), // retained `offline` (protocol v2); leave() still says logout
       // Back within 2 s of the broker: retries at most 1.6 s apart (+ up to 20 % jitter).
       minRetry: 500,
       maxRetry: 1600,
       subscriptions: [{ topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 }],
     });
+    this.conversation = new Conversation({ nick, state: this.state, view, client: this.client });
+    this.ownPresence = new Presence({ nick, client: this.client, doc: document });
     this.loading = false;
     this.disposed = false;
     this.listeners = [
@@ -83,6 +88,7 @@ export class Session {
     this.syncUsers();
     view.status(`Connecting to ${this.config.brokerUrl}…`);
     for (const [name, fn] of this.listeners) this.client.on(name, fn);
+    this.ownPresence.start();
     this.client.connect();
   }
 
@@ -92,6 +98,8 @@ export class Session {
     this.disposed = true;
     clearInterval(this.presence);
     this.stopCatchUp();
+    this.conversation.dispose();
+    this.ownPresence.dispose();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.stop();
   }
@@ -100,6 +108,9 @@ export class Session {
   leave() {
     if (this.disposed) return;
     this.client.publish(topics.logout(this.nick), '{}').catch(() => {});
+    this.ownPresence.leave().catch(() => {});
+    this.conversation.dispose();
+    this.ownPresence.dispose();
     clearInterval(this.presence);
     this.stopCatchUp();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
@@ -139,6 +150,7 @@ export class Session {
     if (reconnected) this.catchUp = CATCH_UP_AFTER.map((ms) => setTimeout(() => this.refresh(), ms));
     view.showRetry(false);
     this.hello();
+    this.ownPresence.update(true);
     // memorize marks a user gone after 10 silent minutes: a reader who never speaks says
     // hello again every few minutes while connected.
     clearInterval(this.presence);
@@ -190,6 +202,8 @@ export class Session {
     }
     this.syncUsers();
     for (const { room, message, index } of changes.messages) view.insertMessage(room, message, index);
+    for (const { room, message } of changes.messages) this.conversation.arrived(room, message, false);
+    for (const { room, message } of changes.updated) view.updateMessage(room, message);
     for (const name of state.roomOrder) view.updateRoom(name, state.room(name).unread, name === state.current);
     if (initial) this.showCurrent();
     this.updateUnread();
@@ -238,6 +252,7 @@ export class Session {
       if (this.disposed) return false;
       const added = this.state.prependOlder(room.name, page.messages, page.hasMore);
       this.view.prependMessages(room, added);
+      for (const message of added) this.conversation.arrived(room.name, message, false);
       this.view.clearError();
       return true;
     } catch (error) {
@@ -268,11 +283,17 @@ export class Session {
         this.hello();
       } else if (parsed.verb === 'logout' && state.removeUser(parsed.nick)) {
         this.syncUsers();
+      } else if (parsed.verb === 'presence') {
+        this.onPresence(parsed.nick, parsePresence(text));
       }
       return;
     }
     if (parsed.verb === 'topic' || parsed.verb === 'archive') {
       this.roomEvent(parsed.room, parsed.verb, text);
+      return;
+    }
+    if (parsed.verb === 'edit' || parsed.verb === 'delete' || parsed.verb === 'react' || parsed.verb === 'typing') {
+      this.conversation.onRoomEvent(parsed.room, parsed.verb, text, retain);
       return;
     }
     // Only `newtext` and `new` make a room known (SPEC.md, protocol v2): a `typing` or
@@ -289,6 +310,7 @@ export class Session {
       return;
     }
     view.insertMessage(parsed.room, message, at);
+    this.conversation.arrived(parsed.room, message, true);
     view.updateRoom(parsed.room, state.room(parsed.room).unread, parsed.room === state.current);
     if (parsed.room === state.current) {
       if (message.author !== nick && (document.hidden || !view.atEnd)) {
@@ -300,6 +322,20 @@ export class Session {
     }
     this.updateUnread();
     if (message.author !== nick) this.alertFor(parsed.room, message);
+  }
+
+  /** users/<nick>/presence: the dot in the user list; `offline` lists them as gone. */
+  onPresence(nick, presence) {
+    if (presence === null) return;
+    if (nick === this.nick) {
+      // Our own retained `offline` (an earlier page's will, or another tab that closed): we are here.
+      if (presence === 'offline') this.ownPresence.update(true);
+      return;
+    }
+    if (presence === 'offline') this.state.removeUser(nick);
+    else this.state.addUser(nick);
+    this.view.setPresence(nick, presence);
+    this.syncUsers();
   }
 
   alertFor(room, message) {
@@ -332,6 +368,7 @@ export class Session {
     view.setNewBelow(0);
     this.showCurrent();
     this.fillView();
+    this.conversation.showTyping();
   }
 
   /** Alt+↑/↓: the room before or after the current one. */
@@ -341,8 +378,8 @@ export class Session {
     this.selectRoom(order[(i + order.length) % order.length]);
   }
 
-  /** Sends `text` to the current room; false (and says why) if it cannot be sent. */
-  send(text) {
+  /** Sends `text` to the current room (a reply to `replyTo`, when given); false (and says why) if it cannot be sent. */
+  send(text, replyTo = null) {
     const { state, view, client, nick } = this;
     const problem = textProblem(text);
     if (problem) {
@@ -350,12 +387,14 @@ export class Session {
       return false;
     }
     const room = state.current;
-    const message = { author: nick, text, ts: Date.now(), id: newMessageId(), key: null, pending: true };
+    const message = { author: nick, text, ts: Date.now(), id: newMessageId(), key: null, pending: true, ...(replyTo ? { replyTo } : {}) };
     const at = state.addMessage(room, message);
     view.insertMessage(room, message, at);
     // Offline, the client keeps it and sends it once it is connected again.
     if (!client.connected) view.queued(message.id);
-    client.publish(topics.roomText(room), JSON.stringify({ author: nick, text, id: message.id, ts: message.ts }), { qos: 1 })
+    this.conversation.sent();
+    const payload = { author: nick, text, id: message.id, ts: message.ts, ...(replyTo ? { replyTo } : {}) };
+    client.publish(topics.roomText(room), JSON.stringify(payload), { qos: 1 })
       .then(() => {
         view.confirm(message.id);
         view.clearError();
@@ -458,6 +497,57 @@ export class Session {
       .then(() => this.view.clearError(), (error) => {
         if (!this.disposed) this.view.status(`Not sent: ${error.message}.`, 'error');
       });
+  }
+
+  // --- protocol v2: on a message of the current room --------------------------------
+
+  edit(id, text) {
+    return this.conversation.edit(this.state.current, id, text);
+  }
+
+  remove(id) {
+    this.conversation.remove(this.state.current, id);
+  }
+
+  react(id, emoji) {
+    return this.conversation.react(this.state.current, id, emoji);
+  }
+
+  typed() {
+    this.conversation.typed();
+  }
+
+  /**
+   * Shows the message `id` of the current room (a reply's original): in the page already,
+   * else found with `?around=` (which gives its key) and reached by loading older pages.
+   */
+  async jumpToMessage(id) {
+    const { view, state, api } = this;
+    const room = state.current;
+    if (state.find(room, id) && (await this.revealLoaded(id))) return;
+    let key = null;
+    try {
+      const page = await api.around(room, id);
+      key = page.messages.find((m) => m.id === id)?.key ?? null;
+    } catch {
+      // A server without `around=`: older pages until it shows up.
+    }
+    if (this.disposed) return;
+    for (let pages = 0; pages < 40; pages += 1) {
+      if (view.revealId(id)) return;
+      if (key !== null && state.room(room).oldestKey !== null && state.room(room).oldestKey < key) break;
+      if (!(await this.loadOlder())) break;
+    }
+    if (!this.disposed && !view.revealId(id)) view.status('That message is no longer in the history.', 'error');
+  }
+
+  /** A message of the state: shown, making earlier nodes again while the window dropped it. */
+  async revealLoaded(id) {
+    for (let i = 0; i < 40; i += 1) {
+      if (this.view.revealId(id)) return true;
+      if (!this.view.showEarlier(this.state.current)) return false;
+    }
+    return false;
   }
 
   /** Creates (publishes) a room and opens it; false (and says why) for a bad name. */

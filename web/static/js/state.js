@@ -15,6 +15,41 @@ function compareRooms(a, b) {
 
 const byName = (list) => list.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : a > b ? 1 : 0));
 
+/**
+ * What the history says of a message the page already has (protocol v2: edited, deleted,
+ * reactions, replyTo) taken into it; true if it changed. Reactions are added, never
+ * removed here: a live removal may be newer than the history.
+ */
+export function mergeConversation(known, from) {
+  if (!known) return false;
+  let changed = false;
+  if (from.replyTo && !known.replyTo) {
+    known.replyTo = from.replyTo;
+    changed = true;
+  }
+  if (known.deleted) return changed;
+  if (from.deleted) {
+    Object.assign(known, { deleted: true, text: '', reactions: null });
+    return true;
+  }
+  if (from.edited != null && (known.edited ?? -Infinity) < from.edited) {
+    Object.assign(known, { text: from.text, edited: from.edited });
+    changed = true;
+  }
+  for (const [emoji, who] of from.reactions ?? []) {
+    if (!known.reactions) known.reactions = new Map();
+    const mine = known.reactions.get(emoji) ?? new Set();
+    for (const nick of who) {
+      if (!mine.has(nick)) {
+        mine.add(nick);
+        changed = true;
+      }
+    }
+    known.reactions.set(emoji, mine);
+  }
+  return changed;
+}
+
 export class ChatState {
   /**
    * @param {string} me the nickname of this page
@@ -41,10 +76,15 @@ export class ChatState {
     return this.rooms.get(name);
   }
 
+  /** The message with `id` in `roomName`, or undefined. */
+  find(roomName, id) {
+    return this.rooms.get(roomName)?.byId.get(id);
+  }
+
   /** Adds a room if new; returns its index in the sorted list, or -1 if it was known. */
   addRoom(name) {
     if (this.rooms.has(name) || roomProblem(name) !== null) return -1;
-    this.rooms.set(name, { name, messages: [], ids: new Set(), unread: 0, hasMore: false, oldestKey: null, historyLoaded: false });
+    this.rooms.set(name, { name, messages: [], ids: new Set(), byId: new Map(), unread: 0, hasMore: false, oldestKey: null, historyLoaded: false });
     let index = this.roomOrder.findIndex((other) => compareRooms(name, other) < 0);
     if (index < 0) index = this.roomOrder.length;
     this.roomOrder.splice(index, 0, name);
@@ -97,7 +137,10 @@ export class ChatState {
       while (index > 0 && room.messages[index - 1].ts !== null && room.messages[index - 1].ts > message.ts) index -= 1;
     }
     room.messages.splice(index, 0, message);
-    if (message.id !== null) room.ids.add(message.id);
+    if (message.id !== null) {
+      room.ids.add(message.id);
+      room.byId.set(message.id, message);
+    }
     if (room.oldestKey === null && message.key !== null) room.oldestKey = message.key;
     if (countUnread && roomName !== this.current && message.author !== this.me) room.unread += 1;
     return index;
@@ -108,7 +151,11 @@ export class ChatState {
     const room = this.rooms.get(roomName);
     const fresh = messages.filter((m) => !this.isDuplicate(room, m));
     room.messages.unshift(...fresh);
-    for (const m of fresh) if (m.id !== null) room.ids.add(m.id);
+    for (const m of fresh) {
+      if (m.id === null) continue;
+      room.ids.add(m.id);
+      room.byId.set(m.id, m);
+    }
     const firstKey = messages.find((m) => m.key !== null)?.key;
     if (firstKey !== undefined) room.oldestKey = firstKey;
     room.hasMore = Boolean(hasMore) && firstKey !== undefined;
@@ -120,7 +167,7 @@ export class ChatState {
    * reconnect it adds only what was missed. Returns what changed.
    */
   mergeLastinfo(data, { initial = false } = {}) {
-    const changes = { rooms: [], messages: [], users: [] };
+    const changes = { rooms: [], messages: [], users: [], updated: [] };
     const rooms = Array.isArray(data?.rooms) ? data.rooms : [];
     const history = data && typeof data.messages === 'object' && data.messages !== null ? data.messages : {};
     for (const name of [...rooms, ...Object.keys(history)]) {
@@ -142,6 +189,9 @@ export class ChatState {
         const missed = !initial || (mark !== null && message.ts !== null && message.ts > mark);
         const index = this.addMessage(name, message, { ordered: true, countUnread: missed });
         if (index >= 0) changes.messages.push({ room: name, message, index });
+        else if (message.id !== null && mergeConversation(room.byId.get(message.id), message)) {
+          changes.updated.push({ room: name, message: room.byId.get(message.id) });
+        }
       }
       if (initial || !room.historyLoaded) {
         room.historyLoaded = true;

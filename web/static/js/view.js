@@ -4,7 +4,9 @@
 // per animation frame (log.js), list items are moved into place, never rebuilt. The view
 // knows nothing of MQTT or HTTP: it reports what the reader does through the handlers
 // given to `bind()`.
-import { renderText, mentions, nickHue } from './render.js';
+import { mentions, nickHue } from './render.js';
+import { renderMarkdown, textOutsideCode } from './markdown.js';
+import { MessageActions } from './actions.js';
 import { RoomLog } from './log.js';
 import { RoomBar } from './room-bar.js';
 import { parseQuery, countLabel, highlighted } from './search.js';
@@ -69,6 +71,9 @@ export class View {
     this.texts = this.$('all_texts');
     this.older = this.$('older');
     this.input = this.$('input_text');
+    this.actions = new MessageActions(this);
+    this.actions.attach(this.$('compose'), this.$('compose_text'), this.$('compose_cancel'), this.$('typing'));
+    this.presence = new Map(); // nick -> 'online' | 'away' | 'offline', as they said it
     // A room that was at its end stays there when its content grows by itself (an image
     // loads, a long line wraps): `atEnd` follows the reader's scrolling, and a change of
     // the log's size scrolls it back to the end while it holds.
@@ -135,6 +140,8 @@ export class View {
     this.frame = null;
     this.roomItems = new Map();
     this.nickItems = new Map();
+    this.presence = new Map();
+    this.actions.reset();
     this.roomsList.replaceChildren();
     this.nicksList.replaceChildren();
     for (const log of this.texts.querySelectorAll('.log')) log.remove();
@@ -165,9 +172,9 @@ export class View {
       passphrase: this.$('passphrase').value, nick: this.$('nick').value.trim(), remember: this.$('remember').checked,
     }));
     submit('input_form', () => {
-      const text = this.input.value;
-      if (text.trim() !== '' && handlers.send(text)) this.input.value = '';
+      if (this.actions.submit(this.input.value)) this.input.value = '';
     });
+    this.actions.bind(handlers);
     submit('new_room_form', () => {
       const field = this.$('new_room_name');
       if (field.value.trim() === '') {
@@ -365,23 +372,64 @@ export class View {
           this.nickItems.set(nick, item);
         }
         item.classList.toggle('offline', away);
-        item.firstChild.title = away ? `${nick} (offline)` : nick;
+        const presence = away ? 'offline' : this.presence.get(nick) === 'away' ? 'away' : 'online';
+        item.dataset.presence = presence;
+        item.firstChild.title = presence === 'online' ? nick : `${nick} (${presence})`;
         if (this.nicksList.children[index] !== item) this.nicksList.insertBefore(item, this.nicksList.children[index] ?? null);
         index += 1;
       }
     }
   }
 
+  /** A user said online, away or offline (users/<nick>/presence): the dot by their name. */
+  setPresence(nick, state) {
+    this.presence.set(nick, state);
+    const item = this.nickItems.get(nick);
+    if (item && !item.classList.contains('offline')) {
+      item.dataset.presence = state === 'away' ? 'away' : 'online';
+      item.firstChild.title = state === 'away' ? `${nick} (away)` : nick;
+    }
+  }
+
+  /** "alice is typing…" under the input (the current room's typers). */
+  setTyping(names) {
+    this.actions.setTyping(names);
+  }
+
   // Messages
 
-  messageNode(message) {
+  /** A message came into the state: quotes of replies that waited for it show it. */
+  messageArrived(message) {
+    this.actions.arrived(message);
+  }
+
+  /** A message changed (edited, deleted, a reaction): its node is made again, in place. */
+  updateMessage(roomName, message) {
+    if (!message.id) return;
+    this.actions.refreshQuotes(message);
+    const old = this.byId.get(message.id);
+    const log = this.logs.get(roomName);
+    if (!old || !log) return;
+    const hadFocus = old.contains(this.doc.activeElement);
+    const keepToolbar = this.actions.target === old;
+    const node = this.messageNode(message, log.room);
+    if (old.dataset.dayLabel !== undefined) node.dataset.dayLabel = old.dataset.dayLabel;
+    log.replace(old, node);
+    if (keepToolbar) this.actions.showToolbar(node);
+    if (hadFocus) {
+      node.tabIndex = -1;
+      node.focus({ preventScroll: true });
+    }
+  }
+
+  messageNode(message, room = null) {
     const node = this.el('div', 'msg');
     if (message.author === this.me) node.classList.add('mine');
     const settled = message.id ? this.settled.get(message.id) : undefined;
     if (message.pending && settled !== 'confirmed') node.classList.add('pending');
     if (settled === 'failed') node.classList.add('failed');
     if (settled === 'queued') node.classList.add('queued');
-    if (message.author !== this.me && mentions(message.text, this.me)) node.classList.add('mention');
+    if (message.author !== this.me && mentions(textOutsideCode(message.text), this.me)) node.classList.add('mention');
     if (message.id) {
       node.dataset.id = message.id;
       this.byId.set(message.id, node);
@@ -396,8 +444,9 @@ export class View {
     }
     const text = this.el('span', 'text');
     text.dir = 'auto'; // Arabic and Hebrew read right to left
-    text.append(...renderText(this.doc, message.text));
+    text.append(...renderMarkdown(this.doc, message.text));
     node.append(time, this.nickButton(message.author, 'author'), text);
+    this.actions.decorate(node, message, text, room);
     if (isLong(message.text)) {
       text.classList.add('collapsed');
       const more = this.el('button', 'show-more', 'Show more');
@@ -412,10 +461,11 @@ export class View {
   showRoom(room, { firstUnread = null } = {}) {
     this.hideSearch();
     this.$('search').value = '';
+    if (this.current !== room.name) this.actions.leaveRoom();
     this.$('room_title').textContent = room.name;
     let log = this.logs.get(room.name);
     if (!log) {
-      log = new RoomLog(this.doc, room, (m) => this.messageNode(m), (node) => this.forget(node));
+      log = new RoomLog(this.doc, room, (m) => this.messageNode(m, room), (node) => this.forget(node));
       this.logs.set(room.name, log);
       this.texts.append(log.element);
       this.resizes?.observe(log.element);
@@ -552,11 +602,22 @@ export class View {
     this.byId.get(id)?.classList.add('failed');
   }
 
+  /** Scrolls to a message by its id and flashes it; false if it is not in the DOM. */
+  revealId(id) {
+    const node = this.byId.get(id);
+    if (!node || !node.isConnected || node.parentElement !== this.logs.get(this.current)?.element) return false;
+    return this.flash(node);
+  }
+
   /** Scrolls to a message by its server key and flashes it; false if it is not loaded. */
   reveal(key) {
     const log = this.logs.get(this.current)?.element;
     const node = log?.querySelector(`[data-key="${Number(key)}"]`);
     if (!node) return false;
+    return this.flash(node);
+  }
+
+  flash(node) {
     node.scrollIntoView({ block: 'center' });
     node.classList.remove('flash');
     void node.offsetWidth; // restart the animation

@@ -2,19 +2,45 @@
 // MQTT (SPEC.md). No state, no DOM: what comes in is checked and turned into the
 // message objects the state and the view share.
 import { nickProblem } from './names.js';
+import { isEventId, emojiProblem } from './events.js';
 
-/** An entry of /data/* ([author, text, ts?, id?, key?]) as a message, or null if unusable. */
+/**
+ * An entry of /data/* ([author, text, ts?, id?, key?, v2?]) as a message, or null if
+ * unusable. The sixth element (protocol v2) may say `replyTo`, `edited`, `deleted` and
+ * `reactions` ({"👍": ["alice", "bob"]}); what is not well formed in it is left out.
+ */
 export function entryToMessage(entry) {
   if (!Array.isArray(entry) || entry.length < 2) return null;
-  const [author, text, ts, id, key] = entry;
+  const [author, text, ts, id, key, v2] = entry;
   if (typeof author !== 'string' || typeof text !== 'string') return null;
-  return {
+  const message = {
     author,
     text,
     ts: Number.isFinite(ts) ? ts : null,
     id: typeof id === 'string' && id !== '' ? id : null,
     key: Number.isInteger(key) ? key : null,
   };
+  if (v2 && typeof v2 === 'object' && !Array.isArray(v2)) addConversation(message, v2);
+  return message;
+}
+
+function addConversation(message, v2) {
+  if (isEventId(v2.replyTo)) message.replyTo = v2.replyTo;
+  if (Number.isFinite(v2.edited)) message.edited = v2.edited;
+  if (v2.deleted === true) {
+    message.deleted = true;
+    message.text = '';
+    return;
+  }
+  if (v2.reactions && typeof v2.reactions === 'object' && !Array.isArray(v2.reactions)) {
+    const reactions = new Map();
+    for (const [emoji, who] of Object.entries(v2.reactions)) {
+      if (emojiProblem(emoji) !== null || !Array.isArray(who)) continue;
+      const nicks = new Set(who.filter((nick) => typeof nick === 'string' && nickProblem(nick) === null));
+      if (nicks.size > 0) reactions.set(emoji, nicks);
+    }
+    if (reactions.size > 0) message.reactions = reactions;
+  }
 }
 
 /** How far before and after its arrival a sender's `ts` is believed (SPEC.md, protocol v2). */
@@ -45,6 +71,7 @@ export function payloadToMessage(json, arrivedAt = Date.now()) {
     localTime: !plausible,
     id: typeof value.id === 'string' && value.id !== '' ? value.id : null,
     key: null,
+    ...(isEventId(value.replyTo) ? { replyTo: value.replyTo } : {}),
   };
 }
 

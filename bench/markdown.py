@@ -1,0 +1,106 @@
+"""Rendering cost of Markdown in the page (run by bench/markdown.sh; not a test).
+
+The page's own modules (markdown.js, render.js) and stylesheet, in headless Chromium:
+COUNT messages made as the view makes them when a room's log opens (a .msg.bulk with its
+time, author and text, the text through renderMarkdown) and appended to a message log, then laid
+out (offsetHeight forces it). Measured for plain messages and for Markdown-heavy ones
+(bold, italic, strike, inline code, a fenced code block, a quote, two lists, a link, an
+emoticon: 9 lines) and one-line ones with the inline constructs only, in alternating
+rounds of the same run; the median of ROUNDS is printed with
+the range.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import statistics
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
+from browser import Browser  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_MS = 50.0
+
+PLAIN = "see you at 8 near the station, bring the tickets please :) http://example.org/map"
+INLINE = "**Plan** for *tonight*: ~~7~~ 8 pm, `make bench` first, _then_ http://example.org/map :)"
+HEAVY = ("**Plan** for *tonight*: ~~7~~ 8 pm, `make bench` first\n"
+         "```sh\nswift build -c release\n./run.sh   # keeps whitespace\n```\n"
+         "> she said _bring snacks_\n- tickets\n- **snacks** :)\n1. meet http://example.org/map\n2. go")
+
+RENDER = """
+const [count, text, done] = arguments;
+const { renderMarkdown } = await import('./static/js/markdown.js');
+const texts = document.getElementById('all_texts');
+document.getElementById('chat').hidden = false;
+document.getElementById('join_form').hidden = true;
+const log = document.createElement('div');
+log.className = 'log';
+texts.append(log);
+const el = (tag, cls, t) => { const n = document.createElement(tag); if (cls) n.className = cls; if (t !== undefined) n.textContent = t; return n; };
+const start = performance.now();
+const fragment = document.createDocumentFragment();
+for (let i = 0; i < count; i += 1) {
+  const node = el('div', 'msg bulk'); // as log.js makes a log's messages when a room opens
+  node.dataset.id = `m${i}`;
+  const span = el('span', 'text');
+  span.dir = 'auto';
+  span.append(...renderMarkdown(document, `${text} #${i}`));
+  const author = el('button', 'author', 'alice');
+  author.type = 'button';
+  node.append(el('time', 'time', '20:15'), author, span);
+  fragment.append(node);
+}
+log.append(fragment);
+const built = performance.now();
+void texts.scrollHeight; // layout
+const laid = performance.now();
+log.remove();
+done({ build: built - start, total: laid - start });
+"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(QuietHandler, directory=str(ROOT / "web")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    browser = Browser("bench", width=1200, height=800)
+    try:
+        browser.open(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        browser.driver.set_script_timeout(120)
+        results = {"plain": [], "inline": [], "markdown": []}
+        for round_ in range(args.rounds + 1):
+            for kind, text in (("plain", PLAIN), ("inline", INLINE), ("markdown", HEAVY)):
+                figures = browser.driver.execute_async_script(RENDER, args.count, text)
+                if round_ > 0:  # the first round warms the JIT up
+                    results[kind].append(figures)
+    finally:
+        browser.quit()
+        server.shutdown()
+
+    print(f"{args.count} messages rendered into the page, headless Chromium, median of {args.rounds} rounds "
+          "(range); build = nodes made and appended, total = with the layout")
+    for kind, runs in results.items():
+        build = [r["build"] for r in runs]
+        total = [r["total"] for r in runs]
+        print(f"  {kind:9} build {statistics.median(build):7.1f} ms ({min(build):.1f}–{max(build):.1f})"
+              f"   total {statistics.median(total):7.1f} ms ({min(total):.1f}–{max(total):.1f})")
+    heavy = statistics.median(r["total"] for r in results["markdown"])
+    print(f"goal: Markdown-heavy under {GOAL_MS:.0f} ms: {'met' if heavy < GOAL_MS else 'NOT met'} ({heavy:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
