@@ -42,19 +42,7 @@ public struct NewTextPayload: Sendable, Hashable, Codable {
             replyTo = try EventID(reply, field: "replyTo")
         }
         sig = try fields.string("sig", required: false)
-        let textBytes = text.utf8.count
-        guard textBytes <= limits.maximumTextBytes else {
-            throw .invalidField(
-                field: "text",
-                reason: "the text is too long: \(textBytes) bytes, at most \(limits.maximumTextBytes)")
-        }
-        let escapedBytes = text.jsonEscapedByteCount
-        guard escapedBytes <= limits.maximumEscapedTextBytes else {
-            throw .invalidField(
-                field: "text",
-                reason: "the text is too long once written as JSON: \(escapedBytes) bytes (control characters take six), "
-                    + "at most \(limits.maximumEscapedTextBytes)")
-        }
+        try EventText.checkLength(text, limits: limits)  // NUL: in init(rawAuthor:…), for Codable too
         if let id {
             guard !id.isEmpty, id.utf8.count <= limits.maximumIDBytes else {
                 throw .invalidField(field: "id", reason: "must be 1 to \(limits.maximumIDBytes) bytes long")

@@ -41,17 +41,28 @@ extension JSONFields {
 
 /// The text checks of the events that carry text.
 enum EventText {
-    /// The text, checked as a message's text is (see ``NewTextPayload``).
+    /// The text, checked as a message's text is (see ``NewTextPayload``): its length, and
+    /// no NUL.
     static func check(_ text: String, limits: PayloadLimits) throws(PayloadError) {
+        try checkLength(text, limits: limits)
+        guard !text.unicodeScalars.contains("\u{0}") else {
+            throw .invalidField(field: "text", reason: "contains the NUL character (U+0000)")
+        }
+    }
+
+    /// The length rules of every text: at most `maximumTextBytes` of UTF-8, and at most
+    /// `maximumEscapedTextBytes` once written as JSON.
+    static func checkLength(_ text: String, limits: PayloadLimits) throws(PayloadError) {
         let bytes = text.utf8.count
         guard bytes <= limits.maximumTextBytes else {
             throw .invalidField(field: "text", reason: "the text is too long: \(bytes) bytes, at most \(limits.maximumTextBytes)")
         }
-        guard text.jsonEscapedByteCount <= limits.maximumEscapedTextBytes else {
-            throw .invalidField(field: "text", reason: "the text is too long once written as JSON (at most \(limits.maximumEscapedTextBytes) bytes)")
-        }
-        guard !text.unicodeScalars.contains("\u{0}") else {
-            throw .invalidField(field: "text", reason: "contains the NUL character (U+0000)")
+        let escapedBytes = text.jsonEscapedByteCount
+        guard escapedBytes <= limits.maximumEscapedTextBytes else {
+            throw .invalidField(
+                field: "text",
+                reason: "the text is too long once written as JSON: \(escapedBytes) bytes (control characters take six), "
+                    + "at most \(limits.maximumEscapedTextBytes)")
         }
     }
 }
