@@ -16,9 +16,12 @@ export class Conversation {
    * @param {import('./state.js').ChatState} options.state
    * @param {import('./view.js').View} options.view
    * @param {import('./mqtt.js').MqttClient} options.client
+   * @param {((topic: string, payload: object) => Promise<object>)|null} [options.sign] adds the `sig`
+   *   (identity-session.js) when the member has keys
    */
-  constructor({ nick, state, view, client }) {
+  constructor({ nick, state, view, client, sign = null }) {
     this.nick = nick;
+    this.sign = sign;
     this.state = state;
     this.view = view;
     this.client = client;
@@ -75,7 +78,11 @@ export class Conversation {
   // --- outgoing ------------------------------------------------------------------------
 
   publish(topic, payload, qos = 1) {
-    return this.client.publish(topic, JSON.stringify(payload), { qos }).catch((error) => {
+    // Unsigned events leave at once; signed ones once WebCrypto signed them.
+    const sent = this.sign
+      ? this.sign(topic, payload).then((event) => this.client.publish(topic, JSON.stringify(event), { qos }))
+      : this.client.publish(topic, JSON.stringify(payload), { qos });
+    return sent.catch((error) => {
       this.view.status(`Not sent: ${error.message}.`, 'error');
     });
   }

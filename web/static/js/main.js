@@ -34,7 +34,24 @@ function backToForm(message) {
   view.status(message, 'error');
 }
 
-function join({ passphrase, nick, remember }) {
+/**
+ * The member's keys from their personal secret (PBKDF2, 600,000 iterations: a moment with
+ * WebCrypto), null without one. The time it took is kept in `window.chattKeyDerivationMs`
+ * (bench/ reads it).
+ */
+async function deriveKeys(secret, nick) {
+  if (secret === '') return null;
+  const { deriveIdentity, identitySupported } = await import('./identity.js');
+  if (!identitySupported()) {
+    throw new Error('this page cannot use a personal secret here: it needs https (or localhost) for its cryptography; leave the field empty to join without one');
+  }
+  const started = performance.now();
+  const identity = await deriveIdentity(secret, nick);
+  window.chattKeyDerivationMs = performance.now() - started;
+  return identity;
+}
+
+function join({ passphrase, nick, remember, secret = '' }) {
   if (joining) return;
   if ('Notification' in window && Notification.permission === 'default') Notification.requestPermission().catch(() => {});
   const problem = nickProblem(nick);
@@ -53,19 +70,21 @@ function join({ passphrase, nick, remember }) {
   // 600,000 PBKDF2 iterations for the strong scheme: a moment with WebCrypto, a second or
   // more without it (plain http on a LAN).
   if (passphrase !== '' && config.scheme !== 'legacy') view.status('Deriving the login from the passphrase…');
+  if (secret !== '') view.status('Deriving your keys from the personal secret…');
   // An empty passphrase means "no protection": nothing to derive, and the derivations
   // (credentials.js, strong.js) are not even loaded.
   const derivation = passphrase === ''
     ? Promise.resolve(null)
     : import('./credentials.js').then(({ derivePair }) => derivePair(config, passphrase));
-  derivation.then(
-    (pair) => {
+  Promise.all([derivation, deriveKeys(secret, nick)]).then(
+    ([pair, identity]) => {
       joining = false;
       view.setJoining(false);
       const credentials = pair;
+      // The personal secret and the keys are never stored: a reload joins without them.
       if (remember) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, credentials }));
       else sessionStorage.removeItem(SESSION_KEY);
-      start(nick, credentials);
+      start(nick, credentials, identity);
     },
     (error) => {
       joining = false;
@@ -75,9 +94,9 @@ function join({ passphrase, nick, remember }) {
   );
 }
 
-function start(nick, credentials) {
+function start(nick, credentials, identity = null) {
   end();
-  session = new Session({ config, nick, credentials, view, onRefused: backToForm });
+  session = new Session({ config, nick, credentials, view, onRefused: backToForm, identity });
   session.start();
 }
 

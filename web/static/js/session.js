@@ -13,6 +13,7 @@ import { RoomSettings, topicPayload, archivePayload, topicProblem } from './room
 import { Conversation } from './conversation.js';
 import { Presence } from './presence.js';
 import { parsePresence } from './events.js';
+import { IdentitySession, KeyBook } from './identity-session.js';
 
 const BELL_KEY = 'chatt-bell';
 const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
@@ -46,8 +47,9 @@ export class Session {
    * @param {string[]|null} options.credentials [login, password] when protected
    * @param {import('./view.js').View} options.view
    * @param {(message: string) => void} options.onRefused the broker or server refused us
+   * @param {object|null} [options.identity] the member's keys from a personal secret (identity.js), or null
    */
-  constructor({ config, nick, credentials, view, onRefused }) {
+  constructor({ config, nick, credentials, view, onRefused, identity = null }) {
     this.config = config;
     this.nick = nick;
     this.view = view;
@@ -68,7 +70,14 @@ export class Session {
       maxRetry: 1600,
       subscriptions: [{ topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 }],
     });
-    this.conversation = new Conversation({ nick, state: this.state, view, client: this.client });
+    this.ids = new IdentitySession({
+      nick, own: identity, book: new KeyBook(storage(), config.brokerUrl),
+      onKeyChanged: (who, refused) => view.status(refused
+        ? `Warning: someone announced another key for ${who}; the chat's pinned key stays, and messages signed with the other show as forged.`
+        : `Warning: ${who}'s key changed. Their messages are now checked against the new key; ask them whether they made it.`, 'error'),
+    });
+    this.conversation = new Conversation({ nick, state: this.state, view, client: this.client, sign: identity ? (topic, payload) => this.ids.sign(topic, payload) : null,
+    });
     this.ownPresence = new Presence({ nick, client: this.client, doc: document });
     this.loading = false;
     this.disposed = false;
@@ -134,6 +143,13 @@ export class Session {
     this.client.publish(topics.hello(this.nick), JSON.stringify({ ipAddress: this.config.address }), { qos: 1 }).catch(() => {});
   }
 
+  /** The retained, self-signed users/<nick>/key (only with a personal secret). */
+  async announceKey() {
+    const announcement = await this.ids.announcement();
+    if (!announcement || this.disposed) return;
+    this.client.publish(announcement.topic, JSON.stringify(announcement.payload), { qos: 1, retain: true }).catch(() => {});
+  }
+
   onOffline(error, retryIn) {
     this.attempts = (this.attempts ?? 0) + 1;
     this.view.status(sentence(`${error.message}; trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
@@ -150,6 +166,7 @@ export class Session {
     if (reconnected) this.catchUp = CATCH_UP_AFTER.map((ms) => setTimeout(() => this.refresh(), ms));
     view.showRetry(false);
     this.hello();
+    this.announceKey();
     this.ownPresence.update(true);
     // memorize marks a user gone after 10 silent minutes: a reader who never speaks says
     // hello again every few minutes while connected.
@@ -190,6 +207,7 @@ export class Session {
 
   applyLastinfo(data, initial) {
     const { state, view } = this;
+    this.ids.mergeLastinfo(data);
     const changes = state.mergeLastinfo(data, { initial });
     this.rooms.mergeLastinfo(data);
     this.syncRooms();
@@ -285,6 +303,8 @@ export class Session {
         this.syncUsers();
       } else if (parsed.verb === 'presence') {
         this.onPresence(parsed.nick, parsePresence(text));
+      } else if (parsed.verb === 'key') {
+        this.ids.onKeyMessage(parsed.nick, text).catch(() => {});
       }
       return;
     }
@@ -311,6 +331,7 @@ export class Session {
     }
     view.insertMessage(parsed.room, message, at);
     this.conversation.arrived(parsed.room, message, true);
+    this.check(parsed.room, topic, message, text);
     view.updateRoom(parsed.room, state.room(parsed.room).unread, parsed.room === state.current);
     if (parsed.room === state.current) {
       if (message.author !== nick && (document.hidden || !view.atEnd)) {
@@ -322,6 +343,14 @@ export class Session {
     }
     this.updateUnread();
     if (message.author !== nick) this.alertFor(parsed.room, message);
+  }
+
+  /** Marks a live message verified or forged once its signature is checked (a nickname with keys). */
+  async check(room, topic, message, text) {
+    const verdict = message.author === this.nick && this.ids.signing ? 'verified' : await this.ids.verdict(topic, message.author, text);
+    if (verdict === null || this.disposed) return;
+    message.verdict = verdict;
+    this.view.updateMessage(room, message);
   }
 
   /** users/<nick>/presence: the dot in the user list; `offline` lists them as gone. */
@@ -387,14 +416,19 @@ export class Session {
       return false;
     }
     const room = state.current;
-    const message = { author: nick, text, ts: Date.now(), id: newMessageId(), key: null, pending: true, ...(replyTo ? { replyTo } : {}) };
+    const message = {
+      author: nick, text, ts: Date.now(), id: newMessageId(), key: null, pending: true,
+      ...(replyTo ? { replyTo } : {}), ...(this.ids.signing ? { verdict: 'verified' } : {}),
+    };
     const at = state.addMessage(room, message);
     view.insertMessage(room, message, at);
     // Offline, the client keeps it and sends it once it is connected again.
     if (!client.connected) view.queued(message.id);
     this.conversation.sent();
     const payload = { author: nick, text, id: message.id, ts: message.ts, ...(replyTo ? { replyTo } : {}) };
-    client.publish(topics.roomText(room), JSON.stringify(payload), { qos: 1 })
+    const topic = topics.roomText(room);
+    this.ids.sign(topic, payload)
+      .then((signed) => client.publish(topic, JSON.stringify(signed), { qos: 1 }))
       .then(() => {
         view.confirm(message.id);
         view.clearError();
