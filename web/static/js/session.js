@@ -14,6 +14,8 @@ import { Conversation } from './conversation.js';
 import { Presence } from './presence.js';
 import { parsePresence } from './events.js';
 import { IdentitySession, KeyBook } from './identity-session.js';
+import { DirectMessages } from './direct.js';
+import { DirectView } from './direct-view.js';
 
 const BELL_KEY = 'chatt-bell';
 const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
@@ -68,13 +70,16 @@ export class Session {
       // Back within 2 s of the broker: retries at most 1.6 s apart (+ up to 20 % jitter).
       minRetry: 500,
       maxRetry: 1600,
-      subscriptions: [{ topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 }],
+      subscriptions: [{ topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 }, ...DirectMessages.subscriptions(nick, identity !== null)],
     });
     this.ids = new IdentitySession({
       nick, own: identity, book: new KeyBook(storage(), config.brokerUrl),
       onKeyChanged: (who, refused) => view.status(refused
         ? `Warning: someone announced another key for ${who}; the chat's pinned key stays, and messages signed with the other show as forged.`
         : `Warning: ${who}'s key changed. Their messages are now checked against the new key; ask them whether they made it.`, 'error'),
+    });
+    this.direct = new DirectMessages({
+      nick, ids: this.ids, client: this.client, api: this.api, onChange: (change) => this.directView?.changed(change),
     });
     this.conversation = new Conversation({ nick, state: this.state, view, client: this.client, sign: identity ? (topic, payload) => this.ids.sign(topic, payload) : null,
     });
@@ -93,6 +98,8 @@ export class Session {
   start() {
     const { state, view } = this;
     view.reset(this.nick);
+    this.directView = new DirectView(document, this.direct, { unreadChanged: () => this.updateUnread() });
+    view.nickExtra = (nick, item) => this.directView?.decorateNick(nick, item);
     this.syncRooms();
     this.syncUsers();
     view.status(`Connecting to ${this.config.brokerUrl}…`);
@@ -109,6 +116,7 @@ export class Session {
     this.stopCatchUp();
     this.conversation.dispose();
     this.ownPresence.dispose();
+    this.endDirect();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.stop();
   }
@@ -120,11 +128,18 @@ export class Session {
     this.ownPresence.leave().catch(() => {});
     this.conversation.dispose();
     this.ownPresence.dispose();
+    this.endDirect();
     clearInterval(this.presence);
     this.stopCatchUp();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.end();
     this.disposed = true;
+  }
+
+  endDirect() {
+    this.directView?.dispose();
+    this.directView = null;
+    this.view.nickExtra = null;
   }
 
   retryNow() {
@@ -248,7 +263,7 @@ export class Session {
 
   /** The title and icon: unread messages in the other rooms and unseen ones in this one. */
   updateUnread() {
-    this.view.setUnread(this.state.totalUnread() + this.unseen);
+    this.view.setUnread(this.state.totalUnread() + this.unseen + this.direct.totalUnread());
   }
 
   /** Older pages until the log can scroll (or the room's start): else no scroll asks for more. */
@@ -290,6 +305,10 @@ export class Session {
 
   onMessage({ topic, text, retain }) {
     const { state, view, nick } = this;
+    if (topic.startsWith('direct/')) {
+      this.direct.onMessage(topic, text).catch(() => {}); // sealed; opened (or not) in direct.js
+      return;
+    }
     const parsed = parseTopic(topic);
     if (!parsed) return;
     if (parsed.verb === 'newtext' && retain) return; // an old message the broker replays (liveMessage)
@@ -304,7 +323,7 @@ export class Session {
       } else if (parsed.verb === 'presence') {
         this.onPresence(parsed.nick, parsePresence(text));
       } else if (parsed.verb === 'key') {
-        this.ids.onKeyMessage(parsed.nick, text).catch(() => {});
+        this.ids.onKeyMessage(parsed.nick, text).then(() => this.disposed || this.syncUsers(), () => {});
       }
       return;
     }

@@ -374,6 +374,7 @@ export class View {
           this.nickItems.set(nick, item);
         }
         item.classList.toggle('offline', away);
+        this.nickExtra?.(nick, item); // the ✉ of direct messages (direct-view.js)
         const presence = away ? 'offline' : this.presence.get(nick) === 'away' ? 'away' : 'online';
         item.dataset.presence = presence;
         item.firstChild.title = presence === 'online' ? nick : `${nick} (${presence})`;
