@@ -196,3 +196,68 @@ def test_direct_conversation_sealed_between_two_pages(open_chat, browsers):
     finally:
         eve_client.loop_stop()
         eve_client.disconnect()
+
+
+OUT = ROOT / "test-output"
+
+
+def dark(browser, on: bool) -> None:
+    browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-color-scheme", "value": "dark" if on else "light"}]})
+
+
+def test_identity_screenshots_phone_and_desktop_light_and_dark(open_chat, browsers):
+    """test-output/identity-{phone,desktop}-{light,dark}.png (verified marks, a forged warning,
+    the Direct section, the ✉ by nicknames) and direct-….png (a conversation open)."""
+    publish_retained(open_chat, *signed(BOT_SECRET, "bot", "key", str(int(time.time() * 1000))))
+    room = unique("idshots")
+    alice_nick, sam_nick = unique("alice"), unique("sam")
+    alice = browsers("alice").open(open_chat.server.url)
+    join_with_secret(alice, alice_nick, "alice's shot secret")
+    alice.element("new_room_name").send_keys(room)
+    alice.element("new_room").click()
+    alice.wait(lambda d: alice.element("room_title").text == room, "alice in the room")
+    # Both of sam's pages are open before the messages: the verdicts shown are the page's own
+    # (live); history shows memorize's once it stores them.
+    pages = {}
+    for shot, (width, height, mobile) in {"desktop": (1200, 800, False), "phone": (390, 844, True)}.items():
+        sam = pages[shot] = browsers(f"sam-{shot}").open(open_chat.server.url)
+        sam.emulate(width, height, mobile)
+        join_with_secret(sam, sam_nick, "sam's shot secret")
+        sam.wait(lambda d: room in sam.rooms(), "the room")
+        sam.select_room(room)
+    sam = pages["desktop"]
+    alice.send("The tickets are booked, **8 pm** at the station :)")
+    sam.wait(lambda d: verdicts(sam, room).get("The tickets are booked, 8 pm at the station ") == "verified",
+             "alice verified")
+    impostor = browsers("impostor").open(open_chat.server.url)
+    join_with_secret(impostor, alice_nick)
+    impostor.select_room(room)
+    impostor.send("Change of plan: send the money to my new account")
+    now = int(time.time() * 1000)
+    open_chat.publish([(f"rooms/{room}/newtext", json.dumps({
+        "author": "bot", "text": "Please re-enter the passphrase at http://127.0.0.1:9/login", "id": f"fakebot-{now}",
+        "ts": now}))])
+    sam.send("Great, see you there")
+    open_direct(alice, sam_nick)
+    alice.element("direct_text").send_keys("Just between us: bring the *blue* bag\n")
+    for shot, sam in pages.items():
+        sam.wait(lambda d: verdicts(sam, room).get("Change of plan: send the money to my new account") == "forged", "forged")
+        sam.wait(lambda d: verdicts(sam, room).get("Please re-enter the passphrase at http://127.0.0.1:9/login") == "forged",
+                 "the fake bot")
+        sam.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f'#direct_list button[data-peer="{alice_nick}"]'), "the Direct entry")
+        sam.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f'#all_nicks .direct-start[data-direct-nick="{alice_nick}"]'),
+                 "the ✉ by alice")
+        OUT.mkdir(exist_ok=True)
+        for theme in ("light", "dark"):
+            dark(sam, theme == "dark")
+            assert sam.driver.save_screenshot(str(OUT / f"identity-{shot}-{theme}.png"))
+        sam.driver.find_element(By.CSS_SELECTOR, f'#direct_list button[data-peer="{alice_nick}"]').click()
+        sam.wait(lambda d: any(m["text"] == "Just between us: bring the blue bag" for m in direct_seen(sam)), "the direct message")
+        if shot == "desktop":
+            sam.element("direct_text").send_keys("Will do 👍\n")
+            sam.element("direct_text").send_keys("Half an hour early? The *tram* is slow\n")
+        sam.wait(lambda d: any(m["text"] == "Will do 👍" for m in direct_seen(sam)), "the answer")
+        for theme in ("light", "dark"):
+            dark(sam, theme == "dark")
+            assert sam.driver.save_screenshot(str(OUT / f"direct-{shot}-{theme}.png"))

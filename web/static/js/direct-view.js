@@ -188,7 +188,10 @@ export class DirectView {
     const node = this.el('div', 'msg');
     if (message.id) node.dataset.id = message.id;
     if (message.author === this.direct.nick) node.classList.add('mine');
-    const time = this.el('time', 'time', new Date(message.ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+    const date = new Date(message.ts);
+    const time = this.el('time', 'time', `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`);
+    time.setAttribute('datetime', date.toISOString());
+    time.title = date.toLocaleString();
     const author = this.el('span', 'author', message.author);
     author.style.setProperty('--hue', String(nickHue(message.author)));
     const text = this.el('span', 'text');

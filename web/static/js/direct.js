@@ -64,7 +64,8 @@ export class DirectMessages {
 
   /** Whether a conversation with `peer` can be started (their keys are known). */
   canStart(peer) {
-    return this.available && peer !== this.nick && this.ids.book.get(peer) !== null;
+    // `bot` (memorize) has keys but reads no direct messages.
+    return this.available && peer !== this.nick && peer !== 'bot' && this.ids.book.get(peer) !== null;
   }
 
   conversation(peer) {
