@@ -36,8 +36,13 @@ def publish_retained(chat, topic: str, payload: str) -> None:
         client.disconnect()
 
 
-def join_with_secret(browser, nick: str, secret: str = "") -> float | None:
+def join_with_secret(browser, nick: str, secret: str = "", passphrase: str = "", remember: bool = False) -> float | None:
     """Joins with a personal secret; the time the page took to derive the keys (ms)."""
+    browser.element("passphrase").clear()
+    if passphrase:
+        browser.element("passphrase").send_keys(passphrase)
+    if remember != browser.element("remember").is_selected():
+        browser.element("remember").click()
     browser.element("nick").clear()
     browser.element("nick").send_keys(nick)
     browser.element("secret").clear()
@@ -261,3 +266,24 @@ def test_identity_screenshots_phone_and_desktop_light_and_dark(open_chat, browse
         for theme in ("light", "dark"):
             dark(sam, theme == "dark")
             assert sam.driver.save_screenshot(str(OUT / f"direct-{shot}-{theme}.png"))
+
+
+def test_a_remembered_session_asks_for_the_secret_again_and_stays_signed(protected_chat, browsers):
+    """The secret is never stored: after a reload the page asks for it (the passphrase's pair
+    is still remembered) rather than joining unsigned, which would show as forged."""
+    from conftest import PASSPHRASE
+    nick = unique("carol")
+    carol = browsers("carol").open(protected_chat.server.url)
+    join_with_secret(carol, nick, "carol's secret", passphrase=PASSPHRASE, remember=True)
+    reader = browsers("reader").open(protected_chat.server.url)
+    join_with_secret(reader, unique("reader"), passphrase=PASSPHRASE)
+    carol.driver.refresh()
+    carol.wait(lambda d: carol.element("join_form").is_displayed() and "personal secret again" in carol.status(),
+               "the form asking for the secret again")
+    assert carol.element("nick").get_attribute("value") == nick
+    assert carol.driver.execute_script("return sessionStorage.getItem('chatt-session')").find("carol's secret") < 0
+    carol.element("secret").send_keys("carol's secret")
+    carol.element("join").click()  # no passphrase typed: the remembered pair
+    carol.wait_joined()
+    carol.send("still signed after a reload")
+    reader.wait(lambda d: verdicts(reader, "main").get("still signed after a reload") == "verified", "verified after the reload")

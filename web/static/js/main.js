@@ -12,6 +12,7 @@ const SESSION_KEY = 'chatt-session';
 
 let session = null; // the joined Session, or null
 let joining = false; // while the passphrase is being derived
+let resumable = null; // { nick, credentials } of a remembered session that waits for its personal secret
 
 function remembered() {
   try {
@@ -60,7 +61,9 @@ function join({ passphrase, nick, remember, secret = '' }) {
     view.focusField('nick');
     return;
   }
-  if (config.protected && passphrase === '') {
+  // A remembered session asked only for its personal secret: its pair is still here.
+  const resumed = passphrase === '' && resumable?.nick === nick ? resumable : null;
+  if (config.protected && passphrase === '' && !resumed) {
     view.status('This chat is protected: enter its passphrase.', 'error');
     view.focusField('passphrase');
     return;
@@ -74,7 +77,7 @@ function join({ passphrase, nick, remember, secret = '' }) {
   // An empty passphrase means "no protection": nothing to derive, and the derivations
   // (credentials.js, strong.js) are not even loaded.
   const derivation = passphrase === ''
-    ? Promise.resolve(null)
+    ? Promise.resolve(resumed?.credentials ?? null)
     : import('./credentials.js').then(({ derivePair }) => derivePair(config, passphrase));
   Promise.all([derivation, deriveKeys(secret, nick)]).then(
     ([pair, identity]) => {
@@ -82,7 +85,7 @@ function join({ passphrase, nick, remember, secret = '' }) {
       view.setJoining(false);
       const credentials = pair;
       // The personal secret and the keys are never stored: a reload joins without them.
-      if (remember) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, credentials }));
+      if (remember) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, credentials, signed: identity !== null }));
       else sessionStorage.removeItem(SESSION_KEY);
       start(nick, credentials, identity);
     },
@@ -133,7 +136,13 @@ view.bind({
 
 setBell(bellOn());
 const saved = remembered();
-if (saved && typeof saved.nick === 'string') {
+if (saved && typeof saved.nick === 'string' && saved.signed === true) {
+  // Joined with a personal secret: it is never stored, so it is asked again rather than
+  // joining unsigned (the others' pages would show every message as forged).
+  resumable = { nick: saved.nick, credentials: saved.credentials ?? null };
+  view.showForm({ nick: saved.nick, remember: true, protectedChat: config.protected, focus: 'secret' });
+  view.status('Enter your personal secret again to join as before (it is never stored).');
+} else if (saved && typeof saved.nick === 'string') {
   view.showForm({ nick: saved.nick, remember: true, protectedChat: config.protected });
   start(saved.nick, saved.credentials ?? null);
 } else {

@@ -267,7 +267,7 @@ export class View {
 
   /** Focuses `passphrase` or `nick` of the join form. */
   focusField(id) {
-    this.$(id === 'passphrase' ? 'passphrase' : 'nick').focus();
+    this.$(id === 'passphrase' || id === 'secret' ? id : 'nick').focus();
   }
 
   /** While the passphrase is derived the Join button waits. */
