@@ -144,3 +144,27 @@ test('memorize\'s verdict in a history entry is shown: a mark, or a warning', ()
   assert.match(warning.textContent, /not from bot/);
   assert.deepEqual(verdictMark(doc, other), []);
 });
+
+test('an edit, delete or reaction under a signed nickname is applied only when signed by its key', async () => {
+  const view = { updated: [], updateMessage(room, m) { this.updated.push(m.id); }, setTyping: () => {}, status: () => {}, messageArrived: () => {} };
+  const state = new ChatState('carol');
+  state.addMessage('main', { author: 'alice', text: 'original', ts: 1, id: 'alices-msg-1', key: null });
+  const ids = session('carol', null);
+  ids.learn('alice', { sign: own.alice.sign, dh: own.alice.dh });
+  const conversation = new Conversation({ nick: 'carol', state, view, client: { publish: async () => {} }, verifier: ids });
+  const edit = (text, id) => ({ author: 'alice', id, ts: 1800000000000, target: 'alices-msg-1', text });
+  // By an impostor (no sig, then another key's sig): not applied.
+  conversation.onRoomEvent('main', 'edit', JSON.stringify(edit('pwned', 'evt-forged-1')), false);
+  const byImpostor = await session('alice', impostor).sign('rooms/main/edit', edit('pwned again', 'evt-forged-2'));
+  conversation.onRoomEvent('main', 'edit', JSON.stringify(byImpostor), false);
+  const signed = await session('alice', own.alice).sign('rooms/main/edit', edit('fixed typo', 'evt-signed-1'));
+  conversation.onRoomEvent('main', 'edit', JSON.stringify(signed), false);
+  const deadline = Date.now() + 10000;
+  while (state.find('main', 'alices-msg-1').text === 'original' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(state.find('main', 'alices-msg-1').text, 'fixed typo');
+  assert.deepEqual(view.updated, ['alices-msg-1']);
+  // A nickname without a key: applied at once, as before.
+  state.addMessage('main', { author: 'dave', text: 'plain', ts: 1, id: 'daves-msg-1', key: null });
+  conversation.onRoomEvent('main', 'edit', JSON.stringify({ author: 'dave', id: 'evt-plain-1', ts: 1800000000000, target: 'daves-msg-1', text: 'plain!' }), false);
+  assert.equal(state.find('main', 'daves-msg-1').text, 'plain!');
+});

@@ -82,6 +82,7 @@ export class Session {
       nick, ids: this.ids, client: this.client, api: this.api, onChange: (change) => this.directView?.changed(change),
     });
     this.conversation = new Conversation({ nick, state: this.state, view, client: this.client, sign: identity ? (topic, payload) => this.ids.sign(topic, payload) : null,
+      verifier: this.ids,
     });
     this.ownPresence = new Presence({ nick, client: this.client, doc: document });
     this.loading = false;
