@@ -113,3 +113,21 @@ test('history: the shared vectors\' envelope opens; bad entries skipped; a serve
   await weird.direct.select('bob');
   assert.deepEqual(weird.direct.conversations.get('bob').messages, []);
 });
+
+test('a message that came before its sender\'s key opens once the key is known', async () => {
+  const alice = member('alice');
+  await alice.direct.send('bob', 'early bird');
+  const ids = new IdentitySession({ nick: 'bob', own: keys.bob, book: new KeyBook(new MemoryStorage(), 'chat') });
+  const changes = [];
+  const bob = new DirectMessages({ nick: 'bob', ids, client: { publish: async () => {} }, api: { get: async () => ({}) }, onChange: (c) => changes.push(c) });
+  const { topic, payload } = alice.published[0];
+  const waiting = await bob.onMessage(topic, payload);
+  assert.match(waiting.problem, /key is not known here yet/);
+  assert.equal(await bob.keyLearnt('alice'), 0, 'still no key');
+  ids.learn('alice', { sign: keys.alice.sign, dh: keys.alice.dh });
+  assert.equal(await bob.keyLearnt('alice'), 1);
+  const [message] = bob.conversations.get('alice').messages;
+  assert.equal(message.text, 'early bird');
+  assert.equal(message.verdict, 'verified');
+  assert.equal(message.problem, undefined);
+});

@@ -100,7 +100,7 @@ export class DirectMessages {
     if (!this.ids.own) return { ...base, text: '', problem: NO_SECRET };
     const peer = envelope.from === this.nick ? envelope.to : envelope.from;
     const keys = this.ids.book.get(peer);
-    if (!keys) return { ...base, text: '', problem: `Cannot open this message: ${peer}'s key is not known here yet.` };
+    if (!keys) return { ...base, text: '', problem: `Cannot open this message: ${peer}'s key is not known here yet.`, waiting: { topic, envelope } };
     const opened = await openDirect(this.ids.own, keys, topic, envelope);
     if (!opened) return { ...base, text: '', problem: 'This message could not be decrypted (not sealed for these keys, or altered on the way).' };
     return { ...base, text: opened.text, verdict: opened.signed ? 'verified' : 'forged', ...(opened.replyTo ? { replyTo: opened.replyTo } : {}) };
@@ -135,6 +135,22 @@ export class DirectMessages {
     if (!this.add(conversation, message, { live: true })) return null;
     this.onChange({ peer: conversation.peer, message });
     return message;
+  }
+
+  /** `nick`'s keys became known: its messages that waited for them are opened now. */
+  async keyLearnt(nick) {
+    const conversation = this.conversations.get(nick);
+    if (!conversation) return 0;
+    let opened = 0;
+    for (const [i, message] of conversation.messages.entries()) {
+      if (!message.waiting) continue;
+      const again = await this.open(message.waiting.topic, message.waiting.envelope);
+      if (again.waiting) continue;
+      conversation.messages[i] = again;
+      opened += 1;
+    }
+    if (opened > 0) this.onChange({ peer: nick });
+    return opened;
   }
 
   /** Seals `text` for `peer` and publishes it; the message, or null (and why) when it cannot. */

@@ -47,7 +47,13 @@ async function deriveKeys(secret, nick) {
     throw new Error('this page cannot use a personal secret here: it needs https (or localhost) for its cryptography; leave the field empty to join without one');
   }
   const started = performance.now();
-  const identity = await deriveIdentity(secret, nick);
+  let identity;
+  try {
+    identity = await deriveIdentity(secret, nick);
+  } catch (error) {
+    // Browsers before Ed25519/X25519 in WebCrypto (Chrome 113–, Firefox 129–, Safari 17–).
+    throw new Error(`this browser cannot make the keys of a personal secret (${error.message}); update it, or leave the field empty to join without one`);
+  }
   window.chattKeyDerivationMs = performance.now() - started;
   return identity;
 }

@@ -224,6 +224,7 @@ export class Session {
   applyLastinfo(data, initial) {
     const { state, view } = this;
     this.ids.mergeLastinfo(data);
+    for (const peer of this.direct.conversations.keys()) this.direct.keyLearnt(peer).catch(() => {});
     const changes = state.mergeLastinfo(data, { initial });
     this.rooms.mergeLastinfo(data);
     this.syncRooms();
@@ -324,7 +325,11 @@ export class Session {
       } else if (parsed.verb === 'presence') {
         this.onPresence(parsed.nick, parsePresence(text));
       } else if (parsed.verb === 'key') {
-        this.ids.onKeyMessage(parsed.nick, text).then(() => this.disposed || this.syncUsers(), () => {});
+        this.ids.onKeyMessage(parsed.nick, text).then((outcome) => {
+          if (this.disposed || outcome === null || outcome === 'same' || outcome === 'refused') return;
+          this.syncUsers(); // the ✉ of direct messages
+          this.direct.keyLearnt(parsed.nick).catch(() => {});
+        }, () => {});
       }
       return;
     }
