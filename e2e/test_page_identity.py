@@ -287,3 +287,17 @@ def test_a_remembered_session_asks_for_the_secret_again_and_stays_signed(protect
     carol.wait_joined()
     carol.send("still signed after a reload")
     reader.wait(lambda d: verdicts(reader, "main").get("still signed after a reload") == "verified", "verified after the reload")
+
+
+def test_a_changed_key_is_warned(open_chat, browsers):
+    """A nickname's key seen before, then another one (both self-signed): the page warns."""
+    nick = unique("dana")
+    publish_retained(open_chat, *signed("dana's first secret", nick, "key", str(int(time.time() * 1000))))
+    reader = browsers("reader").open(open_chat.server.url)
+    join_with_secret(reader, unique("reader"))
+    reader.wait(lambda d: d.execute_script(
+        "return Object.keys(localStorage).filter((k) => k.startsWith('chatt-keys:'))"
+        ".some((k) => arguments[0] in JSON.parse(localStorage.getItem(k)))", nick), "dana's key remembered")
+    assert "key changed" not in reader.status()
+    publish_retained(open_chat, *signed("someone else's secret", nick, "key", str(int(time.time() * 1000))))
+    reader.wait(lambda d: f"Warning: {nick}'s key changed" in reader.status(), "the warning of a changed key")
