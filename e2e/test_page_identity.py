@@ -198,6 +198,9 @@ def test_direct_conversation_sealed_between_two_pages(open_chat, browsers):
         bob2.wait(lambda d: any(m["text"] == "see you both tabs" and m["verified"] for m in direct_seen(bob2)),
                   "the live direct message in the second browser")
         bob.wait(lambda d: any(m["text"] == "see you both tabs" for m in direct_seen(bob)), "and in the first")
+        # Choosing a room goes back to it.
+        bob.driver.find_element(By.CSS_SELECTOR, '#all_channels button[data-room="main"]').click()
+        bob.wait(lambda d: not bob.element("direct_panel").is_displayed(), "the direct panel closed for the room")
     finally:
         eve_client.loop_stop()
         eve_client.disconnect()

@@ -42,11 +42,17 @@ export class DirectView {
       this.show(button.dataset.directNick);
     };
     doc.getElementById('all_nicks')?.addEventListener('click', this.onNickClick, true);
+    // Choosing a room (or searching) goes back to the rooms.
+    this.onRoomClick = (event) => {
+      if (this.open !== null && event.target.closest('button[data-room], #search_form')) this.hide();
+    };
+    doc.addEventListener('click', this.onRoomClick);
   }
 
   dispose() {
     this.list.removeEventListener('click', this.onListClick);
     this.doc.getElementById('all_nicks')?.removeEventListener('click', this.onNickClick, true);
+    this.doc.removeEventListener('click', this.onRoomClick);
     for (const button of this.doc.querySelectorAll('.direct-start')) button.remove();
     this.section.remove();
     this.panel.remove();
