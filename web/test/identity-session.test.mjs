@@ -168,3 +168,15 @@ test('an edit, delete or reaction under a signed nickname is applied only when s
   conversation.onRoomEvent('main', 'edit', JSON.stringify({ author: 'dave', id: 'evt-plain-1', ts: 1800000000000, target: 'daves-msg-1', text: 'plain!' }), false);
   assert.equal(state.find('main', 'daves-msg-1').text, 'plain!');
 });
+
+test('signatures resolve in the order asked (events leave in the order the member made them)', async () => {
+  const ids = session('alice', own.alice);
+  const done = [];
+  const all = [];
+  for (let i = 0; i < 40; i += 1) {
+    const text = i % 2 ? 'x'.repeat(20000) : 'short'; // different lengths, different work
+    all.push(ids.sign('rooms/main/newtext', { author: 'alice', text, id: `msg-order-${i}`, ts: 1 }).then((p) => done.push(p.id)));
+  }
+  await Promise.all(all);
+  assert.deepEqual(done, Array.from({ length: 40 }, (_, i) => `msg-order-${i}`));
+});

@@ -84,6 +84,7 @@ export class IdentitySession {
     this.own = own;
     this.book = book;
     this.onKeyChanged = onKeyChanged;
+    this.queue = Promise.resolve(); // signatures in call order, so events leave in the order sent
     this.pinned = new Set(); // nicknames whose keys the server pinned (lastinfo): announcements do not replace them
     if (own) this.book.learn(nick, { sign: own.sign, dh: own.dh });
   }
@@ -93,11 +94,17 @@ export class IdentitySession {
     return this.own !== null;
   }
 
-  /** `payload` with its `sig` added when the member has keys (else unchanged). */
+  /**
+   * `payload` with its `sig` added when the member has keys (else unchanged). Signatures
+   * resolve in the order asked: WebCrypto may finish them in any order, and a message and
+   * its edit must reach the broker in the order the member made them.
+   */
   async sign(topic, payload) {
     const fields = this.own ? signedFields(topic, payload) : null;
     if (!fields) return payload;
-    return { ...payload, sig: await signInput(this.own, signatureInput(topic, fields)) };
+    const sig = this.queue.then(() => signInput(this.own, signatureInput(topic, fields)));
+    this.queue = sig.catch(() => {});
+    return { ...payload, sig: await sig };
   }
 
   /** The retained self-signed `users/<nick>/key` announcement, or null without keys. */
