@@ -308,7 +308,9 @@ export class Session {
   onMessage({ topic, text, retain }) {
     const { state, view, nick } = this;
     if (topic.startsWith('direct/')) {
-      this.direct.onMessage(topic, text).catch(() => {}); // sealed; opened (or not) in direct.js
+      // Sealed; opened (or not) in direct.js. A retained one is an old message replayed on
+      // every connect (pages never retain them): history comes from the server.
+      if (!retain) this.direct.onMessage(topic, text).catch(() => {});
       return;
     }
     const parsed = parseTopic(topic);
