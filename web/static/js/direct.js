@@ -8,9 +8,9 @@ import { directTopic, sealDirect, openDirect, fromBase64url } from './identity.j
 import { nickProblem } from './names.js';
 import { isEventId } from './events.js';
 import { newMessageId } from './wire.js';
+import { NO_SECRET } from './identity-view.js';
 
-/** Why a member without a personal secret cannot open direct messages. */
-export const NO_SECRET = 'Direct messages need a personal secret: join again with one to read and send them.';
+export { NO_SECRET };
 
 /** `{ a, b }` of a `direct/<a>/<b>` topic whose nicknames are valid and in code-point order, else null. */
 export function parseDirectTopic(topic) {

@@ -14,8 +14,7 @@ import { Conversation } from './conversation.js';
 import { Presence } from './presence.js';
 import { parsePresence } from './events.js';
 import { IdentitySession, KeyBook } from './identity-session.js';
-import { DirectMessages } from './direct.js';
-import { DirectView } from './direct-view.js';
+import { directClosedNote } from './identity-view.js';
 
 const BELL_KEY = 'chatt-bell';
 const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
@@ -70,7 +69,11 @@ export class Session {
       // Back within 2 s of the broker: retries at most 1.6 s apart (+ up to 20 % jitter).
       minRetry: 500,
       maxRetry: 1600,
-      subscriptions: [{ topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 }, ...DirectMessages.subscriptions(nick, identity !== null)],
+      subscriptions: [
+        { topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 },
+        // The member's own direct conversations (direct.js), only with keys to open them.
+        ...(identity ? [{ topic: `direct/${nick}/+`, qos: 1 }, { topic: `direct/+/${nick}`, qos: 1 }] : []),
+      ],
     });
     this.ids = new IdentitySession({
       nick, own: identity, book: new KeyBook(storage(), config.brokerUrl),
@@ -78,9 +81,8 @@ export class Session {
         ? `Warning: someone announced another key for ${who}; the chat's pinned key stays, and messages signed with the other show as forged.`
         : `Warning: ${who}'s key changed. Their messages are now checked against the new key; ask them whether they made it.`, 'error'),
     });
-    this.direct = new DirectMessages({
-      nick, ids: this.ids, client: this.client, api: this.api, onChange: (change) => this.directView?.changed(change),
-    });
+    this.direct = null; // DirectMessages (direct.js), loaded at start for a member with keys
+    this.directWaiting = []; // direct messages that came before it was loaded
     this.conversation = new Conversation({ nick, state: this.state, view, client: this.client, sign: identity ? (topic, payload) => this.ids.sign(topic, payload) : null,
       verifier: this.ids,
     });
@@ -99,8 +101,7 @@ export class Session {
   start() {
     const { state, view } = this;
     view.reset(this.nick);
-    this.directView = new DirectView(document, this.direct, { unreadChanged: () => this.updateUnread() });
-    view.nickExtra = (nick, item) => this.directView?.decorateNick(nick, item);
+    this.startDirect();
     this.syncRooms();
     this.syncUsers();
     view.status(`Connecting to ${this.config.brokerUrl}…`);
@@ -137,7 +138,29 @@ export class Session {
     this.disposed = true;
   }
 
+  /**
+   * Direct messages: their modules load only for a member with a personal secret; without
+   * one the rooms' list says why there are none.
+   */
+  startDirect() {
+    if (!this.ids.signing) {
+      this.directNote = directClosedNote(document);
+      return;
+    }
+    Promise.all([import('./direct.js'), import('./direct-view.js')]).then(([{ DirectMessages }, { DirectView }]) => {
+      if (this.disposed) return;
+      this.direct = new DirectMessages({
+        nick: this.nick, ids: this.ids, client: this.client, api: this.api, onChange: (change) => this.directView?.changed(change),
+      });
+      this.directView = new DirectView(document, this.direct, { unreadChanged: () => this.updateUnread() });
+      this.view.nickExtra = (nick, item) => this.directView?.decorateNick(nick, item);
+      this.syncUsers();
+      for (const [topic, text] of this.directWaiting.splice(0)) this.direct.onMessage(topic, text).catch(() => {});
+    }, (error) => this.view.status(`Direct messages are not available: ${error.message}.`, 'error'));
+  }
+
   endDirect() {
+    this.directNote?.remove();
     this.directView?.dispose();
     this.directView = null;
     this.view.nickExtra = null;
@@ -224,7 +247,7 @@ export class Session {
   applyLastinfo(data, initial) {
     const { state, view } = this;
     this.ids.mergeLastinfo(data);
-    for (const peer of this.direct.conversations.keys()) this.direct.keyLearnt(peer).catch(() => {});
+    for (const peer of this.direct?.conversations.keys() ?? []) this.direct.keyLearnt(peer).catch(() => {});
     const changes = state.mergeLastinfo(data, { initial });
     this.rooms.mergeLastinfo(data);
     this.syncRooms();
@@ -265,7 +288,7 @@ export class Session {
 
   /** The title and icon: unread messages in the other rooms and unseen ones in this one. */
   updateUnread() {
-    this.view.setUnread(this.state.totalUnread() + this.unseen + this.direct.totalUnread());
+    this.view.setUnread(this.state.totalUnread() + this.unseen + (this.direct?.totalUnread() ?? 0));
   }
 
   /** Older pages until the log can scroll (or the room's start): else no scroll asks for more. */
@@ -310,7 +333,9 @@ export class Session {
     if (topic.startsWith('direct/')) {
       // Sealed; opened (or not) in direct.js. A retained one is an old message replayed on
       // every connect (pages never retain them): history comes from the server.
-      if (!retain) this.direct.onMessage(topic, text).catch(() => {});
+      if (retain) return;
+      if (this.direct) this.direct.onMessage(topic, text).catch(() => {});
+      else this.directWaiting.push([topic, text]);
       return;
     }
     const parsed = parseTopic(topic);
@@ -330,7 +355,7 @@ export class Session {
         this.ids.onKeyMessage(parsed.nick, text).then((outcome) => {
           if (this.disposed || outcome === null || outcome === 'same' || outcome === 'refused') return;
           this.syncUsers(); // the ✉ of direct messages
-          this.direct.keyLearnt(parsed.nick).catch(() => {});
+          this.direct?.keyLearnt(parsed.nick).catch(() => {});
         }, () => {});
       }
       return;
