@@ -16,9 +16,15 @@ export class Conversation {
    * @param {import('./state.js').ChatState} options.state
    * @param {import('./view.js').View} options.view
    * @param {import('./mqtt.js').MqttClient} options.client
+   * @param {((topic: string, payload: object) => Promise<object>)|null} [options.sign] adds the `sig`
+   *   (identity-session.js) when the member has keys
+   * @param {import('./identity-session.js').IdentitySession|null} [options.verifier] the keys
+   *   seen: an event by a nickname with a key is applied only when its signature holds
    */
-  constructor({ nick, state, view, client }) {
+  constructor({ nick, state, view, client, sign = null, verifier = null }) {
     this.nick = nick;
+    this.sign = sign;
+    this.verifier = verifier;
     this.state = state;
     this.view = view;
     this.client = client;
@@ -43,6 +49,18 @@ export class Conversation {
       if (event.author !== this.nick) this.typing(room, event.author, true);
       return;
     }
+    if (this.verifier?.book.get(event.author)) {
+      // A signed nickname: "the author" is the holder of the key (SPEC.md), so an edit,
+      // delete or reaction under that nickname without its signature is not applied.
+      this.verifier.verdict(`rooms/${room}/${verb}`, event.author, text).then((verdict) => {
+        if (verdict !== 'forged') this.applyEvent(room, event);
+      }, () => {});
+      return;
+    }
+    this.applyEvent(room, event);
+  }
+
+  applyEvent(room, event) {
     const changed = this.applier.apply(event, (id) => this.state.find(room, id));
     if (changed) this.view.updateMessage(room, changed);
   }
@@ -75,7 +93,11 @@ export class Conversation {
   // --- outgoing ------------------------------------------------------------------------
 
   publish(topic, payload, qos = 1) {
-    return this.client.publish(topic, JSON.stringify(payload), { qos }).catch((error) => {
+    // Unsigned events leave at once; signed ones once WebCrypto signed them.
+    const sent = this.sign
+      ? this.sign(topic, payload).then((event) => this.client.publish(topic, JSON.stringify(event), { qos }))
+      : this.client.publish(topic, JSON.stringify(payload), { qos });
+    return sent.catch((error) => {
       this.view.status(`Not sent: ${error.message}.`, 'error');
     });
   }

@@ -23,6 +23,7 @@ export function base64url(bytes) {
 
 export function fromBase64url(text) {
   if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  if (text.length % 4 === 1) return null; // no base64 has this length (atob would throw)
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }

@@ -12,6 +12,7 @@ const SESSION_KEY = 'chatt-session';
 
 let session = null; // the joined Session, or null
 let joining = false; // while the passphrase is being derived
+let resumable = null; // { nick, credentials } of a remembered session that waits for its personal secret
 
 function remembered() {
   try {
@@ -34,7 +35,30 @@ function backToForm(message) {
   view.status(message, 'error');
 }
 
-function join({ passphrase, nick, remember }) {
+/**
+ * The member's keys from their personal secret (PBKDF2, 600,000 iterations: a moment with
+ * WebCrypto), null without one. The time it took is kept in `window.chattKeyDerivationMs`
+ * (bench/ reads it).
+ */
+async function deriveKeys(secret, nick) {
+  if (secret === '') return null;
+  const { deriveIdentity, identitySupported } = await import('./identity.js');
+  if (!identitySupported()) {
+    throw new Error('this page cannot use a personal secret here: it needs https (or localhost) for its cryptography; leave the field empty to join without one');
+  }
+  const started = performance.now();
+  let identity;
+  try {
+    identity = await deriveIdentity(secret, nick);
+  } catch (error) {
+    // Browsers before Ed25519/X25519 in WebCrypto (Chrome 113–, Firefox 129–, Safari 17–).
+    throw new Error(`this browser cannot make the keys of a personal secret (${error.message}); update it, or leave the field empty to join without one`);
+  }
+  window.chattKeyDerivationMs = performance.now() - started;
+  return identity;
+}
+
+function join({ passphrase, nick, remember, secret = '' }) {
   if (joining) return;
   if ('Notification' in window && Notification.permission === 'default') Notification.requestPermission().catch(() => {});
   const problem = nickProblem(nick);
@@ -43,7 +67,9 @@ function join({ passphrase, nick, remember }) {
     view.focusField('nick');
     return;
   }
-  if (config.protected && passphrase === '') {
+  // A remembered session asked only for its personal secret: its pair is still here.
+  const resumed = passphrase === '' && resumable?.nick === nick ? resumable : null;
+  if (config.protected && passphrase === '' && !resumed) {
     view.status('This chat is protected: enter its passphrase.', 'error');
     view.focusField('passphrase');
     return;
@@ -53,19 +79,21 @@ function join({ passphrase, nick, remember }) {
   // 600,000 PBKDF2 iterations for the strong scheme: a moment with WebCrypto, a second or
   // more without it (plain http on a LAN).
   if (passphrase !== '' && config.scheme !== 'legacy') view.status('Deriving the login from the passphrase…');
+  if (secret !== '') view.status('Deriving your keys from the personal secret…');
   // An empty passphrase means "no protection": nothing to derive, and the derivations
   // (credentials.js, strong.js) are not even loaded.
   const derivation = passphrase === ''
-    ? Promise.resolve(null)
+    ? Promise.resolve(resumed?.credentials ?? null)
     : import('./credentials.js').then(({ derivePair }) => derivePair(config, passphrase));
-  derivation.then(
-    (pair) => {
+  Promise.all([derivation, deriveKeys(secret, nick)]).then(
+    ([pair, identity]) => {
       joining = false;
       view.setJoining(false);
       const credentials = pair;
-      if (remember) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, credentials }));
+      // The personal secret and the keys are never stored: a reload joins without them.
+      if (remember) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, credentials, signed: identity !== null }));
       else sessionStorage.removeItem(SESSION_KEY);
-      start(nick, credentials);
+      start(nick, credentials, identity);
     },
     (error) => {
       joining = false;
@@ -75,9 +103,9 @@ function join({ passphrase, nick, remember }) {
   );
 }
 
-function start(nick, credentials) {
+function start(nick, credentials, identity = null) {
   end();
-  session = new Session({ config, nick, credentials, view, onRefused: backToForm });
+  session = new Session({ config, nick, credentials, view, onRefused: backToForm, identity });
   session.start();
 }
 
@@ -114,7 +142,13 @@ view.bind({
 
 setBell(bellOn());
 const saved = remembered();
-if (saved && typeof saved.nick === 'string') {
+if (saved && typeof saved.nick === 'string' && saved.signed === true) {
+  // Joined with a personal secret: it is never stored, so it is asked again rather than
+  // joining unsigned (the others' pages would show every message as forged).
+  resumable = { nick: saved.nick, credentials: saved.credentials ?? null };
+  view.showForm({ nick: saved.nick, remember: true, protectedChat: config.protected, focus: 'secret' });
+  view.status('Enter your personal secret again to join as before (it is never stored).');
+} else if (saved && typeof saved.nick === 'string') {
   view.showForm({ nick: saved.nick, remember: true, protectedChat: config.protected });
   start(saved.nick, saved.credentials ?? null);
 } else {

@@ -13,6 +13,8 @@ import { RoomSettings, topicPayload, archivePayload, topicProblem } from './room
 import { Conversation } from './conversation.js';
 import { Presence } from './presence.js';
 import { parsePresence } from './events.js';
+import { IdentitySession, KeyBook } from './identity-session.js';
+import { directClosedNote } from './identity-view.js';
 
 const BELL_KEY = 'chatt-bell';
 const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
@@ -46,8 +48,9 @@ export class Session {
    * @param {string[]|null} options.credentials [login, password] when protected
    * @param {import('./view.js').View} options.view
    * @param {(message: string) => void} options.onRefused the broker or server refused us
+   * @param {object|null} [options.identity] the member's keys from a personal secret (identity.js), or null
    */
-  constructor({ config, nick, credentials, view, onRefused }) {
+  constructor({ config, nick, credentials, view, onRefused, identity = null }) {
     this.config = config;
     this.nick = nick;
     this.view = view;
@@ -66,9 +69,23 @@ export class Session {
       // Back within 2 s of the broker: retries at most 1.6 s apart (+ up to 20 % jitter).
       minRetry: 500,
       maxRetry: 1600,
-      subscriptions: [{ topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 }],
+      subscriptions: [
+        { topic: 'rooms/#', qos: 1 }, { topic: 'users/#', qos: 1 },
+        // The member's own direct conversations (direct.js), only with keys to open them.
+        ...(identity ? [{ topic: `direct/${nick}/+`, qos: 1 }, { topic: `direct/+/${nick}`, qos: 1 }] : []),
+      ],
     });
-    this.conversation = new Conversation({ nick, state: this.state, view, client: this.client });
+    this.ids = new IdentitySession({
+      nick, own: identity, book: new KeyBook(storage(), config.brokerUrl),
+      onKeyChanged: (who, refused) => view.status(refused
+        ? `Warning: someone announced another key for ${who}; the chat's pinned key stays, and messages signed with the other show as forged.`
+        : `Warning: ${who}'s key changed. Their messages are now checked against the new key; ask them whether they made it.`, 'error'),
+    });
+    this.direct = null; // DirectMessages (direct.js), loaded at start for a member with keys
+    this.directWaiting = []; // direct messages that came before it was loaded
+    this.conversation = new Conversation({ nick, state: this.state, view, client: this.client, sign: identity ? (topic, payload) => this.ids.sign(topic, payload) : null,
+      verifier: this.ids,
+    });
     this.ownPresence = new Presence({ nick, client: this.client, doc: document });
     this.loading = false;
     this.disposed = false;
@@ -84,6 +101,7 @@ export class Session {
   start() {
     const { state, view } = this;
     view.reset(this.nick);
+    this.startDirect();
     this.syncRooms();
     this.syncUsers();
     view.status(`Connecting to ${this.config.brokerUrl}…`);
@@ -100,6 +118,7 @@ export class Session {
     this.stopCatchUp();
     this.conversation.dispose();
     this.ownPresence.dispose();
+    this.endDirect();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.stop();
   }
@@ -111,11 +130,40 @@ export class Session {
     this.ownPresence.leave().catch(() => {});
     this.conversation.dispose();
     this.ownPresence.dispose();
+    this.endDirect();
     clearInterval(this.presence);
     this.stopCatchUp();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.end();
     this.disposed = true;
+  }
+
+  /**
+   * Direct messages: their modules load only for a member with a personal secret; without
+   * one the rooms' list says why there are none.
+   */
+  startDirect() {
+    if (!this.ids.signing) {
+      this.directNote = directClosedNote(document);
+      return;
+    }
+    Promise.all([import('./direct.js'), import('./direct-view.js')]).then(([{ DirectMessages }, { DirectView }]) => {
+      if (this.disposed) return;
+      this.direct = new DirectMessages({
+        nick: this.nick, ids: this.ids, client: this.client, api: this.api, onChange: (change) => this.directView?.changed(change),
+      });
+      this.directView = new DirectView(document, this.direct, { unreadChanged: () => this.updateUnread() });
+      this.view.nickExtra = (nick, item) => this.directView?.decorateNick(nick, item);
+      this.syncUsers();
+      for (const [topic, text] of this.directWaiting.splice(0)) this.direct.onMessage(topic, text).catch(() => {});
+    }, (error) => this.view.status(`Direct messages are not available: ${error.message}.`, 'error'));
+  }
+
+  endDirect() {
+    this.directNote?.remove();
+    this.directView?.dispose();
+    this.directView = null;
+    this.view.nickExtra = null;
   }
 
   retryNow() {
@@ -134,6 +182,13 @@ export class Session {
     this.client.publish(topics.hello(this.nick), JSON.stringify({ ipAddress: this.config.address }), { qos: 1 }).catch(() => {});
   }
 
+  /** The retained, self-signed users/<nick>/key (only with a personal secret). */
+  async announceKey() {
+    const announcement = await this.ids.announcement();
+    if (!announcement || this.disposed) return;
+    this.client.publish(announcement.topic, JSON.stringify(announcement.payload), { qos: 1, retain: true }).catch(() => {});
+  }
+
   onOffline(error, retryIn) {
     this.attempts = (this.attempts ?? 0) + 1;
     this.view.status(sentence(`${error.message}; trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
@@ -150,6 +205,7 @@ export class Session {
     if (reconnected) this.catchUp = CATCH_UP_AFTER.map((ms) => setTimeout(() => this.refresh(), ms));
     view.showRetry(false);
     this.hello();
+    this.announceKey();
     this.ownPresence.update(true);
     // memorize marks a user gone after 10 silent minutes: a reader who never speaks says
     // hello again every few minutes while connected.
@@ -190,6 +246,8 @@ export class Session {
 
   applyLastinfo(data, initial) {
     const { state, view } = this;
+    this.ids.mergeLastinfo(data);
+    for (const peer of this.direct?.conversations.keys() ?? []) this.direct.keyLearnt(peer).catch(() => {});
     const changes = state.mergeLastinfo(data, { initial });
     this.rooms.mergeLastinfo(data);
     this.syncRooms();
@@ -230,7 +288,7 @@ export class Session {
 
   /** The title and icon: unread messages in the other rooms and unseen ones in this one. */
   updateUnread() {
-    this.view.setUnread(this.state.totalUnread() + this.unseen);
+    this.view.setUnread(this.state.totalUnread() + this.unseen + (this.direct?.totalUnread() ?? 0));
   }
 
   /** Older pages until the log can scroll (or the room's start): else no scroll asks for more. */
@@ -272,6 +330,14 @@ export class Session {
 
   onMessage({ topic, text, retain }) {
     const { state, view, nick } = this;
+    if (topic.startsWith('direct/')) {
+      // Sealed; opened (or not) in direct.js. A retained one is an old message replayed on
+      // every connect (pages never retain them): history comes from the server.
+      if (retain) return;
+      if (this.direct) this.direct.onMessage(topic, text).catch(() => {});
+      else this.directWaiting.push([topic, text]);
+      return;
+    }
     const parsed = parseTopic(topic);
     if (!parsed) return;
     if (parsed.verb === 'newtext' && retain) return; // an old message the broker replays (liveMessage)
@@ -285,6 +351,12 @@ export class Session {
         this.syncUsers();
       } else if (parsed.verb === 'presence') {
         this.onPresence(parsed.nick, parsePresence(text));
+      } else if (parsed.verb === 'key') {
+        this.ids.onKeyMessage(parsed.nick, text).then((outcome) => {
+          if (this.disposed || outcome === null || outcome === 'same' || outcome === 'refused') return;
+          this.syncUsers(); // the ✉ of direct messages
+          this.direct?.keyLearnt(parsed.nick).catch(() => {});
+        }, () => {});
       }
       return;
     }
@@ -311,6 +383,7 @@ export class Session {
     }
     view.insertMessage(parsed.room, message, at);
     this.conversation.arrived(parsed.room, message, true);
+    this.check(parsed.room, topic, message, text);
     view.updateRoom(parsed.room, state.room(parsed.room).unread, parsed.room === state.current);
     if (parsed.room === state.current) {
       if (message.author !== nick && (document.hidden || !view.atEnd)) {
@@ -322,6 +395,16 @@ export class Session {
     }
     this.updateUnread();
     if (message.author !== nick) this.alertFor(parsed.room, message);
+  }
+
+  /** Marks a live message verified or forged once its signature is checked (a nickname with keys). */
+  async check(room, topic, message, text) {
+    // Our own sends never come here (the broker's copy is a duplicate): a live message under
+    // our nickname is someone else's, checked like any other.
+    const verdict = await this.ids.verdict(topic, message.author, text);
+    if (verdict === null || this.disposed) return;
+    message.verdict = verdict;
+    this.view.updateMessage(room, message);
   }
 
   /** users/<nick>/presence: the dot in the user list; `offline` lists them as gone. */
@@ -387,14 +470,19 @@ export class Session {
       return false;
     }
     const room = state.current;
-    const message = { author: nick, text, ts: Date.now(), id: newMessageId(), key: null, pending: true, ...(replyTo ? { replyTo } : {}) };
+    const message = {
+      author: nick, text, ts: Date.now(), id: newMessageId(), key: null, pending: true,
+      ...(replyTo ? { replyTo } : {}), ...(this.ids.signing ? { verdict: 'verified' } : {}),
+    };
     const at = state.addMessage(room, message);
     view.insertMessage(room, message, at);
     // Offline, the client keeps it and sends it once it is connected again.
     if (!client.connected) view.queued(message.id);
     this.conversation.sent();
     const payload = { author: nick, text, id: message.id, ts: message.ts, ...(replyTo ? { replyTo } : {}) };
-    client.publish(topics.roomText(room), JSON.stringify(payload), { qos: 1 })
+    const topic = topics.roomText(room);
+    this.ids.sign(topic, payload)
+      .then((signed) => client.publish(topic, JSON.stringify(signed), { qos: 1 }))
       .then(() => {
         view.confirm(message.id);
         view.clearError();

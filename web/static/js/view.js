@@ -4,6 +4,7 @@
 // per animation frame (log.js), list items are moved into place, never rebuilt. The view
 // knows nothing of MQTT or HTTP: it reports what the reader does through the handlers
 // given to `bind()`.
+import { verdictMark } from './identity-view.js';
 import { mentions, nickHue } from './render.js';
 import { renderMarkdown, textOutsideCode } from './markdown.js';
 import { MessageActions } from './actions.js';
@@ -170,6 +171,7 @@ export class View {
     });
     submit('join_form', () => handlers.join({
       passphrase: this.$('passphrase').value, nick: this.$('nick').value.trim(), remember: this.$('remember').checked,
+      secret: this.$('secret')?.value ?? '',
     }));
     submit('input_form', () => {
       if (this.actions.submit(this.input.value)) this.input.value = '';
@@ -265,7 +267,7 @@ export class View {
 
   /** Focuses `passphrase` or `nick` of the join form. */
   focusField(id) {
-    this.$(id === 'passphrase' ? 'passphrase' : 'nick').focus();
+    this.$(id === 'passphrase' || id === 'secret' ? id : 'nick').focus();
   }
 
   /** While the passphrase is derived the Join button waits. */
@@ -372,6 +374,7 @@ export class View {
           this.nickItems.set(nick, item);
         }
         item.classList.toggle('offline', away);
+        this.nickExtra?.(nick, item); // the ✉ of direct messages (direct-view.js)
         const presence = away ? 'offline' : this.presence.get(nick) === 'away' ? 'away' : 'online';
         item.dataset.presence = presence;
         item.firstChild.title = presence === 'online' ? nick : `${nick} (${presence})`;
@@ -445,7 +448,8 @@ export class View {
     const text = this.el('span', 'text');
     text.dir = 'auto'; // Arabic and Hebrew read right to left
     text.append(...renderMarkdown(this.doc, message.text));
-    node.append(time, this.nickButton(message.author, 'author'), text);
+    node.append(time, this.nickButton(message.author, 'author'), ...verdictMark(this.doc, message), text);
+    if (message.verdict === 'forged') node.classList.add('forged-msg');
     this.actions.decorate(node, message, text, room);
     if (isLong(message.text)) {
       text.classList.add('collapsed');

@@ -27,6 +27,7 @@ export function entryToMessage(entry) {
 function addConversation(message, v2) {
   if (isEventId(v2.replyTo)) message.replyTo = v2.replyTo;
   if (Number.isFinite(v2.edited)) message.edited = v2.edited;
+  if (v2.sig === 'verified' || v2.sig === 'forged') message.verdict = v2.sig; // memorize's verdict
   if (v2.deleted === true) {
     message.deleted = true;
     message.text = '';
