@@ -5,7 +5,7 @@
 // knows nothing of MQTT or HTTP: it reports what the reader does through the handlers
 // given to `bind()`.
 import { mentions, nickHue } from './render.js';
-import { renderMarkdown, textOutsideCode } from './markdown.js';
+import { appendMarkdown, textOutsideCode } from './markdown.js';
 import { MessageActions } from './actions.js';
 import { RoomLog } from './log.js';
 import { RoomBar } from './room-bar.js';
@@ -444,7 +444,7 @@ export class View {
     }
     const text = this.el('span', 'text');
     text.dir = 'auto'; // Arabic and Hebrew read right to left
-    text.append(...renderMarkdown(this.doc, message.text));
+    appendMarkdown(this.doc, text, message.text);
     node.append(time, this.nickButton(message.author, 'author'), text);
     this.actions.decorate(node, message, text, room);
     if (isLong(message.text)) {
