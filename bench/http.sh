@@ -4,10 +4,12 @@
 #
 #   bench/http.sh            # 100,000 messages over 20 rooms, wrk -t2 -c32 -d10s
 #   DURATION=5s CONNECTIONS=64 bench/http.sh
+#   V2_SHARE=0.2 bench/http.sh   # 20 % of the messages carry an edit or reactions (issue 16)
 #
 # Prints req/s and p99 of both, the ratio, and chatt-server's RSS idle and under load.
 # Goals: >= 50 % of the baseline's req/s, p99 <= 10 ms at 32 connections, RSS <= 30 MB idle
-# and <= 60 MB under load.
+# and <= 60 MB under load. Also the body's gzipped size as a browser gets it at page open
+# (issue 16: under 60 KB with V2_SHARE=0.2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +18,7 @@ ROOMS=${ROOMS:-20}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-10s}
+V2_SHARE=${V2_SHARE:-0}
 
 scripts/ensure-packages.sh wrk curl
 
@@ -70,8 +73,8 @@ load() {
     echo "$rps $p99"
 }
 
-echo "== filling $MESSAGES messages over $ROOMS rooms"
-"$bin/chatt-bench-fill" --db "$work/bench.db" --messages "$MESSAGES" --rooms "$ROOMS"
+echo "== filling $MESSAGES messages over $ROOMS rooms (share with v2 extras: $V2_SHARE)"
+"$bin/chatt-bench-fill" --db "$work/bench.db" --messages "$MESSAGES" --rooms "$ROOMS" --v2-share "$V2_SHARE"
 
 server_port=$(free_port)
 "$bin/chatt-server" --db "$work/bench.db" --port "$server_port" --web-root web 2>"$work/server.log" &
@@ -80,9 +83,10 @@ pids+=("$server_pid")
 wait_for "http://127.0.0.1:$server_port/healthz"
 rss_start=$(rss_kb "$server_pid")
 size=$(curl -fs "http://127.0.0.1:$server_port/data/lastinfo" | wc -c)
+gzipped=$(curl -fs -H 'Accept-Encoding: gzip' "http://127.0.0.1:$server_port/data/lastinfo" | wc -c)
 rss_idle=$(rss_kb "$server_pid")
 anon_idle=$(anon_kb "$server_pid")
-echo "== /data/lastinfo body: $size bytes"
+echo "== /data/lastinfo body: $size bytes, $gzipped bytes gzipped"
 
 echo "== wrk chatt-server ($THREADS threads, $CONNECTIONS connections, $DURATION)"
 read -r server_rps server_p99 < <(load "http://127.0.0.1:$server_port/data/lastinfo" server)
@@ -106,10 +110,11 @@ baseline_rss_peak=$(hwm_kb "$baseline_pid")
 mb() { awk -v kb="$1" 'BEGIN { printf "%.1f MB", kb / 1024 }'; }
 ratio=$(awk -v a="$server_rps" -v b="$baseline_rps" 'BEGIN { printf "%.0f", 100 * a / b }')
 echo
-echo "== results ($MESSAGES messages, $ROOMS rooms, body $size bytes, wrk -t$THREADS -c$CONNECTIONS -d$DURATION)"
+echo "== results ($MESSAGES messages, $ROOMS rooms, v2 share $V2_SHARE, body $size bytes, wrk -t$THREADS -c$CONNECTIONS -d$DURATION)"
 printf '%-28s %12s %10s\n' "" "req/s" "p99 ms"
 printf '%-28s %12s %10s\n' "chatt-server /data/lastinfo" "$server_rps" "$server_p99"
 printf '%-28s %12s %10s\n' "baseline (same body size)" "$baseline_rps" "$baseline_p99"
+echo "gzipped at page open: $gzipped bytes ($(awk -v b="$gzipped" 'BEGIN { printf "%.1f", b / 1024 }') KB)"
 echo "ratio: $ratio % of the baseline's req/s (goal >= 50 %)"
 echo "p99: $server_p99 ms (goal <= 10 ms)"
 echo "chatt-server RSS: $(mb "$rss_start") at start, $(mb "$rss_idle") idle after the first request (goal <= 30 MB),"

@@ -2,7 +2,7 @@
 
 The page's own modules (markdown.js, render.js) and stylesheet, in headless Chromium:
 COUNT messages made as the view makes them when a room's log opens (a .msg.bulk with its
-time, author and text, the text through renderMarkdown) and appended to a message log, then laid
+time, author and text, the text through appendMarkdown, as view.js does) and appended to a message log, then laid
 out (offsetHeight forces it). Measured for plain messages and for Markdown-heavy ones
 (bold, italic, strike, inline code, a fenced code block, a quote, two lists, a link, an
 emoticon: 9 lines) and one-line ones with the inline constructs only, in alternating
@@ -33,7 +33,7 @@ HEAVY = ("**Plan** for *tonight*: ~~7~~ 8 pm, `make bench` first\n"
 
 RENDER = """
 const [count, text, done] = arguments;
-const { renderMarkdown } = await import('./static/js/markdown.js');
+const { appendMarkdown } = await import('./static/js/markdown.js');
 const texts = document.getElementById('all_texts');
 document.getElementById('chat').hidden = false;
 document.getElementById('join_form').hidden = true;
@@ -48,7 +48,7 @@ for (let i = 0; i < count; i += 1) {
   node.dataset.id = `m${i}`;
   const span = el('span', 'text');
   span.dir = 'auto';
-  span.append(...renderMarkdown(document, `${text} #${i}`));
+  appendMarkdown(document, span, `${text} #${i}`); // as view.js does
   const author = el('button', 'author', 'alice');
   author.type = 'button';
   node.append(el('time', 'time', '20:15'), author, span);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderMarkdown, parseBlocks, parseInline, textOutsideCode } from '../static/js/markdown.js';
+import { appendMarkdown, renderMarkdown, parseBlocks, parseInline, textOutsideCode } from '../static/js/markdown.js';
 import { renderText } from '../static/js/render.js';
 import { fakeDocument, elements } from '../test-support/fakedom.mjs';
 
@@ -19,6 +19,14 @@ const md = (text) => html(renderMarkdown(fakeDocument, text));
 test('plain text is render.js plain text, node for node', () => {
   for (const text of ['hello', 'see https://x.org :) ok', 'two\nlines', '', 'a - b', '3.14']) {
     assert.equal(md(text), html(renderText(fakeDocument, text)), text);
+  }
+});
+
+test('appendMarkdown appends what renderMarkdown makes, in order, to the given element', () => {
+  for (const text of ['hello :)', '**b** and\n- one\n- *two*\n```js\nx\n```\n> q']) {
+    const parent = fakeDocument.createElement('span');
+    assert.equal(appendMarkdown(fakeDocument, parent, text), parent);
+    assert.equal(html(parent.childNodes), md(text), text);
   }
 });
 

@@ -527,20 +527,32 @@ export class Session {
 
   /** Opens `room` (the current one if not given) at the message with `key`, loading older pages until it is there. */
   async jumpTo(key, room = null) {
-    const { view } = this;
     if (room && room !== this.state.current) this.selectRoom(room);
+    await this.reach(() => this.view.reveal(key));
+  }
+
+  /**
+   * Shows the open room's message that `show()` scrolls to (true once it did), the one
+   * path of search results and replies: earlier nodes the view's window dropped, then
+   * older pages, until it shows, the room's start, or `stopBelow` (a key) is passed.
+   */
+  async reach(show, stopBelow = null) {
+    const { view } = this;
     const until = Date.now() + JUMP_PATIENCE;
     while (!this.disposed && Date.now() < until) {
-      if (view.reveal(key)) return;
+      if (show()) return;
       // A page already on its way (the room just opened fills its view) or a burst being
       // laid out: wait a frame for it rather than give up.
       if (this.loading || view.settling(this.state.current)) {
         await new Promise((resolve) => requestAnimationFrame(resolve));
         continue;
       }
-      if (!(await this.loadOlder())) break;
+      // Past `stopBelow` a page from the server cannot hold it: only the window's nodes may.
+      const oldest = this.state.room(this.state.current).oldestKey;
+      const past = stopBelow !== null && oldest !== null && oldest < stopBelow;
+      if (!(past ? view.showEarlier(this.state.current) : await this.loadOlder())) break;
     }
-    if (!this.disposed && !view.reveal(key)) view.status('That message is no longer in the history.', 'error');
+    if (!this.disposed && !show()) view.status('That message is no longer in the history.', 'error');
   }
 
   // --- room topics and archive ---------------------------------------------------------
@@ -607,35 +619,23 @@ export class Session {
 
   /**
    * Shows the message `id` of the current room (a reply's original): in the page already,
-   * else found with `?around=` (which gives its key) and reached by loading older pages.
+   * else found with `?around=` (which gives its key, so the search for it knows where to
+   * stop) and reached by loading older pages, as a search result is (``reach``).
    */
   async jumpToMessage(id) {
     const { view, state, api } = this;
     const room = state.current;
-    if (state.find(room, id) && (await this.revealLoaded(id))) return;
     let key = null;
-    try {
-      const page = await api.around(room, id);
-      key = page.messages.find((m) => m.id === id)?.key ?? null;
-    } catch {
-      // A server without `around=`: older pages until it shows up.
+    if (!state.find(room, id)) {
+      try {
+        const page = await api.around(room, id);
+        key = page.messages.find((m) => m.id === id)?.key ?? null;
+      } catch {
+        // A server without `around=`: older pages until it shows up.
+      }
+      if (this.disposed || room !== state.current) return;
     }
-    if (this.disposed) return;
-    for (let pages = 0; pages < 40; pages += 1) {
-      if (view.revealId(id)) return;
-      if (key !== null && state.room(room).oldestKey !== null && state.room(room).oldestKey < key) break;
-      if (!(await this.loadOlder())) break;
-    }
-    if (!this.disposed && !view.revealId(id)) view.status('That message is no longer in the history.', 'error');
-  }
-
-  /** A message of the state: shown, making earlier nodes again while the window dropped it. */
-  async revealLoaded(id) {
-    for (let i = 0; i < 40; i += 1) {
-      if (this.view.revealId(id)) return true;
-      if (!this.view.showEarlier(this.state.current)) return false;
-    }
-    return false;
+    await this.reach(() => view.revealId(id), key);
   }
 
   /** Creates (publishes) a room and opens it; false (and says why) for a bad name. */

@@ -6,7 +6,7 @@
 // given to `bind()`.
 import { verdictMark } from './identity-view.js';
 import { mentions, nickHue } from './render.js';
-import { renderMarkdown, textOutsideCode } from './markdown.js';
+import { appendMarkdown, textOutsideCode } from './markdown.js';
 import { MessageActions } from './actions.js';
 import { RoomLog } from './log.js';
 import { RoomBar } from './room-bar.js';
@@ -447,7 +447,7 @@ export class View {
     }
     const text = this.el('span', 'text');
     text.dir = 'auto'; // Arabic and Hebrew read right to left
-    text.append(...renderMarkdown(this.doc, message.text));
+    appendMarkdown(this.doc, text, message.text);
     node.append(time, this.nickButton(message.author, 'author'), ...verdictMark(this.doc, message), text);
     if (message.verdict === 'forged') node.classList.add('forged-msg');
     this.actions.decorate(node, message, text, room);
