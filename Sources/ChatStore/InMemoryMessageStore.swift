@@ -23,7 +23,7 @@ public final class InMemoryMessageStore: MessageStore {
         var heldIDs: Set<String> = []
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     /// An empty store: the room `main` and the user `bot` online.
     public init() {}

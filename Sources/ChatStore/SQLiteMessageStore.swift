@@ -330,7 +330,7 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
-    private static func bumpVersion(_ db: Database) throws {
+    static func bumpVersion(_ db: Database) throws {
         try db.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'version'")
     }
 

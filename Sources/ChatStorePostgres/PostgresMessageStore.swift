@@ -117,7 +117,7 @@ public final class PostgresMessageStore: MessageStore {
 
     /// After the commit, never before: a reader that sees the new version then also sees
     /// the new rows, so a cache keyed by the version is never stale.
-    private func bumpVersion() async throws {
+    func bumpVersion() async throws {
         try await client.query("SELECT nextval('store_version')", logger: logger)
     }
 
