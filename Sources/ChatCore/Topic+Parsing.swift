@@ -30,6 +30,7 @@ extension Topic {
             case "hello": self = .hello(nick)
             case "logout": self = .logout(nick)
             case "presence": self = .presence(nick)
+            case "key": self = .key(nick)
             default: throw .unknown(topic: topic)
             }
         default:

@@ -27,6 +27,8 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     case roomArchive(RoomName)
     /// `users/<nick>/presence` (protocol v2, retained): online, away or offline.
     case presence(Nickname)
+    /// `users/<nick>/key` (retained): the nickname's public keys, self-signed.
+    case key(Nickname)
 
     /// The filters a listener subscribes to in order to receive every topic above.
     public static let subscriptionFilters = ["rooms/#", "users/#"]
@@ -45,6 +47,7 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
         case .roomTopic(let room): "rooms/\(room.rawValue)/topic"
         case .roomArchive(let room): "rooms/\(room.rawValue)/archive"
         case .presence(let nick): "users/\(nick.rawValue)/presence"
+        case .key(let nick): "users/\(nick.rawValue)/key"
         }
     }
 
@@ -63,7 +66,7 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
         case .roomText(let room), .roomCreated(let room), .roomEdit(let room), .roomDelete(let room),
              .roomReact(let room), .roomTyping(let room), .roomTopic(let room), .roomArchive(let room):
             room
-        case .hello, .logout, .presence: nil
+        case .hello, .logout, .presence, .key: nil
         }
     }
 }

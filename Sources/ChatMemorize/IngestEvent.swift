@@ -18,6 +18,8 @@ package enum IngestEvent: Sendable, Hashable {
     case roomSetting(RoomSettingChange)
     /// An edit, a delete or a reaction (protocol v2), for the store to apply.
     case conversation(ConversationEvent)
+    /// A nickname's public keys (`users/<nick>/key`), self-signed: pinned on first use.
+    case key(Nickname, KeyAnnouncementPayload)
     /// A user's presence (`users/<nick>/presence`): online, away or offline.
     case presence(Nickname, PresencePayload.State, receivedAt: Int64)
     /// Input that is not a valid message, with the reason; counted and logged, not stored.
@@ -76,6 +78,8 @@ package enum IngestEvent: Sendable, Hashable {
                     room: room, react: try ReactPayload(decoding: item.payload), receivedAt: item.receivedAt))
             case .presence(let nick):
                 self = .presence(nick, try PresencePayload(decoding: item.payload).state, receivedAt: item.receivedAt)
+            case .key(let nick):
+                self = .key(nick, try KeyAnnouncementPayload(decoding: item.payload, of: nick))
             case .roomTyping:
                 // Typing is never stored, and makes no room known.
                 self = .ignored(topic: item.topic)

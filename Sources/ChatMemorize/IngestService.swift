@@ -91,6 +91,9 @@ package struct GreetingService: Service {
     }
 
     package func run() async {
+        // bot's key goes out beside the greetings it signs, without holding them up.
+        async let published = memorizer.publishBotKey()
         await memorizer.runGreetings()
+        _ = await published
     }
 }

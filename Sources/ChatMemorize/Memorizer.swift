@@ -54,10 +54,10 @@ package actor Memorizer {
 
     private var chat: ChatState
     let roles: Roles
-    private let store: any MessageStore
-    private let publisher: (any ChatPublisher)?
+    let store: any MessageStore
+    let publisher: (any ChatPublisher)?
     private let resolver: any HostNameResolver
-    private let clock: any ChatClock
+    let clock: any ChatClock
     let logger: Logger
     private let roomLimit: Int
     private var skips: SkipLog
@@ -81,6 +81,10 @@ package actor Memorizer {
     private var observer: (@Sendable (StoreChange) async -> Void)?
     /// v2 events the store refused so far (see ``noteConversation(_:)``).
     var conversationRefusals = 0
+    /// The pinned keys by nickname, as this instance knows them (see ``pinKeys(in:)``).
+    var pins: [Nickname: PublicIdentity] = [:]
+    /// `bot`'s keys: made once, kept in the database, the same for every instance.
+    let botKeys: IdentityKeys
 
     /// Loads the chat state from `store` and gets ready.
     package init(
@@ -101,6 +105,8 @@ package actor Memorizer {
         (greetingQueue, greetingSink) = AsyncStream.makeStream(of: PendingGreeting.self)
         self.chat = try await store.loadChatState(rules: rules)
         self.chat.onlineLimit = onlineLimit
+        self.botKeys = try await Self.loadBotKeys(from: store, logger: logger)
+        self.pins = try await Self.loadPins(from: store, bot: botKeys, logger: logger)
     }
 
     /// Calls `observer` after each write with what changed (for ``LegacyServerNotifier``).
@@ -126,6 +132,7 @@ package actor Memorizer {
     package func ingest(_ events: [IngestEvent]) async throws -> StoreWriteResult {
         var batch = StoreBatch()
         var changedUsers = Set<Nickname>()
+        try await pinKeys(in: events)
         let onlineBefore = chat.online
         for event in events {
             apply(event, to: &batch, changedUsers: &changedUsers)
@@ -204,6 +211,8 @@ package actor Memorizer {
                 return
             }
             if roles.contains(.storage) { batch.events.append(event) }
+        case .key:
+            break  // pinned by pinKeys(in:) before
         case .presence(let nick, let state, let receivedAt):
             guard roles.contains(.presence) else { return }
             if state == .offline {
@@ -361,9 +370,9 @@ package actor Memorizer {
                 logger.error("cannot store a host name", metadata: ["error": "\(error)"])
             }
         }
-        let payload = greeting.payload(
+        let payload = signedAsBot(greeting.payload(
             hostName: hostName, address: address, id: "bot-\(UUID().uuidString.lowercased())",
-            ts: clock.now().milliseconds)
+            ts: clock.now().milliseconds))
         if await publish(topic: Topic.roomText(.main), payload: payload.jsonBytes) {
             stats.greetings += 1
             logger.info("greeted", metadata: ["nick": "\(greeting.nick)", "address": "\(address)"])

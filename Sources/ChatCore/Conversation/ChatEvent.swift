@@ -31,6 +31,8 @@ public enum ChatEvent: Sendable, Hashable {
     case roomArchive(RoomName, RoomArchivePayload)
     /// `users/<nick>/presence`.
     case presence(Nickname, PresencePayload)
+    /// `users/<nick>/key`.
+    case key(Nickname, KeyAnnouncementPayload)
 
     /// The topic the event was published on.
     public var topic: Topic {
@@ -46,6 +48,7 @@ public enum ChatEvent: Sendable, Hashable {
         case .roomTopic(let room, _): .roomTopic(room)
         case .roomArchive(let room, _): .roomArchive(room)
         case .presence(let nick, _): .presence(nick)
+        case .key(let nick, _): .key(nick)
         }
     }
 
@@ -81,6 +84,7 @@ public enum ChatEvent: Sendable, Hashable {
         case .roomTopic(let room): return .roomTopic(room, try RoomTopicPayload(decoding: payload))
         case .roomArchive(let room): return .roomArchive(room, try RoomArchivePayload(decoding: payload))
         case .presence(let nick): return .presence(nick, try PresencePayload(decoding: payload))
+        case .key(let nick): return .key(nick, try KeyAnnouncementPayload(decoding: payload, of: nick))
         }
     }
 }

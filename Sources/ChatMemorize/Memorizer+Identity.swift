@@ -1,0 +1,104 @@
+import ChatCore
+import ChatStore
+import Crypto
+import Logging
+
+extension Memorizer {
+    /// The setting `bot`'s key seed is kept under (32 random bytes, base64url).
+    static let botSeedSetting = "bot-key-seed"
+
+    /// `bot`'s keys: the seed in the database, made on the first start. Two instances
+    /// starting at once get the same one (``MessageStore/setting(_:default:)``).
+    static func loadBotKeys(from store: any MessageStore, logger: Logger) async throws -> IdentityKeys {
+        let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Base64URL.encode(Array($0)) }
+        let kept = try await store.setting(botSeedSetting, default: fresh)
+        guard let seed = Base64URL.decode(kept), seed.count == 32 else {
+            throw MemorizeIdentityError.badBotSeed(setting: botSeedSetting)
+        }
+        if kept == fresh { logger.info("made bot's signing key", metadata: ["sign": "\(IdentityKeys(seed: seed, nick: .bot).publicIdentity.sign)"]) }
+        return IdentityKeys(seed: seed, nick: .bot)
+    }
+
+    /// The pinned keys, `bot` pinned to `bot`'s own (a pin another instance or an older
+    /// version left for it is replaced).
+    static func loadPins(from store: any MessageStore, bot: IdentityKeys, logger: Logger) async throws -> [Nickname: PublicIdentity] {
+        let own = bot.publicIdentity
+        if case .refused(let pinned) = try await store.pin(own, for: .bot) {
+            logger.warning("bot was pinned to keys that are not memorize's: pinned to memorize's own now",
+                           metadata: ["was": "\(pinned.sign)", "now": "\(own.sign)"])
+            _ = try await store.forgetKey(of: Nickname.bot.rawValue)
+            _ = try await store.pin(own, for: .bot)
+        }
+        var pins: [Nickname: PublicIdentity] = [:]
+        for (nick, identity) in try await store.pinnedKeys() {
+            if let nick = try? Nickname(nick) { pins[nick] = identity }
+        }
+        pins[.bot] = own
+        return pins
+    }
+
+    /// Pins the keys announced in `events` (trust on first use): the first key of a
+    /// nickname is kept; another one later is refused and logged; `bot`'s is memorize's own.
+    func pinKeys(in events: [IngestEvent]) async throws {
+        for case .key(let nick, let announcement) in events {
+            guard let identity = try? announcement.identity else { continue }  // checked when parsed
+            if nick == .bot {
+                if identity != botKeys.publicIdentity {
+                    logger.warning("refused a key for bot: bot's key is memorize's own, and anybody else's message as bot is forged",
+                                   metadata: ["offered": "\(identity.sign)"])
+                }
+                continue
+            }
+            switch try await store.pin(identity, for: nick) {
+            case .pinned:
+                pins[nick] = identity
+                logger.info("pinned a nickname's key", metadata: ["nick": "\(nick)", "sign": "\(identity.sign)"])
+            case .unchanged:
+                pins[nick] = identity
+            case .refused(let pinned):
+                pins[nick] = pinned
+                logger.warning("refused a second key for a pinned nickname (chatt-memorize --forget-key releases it)", metadata: [
+                    "nick": "\(nick)", "pinned": "\(pinned.sign)", "offered": "\(identity.sign)",
+                ])
+            }
+        }
+    }
+
+    /// `payload` (a greeting in `main`) signed with `bot`'s key.
+    func signedAsBot(_ payload: NewTextPayload) -> NewTextPayload {
+        var signed = payload
+        if let input = SignatureInput.message(payload, in: .main) {
+            signed.sig = botKeys.signature(for: input)
+        }
+        return signed
+    }
+
+    /// Publishes `bot`'s key, retained, on `users/bot/key`; returns whether the broker took it.
+    @discardableResult
+    package func publishBotKey() async -> Bool {
+        guard let publisher else { return false }
+        let announcement = KeyAnnouncementPayload(keys: botKeys, ts: clock.now().milliseconds)
+        do {
+            try await publisher.publishRetained(topic: Topic.key(.bot).description, payload: announcement.jsonBytes)
+            logger.info("published bot's key", metadata: ["sign": "\(announcement.sign)"])
+            return true
+        } catch {
+            logger.warning("cannot publish bot's key: the broker does not answer", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+}
+
+/// What keeps memorize from using `bot`'s key.
+enum MemorizeIdentityError: Error, CustomStringConvertible {
+    /// The database holds something else than a key seed.
+    case badBotSeed(setting: String)
+
+    var description: String {
+        switch self {
+        case .badBotSeed(let setting):
+            "the database's setting \(setting) is not bot's key seed (32 bytes in base64url); "
+                + "delete that row to make a new key (members' pages then warn that bot's key changed)"
+        }
+    }
+}
