@@ -16,8 +16,9 @@ package enum IngestEvent: Sendable, Hashable {
     case logout(Nickname)
     /// A room's topic or archive state (`rooms/<room>/topic`, `rooms/<room>/archive`).
     case roomSetting(RoomSettingChange)
-    /// An edit, a delete or a reaction (protocol v2), for the store to apply.
-    case conversation(ConversationEvent)
+    /// An edit, a delete or a reaction (protocol v2), for the store to apply, and its
+    /// signature, checked when its author has a pinned key.
+    case conversation(ConversationEvent, signature: EventSignature)
     /// A nickname's public keys (`users/<nick>/key`), self-signed: pinned on first use.
     case key(Nickname, KeyAnnouncementPayload)
     /// A user's presence (`users/<nick>/presence`): online, away or offline.
@@ -68,14 +69,17 @@ package enum IngestEvent: Sendable, Hashable {
             case .roomArchive(let room):
                 self = .roomSetting(.archive(room, RoomArchive(try RoomArchivePayload(decoding: item.payload))))
             case .roomEdit(let room):
-                self = .conversation(ConversationEvent(
-                    room: room, edit: try EditPayload(decoding: item.payload, limits: limits), receivedAt: item.receivedAt))
+                let payload = try EditPayload(decoding: item.payload, limits: limits)
+                self = .conversation(ConversationEvent(room: room, edit: payload, receivedAt: item.receivedAt),
+                                     signature: EventSignature(input: .edit(payload, in: room), sig: payload.sig))
             case .roomDelete(let room):
-                self = .conversation(ConversationEvent(
-                    room: room, delete: try DeletePayload(decoding: item.payload), receivedAt: item.receivedAt))
+                let payload = try DeletePayload(decoding: item.payload)
+                self = .conversation(ConversationEvent(room: room, delete: payload, receivedAt: item.receivedAt),
+                                     signature: EventSignature(input: .delete(payload, in: room), sig: payload.sig))
             case .roomReact(let room):
-                self = .conversation(ConversationEvent(
-                    room: room, react: try ReactPayload(decoding: item.payload), receivedAt: item.receivedAt))
+                let payload = try ReactPayload(decoding: item.payload)
+                self = .conversation(ConversationEvent(room: room, react: payload, receivedAt: item.receivedAt),
+                                     signature: EventSignature(input: .react(payload, in: room), sig: payload.sig))
             case .presence(let nick):
                 self = .presence(nick, try PresencePayload(decoding: item.payload).state, receivedAt: item.receivedAt)
             case .key(let nick):
@@ -96,7 +100,7 @@ extension IngestEvent {
     package var heldBytes: Int {
         switch self {
         case .message(_, let payload, _): return payload.text.utf8.count + payload.author.rawValue.utf8.count + 64
-        case .conversation(let event):
+        case .conversation(let event, _):
             if case .edit(let text) = event.kind { return text.utf8.count + 128 }
             return 128
         default: return 64

@@ -21,7 +21,7 @@ extension Memorizer {
 
     /// The pinned keys, `bot` pinned to `bot`'s own (a pin another instance or an older
     /// version left for it is replaced).
-    static func loadPins(from store: any MessageStore, bot: IdentityKeys, logger: Logger) async throws -> [Nickname: PublicIdentity] {
+    static func loadPins(from store: any MessageStore, bot: IdentityKeys, logger: Logger) async throws -> [String: PublicIdentity] {
         let own = bot.publicIdentity
         if case .refused(let pinned) = try await store.pin(own, for: .bot) {
             logger.warning("bot was pinned to keys that are not memorize's: pinned to memorize's own now",
@@ -29,11 +29,8 @@ extension Memorizer {
             _ = try await store.forgetKey(of: Nickname.bot.rawValue)
             _ = try await store.pin(own, for: .bot)
         }
-        var pins: [Nickname: PublicIdentity] = [:]
-        for (nick, identity) in try await store.pinnedKeys() {
-            if let nick = try? Nickname(nick) { pins[nick] = identity }
-        }
-        pins[.bot] = own
+        var pins = try await store.pinnedKeys()
+        pins[Nickname.bot.rawValue] = own
         return pins
     }
 
@@ -51,17 +48,30 @@ extension Memorizer {
             }
             switch try await store.pin(identity, for: nick) {
             case .pinned:
-                pins[nick] = identity
+                pins[nick.rawValue] = identity
                 logger.info("pinned a nickname's key", metadata: ["nick": "\(nick)", "sign": "\(identity.sign)"])
             case .unchanged:
-                pins[nick] = identity
+                pins[nick.rawValue] = identity
             case .refused(let pinned):
-                pins[nick] = pinned
+                pins[nick.rawValue] = pinned
                 logger.warning("refused a second key for a pinned nickname (chatt-memorize --forget-key releases it)", metadata: [
                     "nick": "\(nick)", "pinned": "\(pinned.sign)", "offered": "\(identity.sign)",
                 ])
             }
         }
+    }
+
+    /// The verdict on an event of `author`: `nil` (plain) when the author has no pinned key.
+    func verdict(of author: String, _ signature: EventSignature) -> SignatureVerdict? {
+        guard let identity = pins[author] else { return nil }
+        return signature.verdict(by: identity)
+    }
+
+    /// Logs a forged message or event: the first 20, then one in a thousand.
+    func noteForged(_ what: String) {
+        forgedCount += 1
+        guard forgedCount <= 20 || forgedCount % 1_000 == 0 else { return }
+        logger.warning("forged: not signed by the author's pinned key", metadata: ["what": "\(what)", "forged": "\(forgedCount)"])
     }
 
     /// `payload` (a greeting in `main`) signed with `bot`'s key.

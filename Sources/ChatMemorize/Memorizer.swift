@@ -82,7 +82,9 @@ package actor Memorizer {
     /// v2 events the store refused so far (see ``noteConversation(_:)``).
     var conversationRefusals = 0
     /// The pinned keys by nickname, as this instance knows them (see ``pinKeys(in:)``).
-    var pins: [Nickname: PublicIdentity] = [:]
+    var pins: [String: PublicIdentity] = [:]
+    /// Messages and events found forged so far (see ``noteForged(_:)``).
+    var forgedCount = 0
     /// `bot`'s keys: made once, kept in the database, the same for every instance.
     let botKeys: IdentityKeys
 
@@ -171,7 +173,11 @@ package actor Memorizer {
             guard admits(room, detail: "topic rooms/\(room)/newtext") else { return }
             if chat.addRoom(room), roles.contains(.storage) { batch.rooms.append(room) }
             if roles.contains(.storage) {
-                batch.messages.append(NewMessage(room: room, payload: payload, receivedAt: receivedAt))
+                var message = NewMessage(room: room, payload: payload, receivedAt: receivedAt)
+                message.verdict = verdict(of: payload.author.rawValue,
+                                          EventSignature(input: .message(payload, in: room), sig: payload.sig))
+                if message.verdict == .forged { noteForged("message \(payload.id ?? "without id") by \(payload.author) in \(room)") }
+                batch.messages.append(message)
             }
             if roles.contains(.presence) {
                 chat.recordMessage(from: payload.author, in: room, at: Date(milliseconds: receivedAt))
@@ -204,10 +210,15 @@ package actor Memorizer {
             if roles.contains(.presence) { chat.logout(nick) }
         case .roomSetting(let change):
             applyRoomSetting(change, to: &batch)
-        case .conversation(let event):
+        case .conversation(let event, let signature):
             // SPEC.md: a v2 event for a room nobody created is ignored.
             guard chat.hasRoom(event.room) else {
                 logger.debug("ignored an event for an unknown room", metadata: ["room": "\(event.room)", "id": "\(event.eventID)"])
+                return
+            }
+            if verdict(of: event.author, signature) == .forged {
+                // Only the holder of the author's key changes what the author said or reacted.
+                noteForged("\(event.kind.name) \(event.eventID) by \(event.author) on \(event.target) (not applied)")
                 return
             }
             if roles.contains(.storage) { batch.events.append(event) }

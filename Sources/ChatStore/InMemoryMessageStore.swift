@@ -48,7 +48,8 @@ public final class InMemoryMessageStore: MessageStore {
             state.messages.append(StoredMessage(
                 key: state.nextKey, room: message.room, author: message.author, text: message.text,
                 messageID: message.messageID, ts: message.ts ?? message.receivedAt,
-                extras: MessageExtras(replyTo: message.replyTo, edited: message.edited, deleted: message.deleted)))
+                extras: MessageExtras(replyTo: message.replyTo, edited: message.edited, deleted: message.deleted,
+                                      sig: message.verdict)))
             if let id = message.messageID {
                 state.keysByID[id] = state.nextKey
                 arrived.append(id)

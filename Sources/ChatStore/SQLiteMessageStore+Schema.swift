@@ -67,6 +67,7 @@ extension SQLiteMessageStore {
         }
         registerRoomMigration(in: &migrator)
         registerConversationMigration(&migrator)
+        registerVerdictMigration(&migrator)
         return migrator
     }
 

@@ -42,3 +42,10 @@ extension PostgresMessageStore {
         }
     }
 }
+
+extension PostgresMessageStore {
+    /// Each message's signature verdict (``SignatureVerdict``), `NULL` for a plain one.
+    static let verdictMigration = Migration(version: 17, name: "identity: signature verdicts", statements: [
+        "ALTER TABLE message ADD COLUMN sig text",
+    ])
+}

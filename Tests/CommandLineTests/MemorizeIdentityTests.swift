@@ -110,4 +110,49 @@ struct MemorizeIdentityTests {
             #expect(try await sqlite(db, "SELECT value FROM setting WHERE key = 'pinned-key:bot'") == identity.sign + " " + identity.dh)
         }
     }
+
+    @Test("a pinned nickname's messages are verified or forged (stored, flagged), as bot's are; forged edits are not applied; plain stays plain")
+    func verdicts() async throws {
+        try await withTestBroker { server in
+            let (db, cleanup) = try broker.temporaryDatabase()
+            defer { cleanup() }
+            let daemon = try broker.startSubscriber(server, db: db, clientID: "memorize-id-3")
+            defer { daemon.terminate() }
+            try await waitUntil("memorize to subscribe", timeout: .seconds(20)) { daemon.memorizeHasSubscribed }
+            let ann = try keys("ann", 1), mallory = try keys("ann", 2)
+            try await publish(server, "users/ann/key", announcement(ann))
+            try await waitUntil("ann's key to be pinned", timeout: .seconds(20)) { (try? await pinned(db, "ann"))?.isEmpty == false }
+            let ts = now
+            func text(_ id: String, _ text: String, by author: Nickname, signedWith keys: IdentityKeys?) -> String {
+                var payload = NewTextPayload(author: author, text: text, id: id, ts: ts)
+                if let keys, let input = SignatureInput.message(payload, in: .main) { payload.sig = keys.signature(for: input) }
+                return String(decoding: payload.jsonBytes, as: UTF8.self)
+            }
+            let annNick = try Nickname("ann")
+            try await publish(server, "rooms/main/newtext", text("message-0001", "signed", by: annNick, signedWith: ann))
+            try await publish(server, "rooms/main/newtext", text("message-0002", "unsigned", by: annNick, signedWith: nil))
+            try await publish(server, "rooms/main/newtext", text("message-0003", "other key", by: annNick, signedWith: mallory))
+            try await publish(server, "rooms/main/newtext", text("message-0004", "re-enter your passphrase", by: .bot, signedWith: nil))
+            try await publish(server, "rooms/main/newtext", text("message-0005", "plain", by: try Nickname("zed"), signedWith: nil))
+            func edit(_ id: String, _ text: String, signedWith keys: IdentityKeys?) throws -> String {
+                var payload = EditPayload(author: annNick, id: try EventID(id), ts: ts + 1, target: try EventID("message-0001"), text: text)
+                if let keys { payload.sig = keys.signature(for: .edit(payload, in: .main)) }
+                return String(decoding: payload.jsonBytes, as: UTF8.self)
+            }
+            try await publish(server, "rooms/main/edit", try edit("edit-00001", "pwned", signedWith: mallory))
+            try await publish(server, "rooms/main/edit", try edit("edit-00002", "signed, edited", signedWith: ann))
+            try await waitUntil("the signed edit to be applied", timeout: .seconds(20)) {
+                (try? await sqlite(db, "SELECT text FROM message WHERE messageID = 'message-0001'")) == "signed, edited"
+            }
+            let verdicts = try await sqlite(db, "SELECT messageID || ' ' || COALESCE(sig, 'plain') FROM message WHERE messageID LIKE 'message-%' ORDER BY id")
+            #expect(verdicts.split(separator: "\n") == [
+                "message-0001 verified", "message-0002 forged", "message-0003 forged", "message-0004 forged", "message-0005 plain",
+            ])
+            #expect(try await sqlite(db, "SELECT text FROM message_edit") == "signed", "the forged edit left no trace")
+            daemon.terminate()
+            let stopped = try await daemon.wait()
+            #expect(stopped.stderr.contains("forged: not signed by the author's pinned key"))
+            #expect(stopped.stderr.contains("edit edit-00001 by ann on message-0001 (not applied)"))
+        }
+    }
 }
