@@ -33,6 +33,12 @@ extension Topic {
             case "key": self = .key(nick)
             default: throw .unknown(topic: topic)
             }
+        case "direct":
+            do {
+                self = .direct(try Nickname(name), try Nickname(String(event)))
+            } catch {
+                throw .invalidName(topic: topic, error)
+            }
         default:
             throw .unknown(topic: topic)
         }

@@ -21,6 +21,8 @@ package enum IngestEvent: Sendable, Hashable {
     case conversation(ConversationEvent, signature: EventSignature)
     /// A nickname's public keys (`users/<nick>/key`), self-signed: pinned on first use.
     case key(Nickname, KeyAnnouncementPayload)
+    /// A direct message (`direct/<a>/<b>`), stored as it came.
+    case direct(DirectPayload, receivedAt: Int64)
     /// A user's presence (`users/<nick>/presence`): online, away or offline.
     case presence(Nickname, PresencePayload.State, receivedAt: Int64)
     /// Input that is not a valid message, with the reason; counted and logged, not stored.
@@ -84,6 +86,8 @@ package enum IngestEvent: Sendable, Hashable {
                 self = .presence(nick, try PresencePayload(decoding: item.payload).state, receivedAt: item.receivedAt)
             case .key(let nick):
                 self = .key(nick, try KeyAnnouncementPayload(decoding: item.payload, of: nick))
+            case .direct:
+                self = .direct(try DirectPayload(decoding: item.payload, topic: item.topic), receivedAt: item.receivedAt)
             case .roomTyping:
                 // Typing is never stored, and makes no room known.
                 self = .ignored(topic: item.topic)
@@ -100,6 +104,7 @@ extension IngestEvent {
     package var heldBytes: Int {
         switch self {
         case .message(_, let payload, _): return payload.text.utf8.count + payload.author.rawValue.utf8.count + 64
+        case .direct(let payload, _): return payload.ct.utf8.count + 256
         case .conversation(let event, _):
             if case .edit(let text) = event.kind { return text.utf8.count + 128 }
             return 128

@@ -224,6 +224,8 @@ package actor Memorizer {
             if roles.contains(.storage) { batch.events.append(event) }
         case .key:
             break  // pinned by pinKeys(in:) before
+        case .direct(let payload, let receivedAt):
+            if roles.contains(.storage) { batch.directs.append(DirectMessage(payload, receivedAt: receivedAt)) }
         case .presence(let nick, let state, let receivedAt):
             guard roles.contains(.presence) else { return }
             if state == .offline {

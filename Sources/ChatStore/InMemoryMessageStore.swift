@@ -21,6 +21,10 @@ public final class InMemoryMessageStore: MessageStore {
         var doneEvents: Set<String> = []
         var held: [ConversationEvent] = []
         var heldIDs: Set<String> = []
+        /// Direct messages by conversation, the ids stored, the next key.
+        var directs: [DirectConversation: [DirectMessage]] = [:]
+        var directIDs: Set<String> = []
+        var nextDirectKey: Int64 = 1
     }
 
     let state = Mutex(State())
@@ -78,6 +82,7 @@ public final class InMemoryMessageStore: MessageStore {
             state.settings[key] = String((state.settings[key].flatMap { Int($0) } ?? 0) + amount)
         }
         for change in batch.roomChanges { state.roomSettings.apply(change) }
+        _ = writeDirects(batch.directs, into: &state)
         state.version += 1
         return result
     }

@@ -29,6 +29,10 @@ public protocol MessageStore: Sendable {
     /// Releases `nick`'s pinned key (`chatt-memorize --forget-key`); returns whether one was kept.
     func forgetKey(of nick: String) async throws -> Bool
 
+    /// Up to `limit` direct messages of `conversation` older than the one with key `before`
+    /// (or the newest when `nil`), oldest first: ciphertext only, as they came.
+    func directMessages(in conversation: DirectConversation, before: Int64?, limit: Int) async throws -> DirectPage
+
     /// Whether `error`, thrown by ``write(_:)``, means that the store refuses something the
     /// batch holds (a value it cannot represent, say), so that the same write fails
     /// whenever it is tried again, rather than that it cannot write at all (a full disk, a

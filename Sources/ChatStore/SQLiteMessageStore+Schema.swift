@@ -68,6 +68,7 @@ extension SQLiteMessageStore {
         registerRoomMigration(in: &migrator)
         registerConversationMigration(&migrator)
         registerVerdictMigration(&migrator)
+        registerDirectMigration(&migrator)
         return migrator
     }
 

@@ -315,6 +315,7 @@ public final class SQLiteMessageStore: MessageStore {
             }
         }
         try writeRoomChanges(batch.roomChanges, in: db)
+        _ = try writeDirects(batch.directs, in: db)
         try bumpVersion(db)
         return result
     }

@@ -214,6 +214,7 @@ public final class PostgresMessageStore: MessageStore {
                 """, logger: logger)
         }
         try await writeRoomChanges(batch.roomChanges, on: connection, logger: logger)
+        try await writeDirects(batch.directs, on: connection, logger: logger)
         return result
     }
 

@@ -155,4 +155,36 @@ struct MemorizeIdentityTests {
             #expect(stopped.stderr.contains("edit edit-00001 by ann on message-0001 (not applied)"))
         }
     }
+
+    @Test("direct/#: envelopes stored as they came; a topic out of order or naming others is logged, not stored")
+    func directMessages() async throws {
+        try await withTestBroker { server in
+            let (db, cleanup) = try broker.temporaryDatabase()
+            defer { cleanup() }
+            let daemon = try broker.startSubscriber(server, db: db, clientID: "memorize-id-4")
+            defer { daemon.terminate() }
+            try await waitUntil("memorize to subscribe", timeout: .seconds(20)) { daemon.memorizeHasSubscribed }
+            let ann = try keys("ann", 1), bob = try keys("bob", 2)
+            func envelope(_ id: String, _ text: String, from: IdentityKeys, to: IdentityKeys) throws -> String {
+                let payload = try DirectPayload(sealing: .init(text: text), from: from, to: to.nick, peer: to.publicIdentity,
+                                                id: try EventID(id), ts: now)
+                return String(decoding: payload.jsonBytes, as: UTF8.self)
+            }
+            try await publish(server, "direct/ann/bob", try envelope("direct-0001", "secret one", from: ann, to: bob))
+            try await publish(server, "direct/bob/ann", try envelope("direct-0002", "wrong order", from: ann, to: bob))
+            try await publish(server, "direct/ann/cid", try envelope("direct-0003", "others' topic", from: ann, to: bob))
+            try await publish(server, "direct/ann/bob", try envelope("direct-0004", "secret two", from: bob, to: ann))
+            try await waitUntil("two direct messages to be stored", timeout: .seconds(20)) {
+                (try? await sqlite(db, "SELECT count(*) FROM direct_message")) == "2"
+            }
+            #expect(try await sqlite(db, "SELECT a, b, sender, recipient, messageID FROM direct_message ORDER BY id")
+                        .split(separator: "\n") == ["ann|bob|ann|bob|direct-0001", "ann|bob|bob|ann|direct-0004"])
+            #expect(try await sqlite(db, "SELECT count(*) FROM message WHERE text LIKE '%secret%'") == "0")
+            let stored = try await sqlite(db, "SELECT ct FROM direct_message ORDER BY id LIMIT 1")
+            #expect(!stored.contains("secret"), "ciphertext only")
+            daemon.terminate()
+            let stopped = try await daemon.wait()
+            #expect(stopped.stderr.contains("the topic must be direct/ann/bob"), "\(stopped.stderr)")
+        }
+    }
 }

@@ -33,6 +33,8 @@ public enum ChatEvent: Sendable, Hashable {
     case presence(Nickname, PresencePayload)
     /// `users/<nick>/key`.
     case key(Nickname, KeyAnnouncementPayload)
+    /// `direct/<a>/<b>`.
+    case direct(DirectPayload)
 
     /// The topic the event was published on.
     public var topic: Topic {
@@ -49,6 +51,7 @@ public enum ChatEvent: Sendable, Hashable {
         case .roomArchive(let room, _): .roomArchive(room)
         case .presence(let nick, _): .presence(nick)
         case .key(let nick, _): .key(nick)
+        case .direct(let payload): .direct(DirectPayload.ordered(payload.from, payload.to).0, DirectPayload.ordered(payload.from, payload.to).1)
         }
     }
 
@@ -85,6 +88,7 @@ public enum ChatEvent: Sendable, Hashable {
         case .roomArchive(let room): return .roomArchive(room, try RoomArchivePayload(decoding: payload))
         case .presence(let nick): return .presence(nick, try PresencePayload(decoding: payload))
         case .key(let nick): return .key(nick, try KeyAnnouncementPayload(decoding: payload, of: nick))
+        case .direct: return .direct(try DirectPayload(decoding: payload, topic: topic.description))
         }
     }
 }
