@@ -1,6 +1,7 @@
 import ChatCore
 import ChatStore
 import Crypto
+import Foundation
 import Logging
 
 extension Memorizer {
@@ -65,6 +66,34 @@ extension Memorizer {
     func verdict(of author: String, _ signature: EventSignature) -> SignatureVerdict? {
         guard let identity = pins[author] else { return nil }
         return signature.verdict(by: identity)
+    }
+
+    /// The verdicts on the messages of `events` whose author has a pinned key, by index,
+    /// checked on every core at once: Ed25519 verification is most of what a signed
+    /// message costs, and the actor would otherwise do it on one.
+    nonisolated static func messageVerdicts(_ events: [IngestEvent], pins: [String: PublicIdentity]) async -> [Int: SignatureVerdict] {
+        var work: [(index: Int, identity: PublicIdentity, signature: EventSignature)] = []
+        for (index, event) in events.enumerated() {
+            guard case .message(let room, let payload, _) = event, let identity = pins[payload.author.rawValue] else { continue }
+            work.append((index, identity, EventSignature(input: .message(payload, in: room), sig: payload.sig)))
+        }
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard work.count >= 64, cores > 1 else {
+            return Dictionary(uniqueKeysWithValues: work.map { ($0.index, $0.signature.verdict(by: $0.identity)) })
+        }
+        let chunkSize = (work.count + cores - 1) / cores
+        return await withTaskGroup(of: [(Int, SignatureVerdict)].self) { group in
+            for start in stride(from: 0, to: work.count, by: chunkSize) {
+                let chunk = Array(work[start..<min(start + chunkSize, work.count)])
+                group.addTask { chunk.map { ($0.index, $0.signature.verdict(by: $0.identity)) } }
+            }
+            var verdicts: [Int: SignatureVerdict] = [:]
+            verdicts.reserveCapacity(work.count)
+            for await part in group {
+                for (index, verdict) in part { verdicts[index] = verdict }
+            }
+            return verdicts
+        }
     }
 
     /// Logs a forged message or event: the first 20, then one in a thousand.

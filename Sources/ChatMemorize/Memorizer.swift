@@ -135,9 +135,10 @@ package actor Memorizer {
         var batch = StoreBatch()
         var changedUsers = Set<Nickname>()
         try await pinKeys(in: events)
+        let verdicts = roles.contains(.storage) ? await Self.messageVerdicts(events, pins: pins) : [:]
         let onlineBefore = chat.online
-        for event in events {
-            apply(event, to: &batch, changedUsers: &changedUsers)
+        for (index, event) in events.enumerated() {
+            apply(event, verdict: verdicts[index], to: &batch, changedUsers: &changedUsers)
         }
         for nick in changedUsers {
             batch.users[nick] = chat.users[nick]
@@ -167,15 +168,15 @@ package actor Memorizer {
         return result
     }
 
-    private func apply(_ event: IngestEvent, to batch: inout StoreBatch, changedUsers: inout Set<Nickname>) {
+    /// Applies `event`; `verdict` is its message's, checked beforehand (see ``messageVerdicts(_:pins:)``).
+    private func apply(_ event: IngestEvent, verdict: SignatureVerdict?, to batch: inout StoreBatch, changedUsers: inout Set<Nickname>) {
         switch event {
         case .message(let room, let payload, let receivedAt):
             guard admits(room, detail: "topic rooms/\(room)/newtext") else { return }
             if chat.addRoom(room), roles.contains(.storage) { batch.rooms.append(room) }
             if roles.contains(.storage) {
                 var message = NewMessage(room: room, payload: payload, receivedAt: receivedAt)
-                message.verdict = verdict(of: payload.author.rawValue,
-                                          EventSignature(input: .message(payload, in: room), sig: payload.sig))
+                message.verdict = verdict
                 if message.verdict == .forged { noteForged("message \(payload.id ?? "without id") by \(payload.author) in \(room)") }
                 batch.messages.append(message)
             }
@@ -216,7 +217,7 @@ package actor Memorizer {
                 logger.debug("ignored an event for an unknown room", metadata: ["room": "\(event.room)", "id": "\(event.eventID)"])
                 return
             }
-            if verdict(of: event.author, signature) == .forged {
+            if self.verdict(of: event.author, signature) == .forged {
                 // Only the holder of the author's key changes what the author said or reacted.
                 noteForged("\(event.kind.name) \(event.eventID) by \(event.author) on \(event.target) (not applied)")
                 return
