@@ -42,7 +42,7 @@ struct ChattMemorize: AsyncParsableCommand {
             --forget-key NICK releases it. bot's key is made once and kept in the database.
             """)
 
-    @Flag(help: "Subscribe to rooms/# and users/# on the broker instead of reading standard input.")
+    @Flag(help: "Subscribe to rooms/#, users/# and direct/# on the broker instead of reading standard input.")
     var subscribe = false
 
     @Option(help: "The broker: mqtt://[user:pass@]host:port.")
@@ -57,7 +57,7 @@ struct ChattMemorize: AsyncParsableCommand {
     @Flag(help: "Accept a new database where one was: start an empty history when the SQLite file is missing although <db>.id says one existed, or take a file that is another database than the one recorded. Without it, both are errors.")
     var create = false
 
-    @Option(help: "Split the load with other instances: subscribe as $share/NAME/rooms/# and $share/NAME/users/# (needs --subscribe and an own --client-id per instance).")
+    @Option(help: "Split the load with other instances: subscribe as $share/NAME/rooms/#, $share/NAME/users/# and $share/NAME/direct/# (needs --subscribe and an own --client-id per instance).")
     var sharedGroup: String?
 
     @Option(name: .customLong("import"), help: "Import the original's chatinfo.json, or what --export printed, into the database, then exit.")
