@@ -1,4 +1,4 @@
-import ChatCore
+package import ChatCore
 import ChatStore
 import Crypto
 import Foundation
@@ -111,6 +111,9 @@ extension Memorizer {
         }
         return signed
     }
+
+    /// `bot`'s public keys, as published on `users/bot/key`.
+    package nonisolated var botIdentity: PublicIdentity { botKeys.publicIdentity }
 
     /// Publishes `bot`'s key, retained, on `users/bot/key`; returns whether the broker took it.
     @discardableResult
