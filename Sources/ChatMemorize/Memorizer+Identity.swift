@@ -35,6 +35,30 @@ extension Memorizer {
         return pins
     }
 
+    /// How often, at most, the pins are read again from the store when a batch holds an
+    /// author without one: in a shared group, another instance may have pinned it.
+    static let pinRefreshInterval: TimeInterval = 2
+
+    /// Reads the pins again when `events` hold a message or event of an author not pinned
+    /// here and the last read is older than ``pinRefreshInterval``: an instance of a shared
+    /// group never sees the key announcements the broker gives the others. (A message in
+    /// the first seconds after another instance pinned its author may be stored plain.)
+    func refreshPinsIfStale(for events: [IngestEvent]) async throws {
+        guard clock.now().timeIntervalSince(pinsReadAt) >= Self.pinRefreshInterval else { return }
+        let unpinned = events.contains { event in
+            switch event {
+            case .message(_, let payload, _): pins[payload.author.rawValue] == nil
+            case .conversation(let event, _): pins[event.author] == nil
+            default: false
+            }
+        }
+        guard unpinned else { return }
+        var fresh = try await store.pinnedKeys()
+        fresh[Nickname.bot.rawValue] = botKeys.publicIdentity
+        pins = fresh
+        pinsReadAt = clock.now()
+    }
+
     /// Pins the keys announced in `events` (trust on first use): the first key of a
     /// nickname is kept; another one later is refused and logged; `bot`'s is memorize's own.
     func pinKeys(in events: [IngestEvent]) async throws {

@@ -83,6 +83,8 @@ package actor Memorizer {
     var conversationRefusals = 0
     /// The pinned keys by nickname, as this instance knows them (see ``pinKeys(in:)``).
     var pins: [String: PublicIdentity] = [:]
+    /// When ``pins`` were last read from the store (see ``refreshPinsIfStale(for:)``).
+    var pinsReadAt = Date.distantPast
     /// Messages and events found forged so far (see ``noteForged(_:)``).
     var forgedCount = 0
     /// `bot`'s keys: made once, kept in the database, the same for every instance.
@@ -109,6 +111,7 @@ package actor Memorizer {
         self.chat.onlineLimit = onlineLimit
         self.botKeys = try await Self.loadBotKeys(from: store, logger: logger)
         self.pins = try await Self.loadPins(from: store, bot: botKeys, logger: logger)
+        self.pinsReadAt = clock.now()
     }
 
     /// Calls `observer` after each write with what changed (for ``LegacyServerNotifier``).
@@ -135,6 +138,7 @@ package actor Memorizer {
         var batch = StoreBatch()
         var changedUsers = Set<Nickname>()
         try await pinKeys(in: events)
+        try await refreshPinsIfStale(for: events)
         let verdicts = roles.contains(.storage) ? await Self.messageVerdicts(events, pins: pins) : [:]
         let onlineBefore = chat.online
         for (index, event) in events.enumerated() {
