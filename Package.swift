@@ -219,7 +219,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["chatt-genpass", "chatt-memorize", "chatt-server", "chatt-fuzz", "ChatTestSupport"],
+            dependencies: ["chatt-genpass", "chatt-memorize", "chatt-server", "chatt-fuzz", "ChatCore", "ChatTestSupport"],
             swiftSettings: strict
         ),
     ],

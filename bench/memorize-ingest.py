@@ -11,7 +11,14 @@ RSS for each size, to show that memory stays flat however many lines come.
 reactions (half of them), edits and deletes by the author, each on an earlier message;
 the sqlite3 side then also writes what they change (reaction rows, earlier texts, the
 updated text, the ids of the events dealt with). The rate counts every line.
+
+`--signed` (issue 17): every newtext is signed by its author, whose key is announced
+first (`users/<nick>/key`, 50 authors): memorize pins the keys and verifies every message
+(Ed25519), storing `sig = verified`. Run next to the same lines unsigned, in the same run,
+instead of the sqlite3 reference. Needs the `cryptography` package (Debian python3-cryptography, /usr/bin/python3).
 """
+import base64
+import hashlib
 import json
 import os
 import resource
@@ -67,11 +74,39 @@ def message_count(count, mix):
     return sum(1 for i in range(count) if not is_event(i, mix))
 
 
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def signed_lines(count):
+    """Key announcements of the 50 authors, then `count` newtext lines, each signed."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    raw = dict(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
+    keys = []
+    for n in range(50):
+        seed = hashlib.sha256(f"bench-user{n}".encode()).digest()
+        signing = Ed25519PrivateKey.from_private_bytes(seed)
+        sign = b64url(signing.public_key().public_bytes(**raw))
+        dh = b64url(X25519PrivateKey.from_private_bytes(hashlib.sha256(seed).digest()).public_key().public_bytes(**raw))
+        ts = 1_700_000_000_000
+        sig = b64url(signing.sign(f"chatt-sig-1\nusers/user{n}/key\n{ts}\n{sign}\n{dh}".encode()))
+        keys.append(signing)
+        yield f"users/user{n}/key " + json.dumps({"sign": sign, "dh": dh, "ts": ts, "sig": sig}, separators=(",", ":")) + "\n"
+    for i in range(count):
+        author, room, ts, text, mid = f"user{i % 50}", f"room{i % 20}", 1_700_000_000_000 + i, \
+            f"message number {i} about the weather and the build", f"bench-{i:08d}"
+        sig = b64url(keys[i % 50].sign(f"chatt-sig-1\nrooms/{room}/newtext\n{mid}\n{ts}\n{author}\n\n{text}".encode()))
+        payload = json.dumps({"author": author, "text": text, "id": mid, "ts": ts, "sig": sig}, separators=(",", ":"))
+        yield f"rooms/{room}/newtext {payload}\n"
+
+
 def run_memorize(count, work, mix=None):
     path = os.path.join(work, f"lines-{count}.txt")
     with open(path, "w") as out:
-        out.writelines(lines(count, mix))
-    db = os.path.join(work, f"memorize-{count}.db")
+        out.writelines(signed_lines(count) if mix == "signed" else lines(count, mix))
+    db = os.path.join(work, f"memorize-{count}{'-' + mix if mix else ''}.db")
     env = dict(os.environ, LOG_LEVEL="error")
     with open(path, "rb") as stdin:
         start = time.monotonic()
@@ -84,11 +119,16 @@ def run_memorize(count, work, mix=None):
     stored = int(subprocess.check_output(["sqlite3", db, "SELECT count(*) FROM message"]).strip())
     if stored != message_count(count, mix):
         sys.exit(f"chatt-memorize stored {stored} of {message_count(count, mix)}")
+    if mix == "signed":
+        verified = int(subprocess.check_output(["sqlite3", db, "SELECT count(*) FROM message WHERE sig = 'verified'"]).strip())
+        if verified != count:
+            sys.exit(f"chatt-memorize verified {verified} of {count} signed messages")
     if mix == "v2":
         done = int(subprocess.check_output(["sqlite3", db, "SELECT count(*) FROM conversation_event"]).strip())
         if done != count - message_count(count, mix):
             sys.exit(f"chatt-memorize applied {done} of {count - message_count(count, mix)} v2 events")
     os.remove(path)
+    run_memorize.cpu = usage.ru_utime + usage.ru_stime  # CPU seconds, less load-bound than the wall clock
     return elapsed, usage.ru_maxrss / 1024.0, db
 
 
@@ -138,7 +178,23 @@ def main():
         if mix != "v2":
             sys.exit("--mix: the only mix is v2 (80 % newtext, 20 % v2 events)")
         del args[at:at + 2]
-    sizes = [int(arg) for arg in args] or [100_000, 1_000_000]
+    signed = "--signed" in args
+    if signed:
+        args.remove("--signed")
+    sizes = [int(arg) for arg in args] or ([100_000] if signed else [100_000, 1_000_000])
+    if signed:
+        with tempfile.TemporaryDirectory(prefix="chatt-bench-") as work:
+            print(f"{'lines':>10} {'unsigned':>14} {'signed':>14} {'ratio':>7} {'peak RSS signed':>16}"
+                  f" {'per CPU-s unsigned':>19} {'signed':>9}")
+            for count in sizes:
+                plain, _, plain_db = run_memorize(count, work)
+                plain_cpu = run_memorize.cpu
+                os.remove(plain_db)
+                elapsed, rss, db = run_memorize(count, work, "signed")
+                os.remove(db)
+                print(f"{count:>10} {count / plain:>12,.0f}/s {count / elapsed:>12,.0f}/s {plain / elapsed:>6.0%} {rss:>12.1f} MB"
+                      f" {count / plain_cpu:>19,.0f} {count / run_memorize.cpu:>9,.0f}")
+        return
     if mix:
         print("mix: 80 % newtext, 20 % v2 events (react, edit, delete)")
     with tempfile.TemporaryDirectory(prefix="chatt-bench-") as work:

@@ -282,7 +282,8 @@ def test_retiring_a_shared_group_member_keeps_its_queued_messages(workdir):
             for _ in range(5):  # "run again until a run prints nothing"
                 with open(lines, "a") as out:
                     subprocess.run(["mosquitto_sub", *auth, "-i", b_id, "-c", "-q", "1", "-v", "-W", "2",
-                                    "-t", "chatt/retire", "-U", "$share/chatt/rooms/#", "-U", "$share/chatt/users/#"],
+                                    "-t", "chatt/retire", "-U", "$share/chatt/rooms/#", "-U", "$share/chatt/users/#",
+                                    "-U", "$share/chatt/direct/#"],
                                    stdout=out, timeout=30)
                 count = len(lines.read_text().splitlines())
                 if count == printed:

@@ -1,10 +1,10 @@
 /// base64url (RFC 4648 §5) without padding, the text form of the strong scheme's salt
 /// and pair.
-enum Base64URL {
+public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// `bytes` as base64url, without `=` padding.
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var output: [UInt8] = []
         var buffer: UInt32 = 0
         var bits = 0
@@ -24,7 +24,7 @@ enum Base64URL {
 
     /// The bytes of unpadded base64url `text`; `nil` when it holds any other character, has
     /// an impossible length, or is not the canonical form (unused low bits set).
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         var output: [UInt8] = []
         var buffer: UInt32 = 0
         var bits = 0

@@ -30,7 +30,14 @@ extension Topic {
             case "hello": self = .hello(nick)
             case "logout": self = .logout(nick)
             case "presence": self = .presence(nick)
+            case "key": self = .key(nick)
             default: throw .unknown(topic: topic)
+            }
+        case "direct":
+            do {
+                self = .direct(try Nickname(name), try Nickname(String(event)))
+            } catch {
+                throw .invalidName(topic: topic, error)
             }
         default:
             throw .unknown(topic: topic)

@@ -27,9 +27,13 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
     case roomArchive(RoomName)
     /// `users/<nick>/presence` (protocol v2, retained): online, away or offline.
     case presence(Nickname)
+    /// `users/<nick>/key` (retained): the nickname's public keys, self-signed.
+    case key(Nickname)
+    /// `direct/<a>/<b>`: a direct message between `a` and `b` (in code-point order).
+    case direct(Nickname, Nickname)
 
     /// The filters a listener subscribes to in order to receive every topic above.
-    public static let subscriptionFilters = ["rooms/#", "users/#"]
+    public static let subscriptionFilters = ["rooms/#", "users/#", "direct/#"]
 
     /// The topic string, as published.
     public var description: String {
@@ -45,6 +49,8 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
         case .roomTopic(let room): "rooms/\(room.rawValue)/topic"
         case .roomArchive(let room): "rooms/\(room.rawValue)/archive"
         case .presence(let nick): "users/\(nick.rawValue)/presence"
+        case .key(let nick): "users/\(nick.rawValue)/key"
+        case .direct(let a, let b): "direct/\(a.rawValue)/\(b.rawValue)"
         }
     }
 
@@ -63,7 +69,7 @@ public enum Topic: Sendable, Hashable, CustomStringConvertible {
         case .roomText(let room), .roomCreated(let room), .roomEdit(let room), .roomDelete(let room),
              .roomReact(let room), .roomTyping(let room), .roomTopic(let room), .roomArchive(let room):
             room
-        case .hello, .logout, .presence: nil
+        case .hello, .logout, .presence, .key, .direct: nil
         }
     }
 }

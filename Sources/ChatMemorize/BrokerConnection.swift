@@ -60,9 +60,18 @@ final class BrokerConnection: ChatPublisher, Service {
     /// `publishTimeout`: a broker that is down makes a greeting fail (and say so), never
     /// wait forever. (The client may still deliver it once the broker is back.)
     func publish(topic: String, payload: [UInt8]) async throws {
+        try await publish(topic: topic, payload: payload, retain: false)
+    }
+
+    /// As ``publish(topic:payload:)``, retained.
+    func publishRetained(topic: String, payload: [UInt8]) async throws {
+        try await publish(topic: topic, payload: payload, retain: true)
+    }
+
+    private func publish(topic: String, payload: [UInt8], retain: Bool) async throws {
         let client = self.client, timeout = publishTimeout
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await client.publish(topic: topic, payload: payload, qos: .atLeastOnce) }
+            group.addTask { try await client.publish(topic: topic, payload: payload, qos: .atLeastOnce, retain: retain) }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw BrokerUnavailable(state: "\(client.state)", timeout: timeout)

@@ -16,8 +16,13 @@ package enum IngestEvent: Sendable, Hashable {
     case logout(Nickname)
     /// A room's topic or archive state (`rooms/<room>/topic`, `rooms/<room>/archive`).
     case roomSetting(RoomSettingChange)
-    /// An edit, a delete or a reaction (protocol v2), for the store to apply.
-    case conversation(ConversationEvent)
+    /// An edit, a delete or a reaction (protocol v2), for the store to apply, and its
+    /// signature, checked when its author has a pinned key.
+    case conversation(ConversationEvent, signature: EventSignature)
+    /// A nickname's public keys (`users/<nick>/key`), self-signed: pinned on first use.
+    case key(Nickname, KeyAnnouncementPayload)
+    /// A direct message (`direct/<a>/<b>`), stored as it came.
+    case direct(DirectPayload, receivedAt: Int64)
     /// A user's presence (`users/<nick>/presence`): online, away or offline.
     case presence(Nickname, PresencePayload.State, receivedAt: Int64)
     /// Input that is not a valid message, with the reason; counted and logged, not stored.
@@ -66,16 +71,23 @@ package enum IngestEvent: Sendable, Hashable {
             case .roomArchive(let room):
                 self = .roomSetting(.archive(room, RoomArchive(try RoomArchivePayload(decoding: item.payload))))
             case .roomEdit(let room):
-                self = .conversation(ConversationEvent(
-                    room: room, edit: try EditPayload(decoding: item.payload, limits: limits), receivedAt: item.receivedAt))
+                let payload = try EditPayload(decoding: item.payload, limits: limits)
+                self = .conversation(ConversationEvent(room: room, edit: payload, receivedAt: item.receivedAt),
+                                     signature: EventSignature(input: .edit(payload, in: room), sig: payload.sig))
             case .roomDelete(let room):
-                self = .conversation(ConversationEvent(
-                    room: room, delete: try DeletePayload(decoding: item.payload), receivedAt: item.receivedAt))
+                let payload = try DeletePayload(decoding: item.payload)
+                self = .conversation(ConversationEvent(room: room, delete: payload, receivedAt: item.receivedAt),
+                                     signature: EventSignature(input: .delete(payload, in: room), sig: payload.sig))
             case .roomReact(let room):
-                self = .conversation(ConversationEvent(
-                    room: room, react: try ReactPayload(decoding: item.payload), receivedAt: item.receivedAt))
+                let payload = try ReactPayload(decoding: item.payload)
+                self = .conversation(ConversationEvent(room: room, react: payload, receivedAt: item.receivedAt),
+                                     signature: EventSignature(input: .react(payload, in: room), sig: payload.sig))
             case .presence(let nick):
                 self = .presence(nick, try PresencePayload(decoding: item.payload).state, receivedAt: item.receivedAt)
+            case .key(let nick):
+                self = .key(nick, try KeyAnnouncementPayload(decoding: item.payload, of: nick))
+            case .direct:
+                self = .direct(try DirectPayload(decoding: item.payload, topic: item.topic), receivedAt: item.receivedAt)
             case .roomTyping:
                 // Typing is never stored, and makes no room known.
                 self = .ignored(topic: item.topic)
@@ -92,7 +104,8 @@ extension IngestEvent {
     package var heldBytes: Int {
         switch self {
         case .message(_, let payload, _): return payload.text.utf8.count + payload.author.rawValue.utf8.count + 64
-        case .conversation(let event):
+        case .direct(let payload, _): return payload.ct.utf8.count + 256
+        case .conversation(let event, _):
             if case .edit(let text) = event.kind { return text.utf8.count + 128 }
             return 128
         default: return 64

@@ -91,6 +91,12 @@ package struct GreetingService: Service {
     }
 
     package func run() async {
-        await memorizer.runGreetings()
+        // bot's key goes out beside the greetings it signs, without holding them up, and
+        // without holding up the shutdown either: once greetings are done, it is given up.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await memorizer.publishBotKey() }
+            await memorizer.runGreetings()
+            group.cancelAll()
+        }
     }
 }

@@ -8,7 +8,7 @@ package struct MemorizeOptions: Sendable {
     package enum Input: Sendable, Hashable {
         /// Lines as `mosquitto_sub -v` prints them.
         case standardInput
-        /// Its own persistent subscription to `rooms/#` and `users/#`.
+        /// Its own persistent subscription to `rooms/#`, `users/#` and `direct/#`.
         case subscription
     }
 
@@ -66,7 +66,7 @@ package struct MemorizeOptions: Sendable {
         self.database = database
     }
 
-    /// What the subscription asks for: `rooms/#` and `users/#`, each under
+    /// What the subscription asks for: `rooms/#`, `users/#` and `direct/#`, each under
     /// `$share/<group>/` when the load is shared.
     package var subscriptionFilters: [String] {
         guard let sharedGroup else { return Topic.subscriptionFilters }

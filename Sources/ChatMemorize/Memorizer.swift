@@ -54,10 +54,10 @@ package actor Memorizer {
 
     private var chat: ChatState
     let roles: Roles
-    private let store: any MessageStore
-    private let publisher: (any ChatPublisher)?
+    let store: any MessageStore
+    let publisher: (any ChatPublisher)?
     private let resolver: any HostNameResolver
-    private let clock: any ChatClock
+    let clock: any ChatClock
     let logger: Logger
     private let roomLimit: Int
     private var skips: SkipLog
@@ -81,6 +81,14 @@ package actor Memorizer {
     private var observer: (@Sendable (StoreChange) async -> Void)?
     /// v2 events the store refused so far (see ``noteConversation(_:)``).
     var conversationRefusals = 0
+    /// The pinned keys by nickname, as this instance knows them (see ``pinKeys(in:)``).
+    var pins: [String: PublicIdentity] = [:]
+    /// When ``pins`` were last read from the store (see ``refreshPinsIfStale(for:)``).
+    var pinsReadAt = Date.distantPast
+    /// Messages and events found forged so far (see ``noteForged(_:)``).
+    var forgedCount = 0
+    /// `bot`'s keys: made once, kept in the database, the same for every instance.
+    let botKeys: IdentityKeys
 
     /// Loads the chat state from `store` and gets ready.
     package init(
@@ -101,6 +109,9 @@ package actor Memorizer {
         (greetingQueue, greetingSink) = AsyncStream.makeStream(of: PendingGreeting.self)
         self.chat = try await store.loadChatState(rules: rules)
         self.chat.onlineLimit = onlineLimit
+        self.botKeys = try await Self.loadBotKeys(from: store, logger: logger)
+        self.pins = try await Self.loadPins(from: store, bot: botKeys, logger: logger)
+        self.pinsReadAt = clock.now()
     }
 
     /// Calls `observer` after each write with what changed (for ``LegacyServerNotifier``).
@@ -126,9 +137,12 @@ package actor Memorizer {
     package func ingest(_ events: [IngestEvent]) async throws -> StoreWriteResult {
         var batch = StoreBatch()
         var changedUsers = Set<Nickname>()
+        try await pinKeys(in: events)
+        try await refreshPinsIfStale(for: events)
+        let verdicts = roles.contains(.storage) ? await Self.messageVerdicts(events, pins: pins) : [:]
         let onlineBefore = chat.online
-        for event in events {
-            apply(event, to: &batch, changedUsers: &changedUsers)
+        for (index, event) in events.enumerated() {
+            apply(event, verdict: verdicts[index], to: &batch, changedUsers: &changedUsers)
         }
         for nick in changedUsers {
             batch.users[nick] = chat.users[nick]
@@ -158,13 +172,17 @@ package actor Memorizer {
         return result
     }
 
-    private func apply(_ event: IngestEvent, to batch: inout StoreBatch, changedUsers: inout Set<Nickname>) {
+    /// Applies `event`; `verdict` is its message's, checked beforehand (see ``messageVerdicts(_:pins:)``).
+    private func apply(_ event: IngestEvent, verdict: SignatureVerdict?, to batch: inout StoreBatch, changedUsers: inout Set<Nickname>) {
         switch event {
         case .message(let room, let payload, let receivedAt):
             guard admits(room, detail: "topic rooms/\(room)/newtext") else { return }
             if chat.addRoom(room), roles.contains(.storage) { batch.rooms.append(room) }
             if roles.contains(.storage) {
-                batch.messages.append(NewMessage(room: room, payload: payload, receivedAt: receivedAt))
+                var message = NewMessage(room: room, payload: payload, receivedAt: receivedAt)
+                message.verdict = verdict
+                if message.verdict == .forged { noteForged("message \(payload.id ?? "without id") by \(payload.author) in \(room)") }
+                batch.messages.append(message)
             }
             if roles.contains(.presence) {
                 chat.recordMessage(from: payload.author, in: room, at: Date(milliseconds: receivedAt))
@@ -197,13 +215,22 @@ package actor Memorizer {
             if roles.contains(.presence) { chat.logout(nick) }
         case .roomSetting(let change):
             applyRoomSetting(change, to: &batch)
-        case .conversation(let event):
+        case .conversation(let event, let signature):
             // SPEC.md: a v2 event for a room nobody created is ignored.
             guard chat.hasRoom(event.room) else {
                 logger.debug("ignored an event for an unknown room", metadata: ["room": "\(event.room)", "id": "\(event.eventID)"])
                 return
             }
+            if self.verdict(of: event.author, signature) == .forged {
+                // Only the holder of the author's key changes what the author said or reacted.
+                noteForged("\(event.kind.name) \(event.eventID) by \(event.author) on \(event.target) (not applied)")
+                return
+            }
             if roles.contains(.storage) { batch.events.append(event) }
+        case .key:
+            break  // pinned by pinKeys(in:) before
+        case .direct(let payload, let receivedAt):
+            if roles.contains(.storage) { batch.directs.append(DirectMessage(payload, receivedAt: receivedAt)) }
         case .presence(let nick, let state, let receivedAt):
             guard roles.contains(.presence) else { return }
             if state == .offline {
@@ -361,9 +388,9 @@ package actor Memorizer {
                 logger.error("cannot store a host name", metadata: ["error": "\(error)"])
             }
         }
-        let payload = greeting.payload(
+        let payload = signedAsBot(greeting.payload(
             hostName: hostName, address: address, id: "bot-\(UUID().uuidString.lowercased())",
-            ts: clock.now().milliseconds)
+            ts: clock.now().milliseconds))
         if await publish(topic: Topic.roomText(.main), payload: payload.jsonBytes) {
             stats.greetings += 1
             logger.info("greeted", metadata: ["nick": "\(greeting.nick)", "address": "\(address)"])

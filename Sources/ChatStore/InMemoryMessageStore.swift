@@ -21,9 +21,13 @@ public final class InMemoryMessageStore: MessageStore {
         var doneEvents: Set<String> = []
         var held: [ConversationEvent] = []
         var heldIDs: Set<String> = []
+        /// Direct messages by conversation, the ids stored, the next key.
+        var directs: [DirectConversation: [DirectMessage]] = [:]
+        var directIDs: Set<String> = []
+        var nextDirectKey: Int64 = 1
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     /// An empty store: the room `main` and the user `bot` online.
     public init() {}
@@ -48,7 +52,8 @@ public final class InMemoryMessageStore: MessageStore {
             state.messages.append(StoredMessage(
                 key: state.nextKey, room: message.room, author: message.author, text: message.text,
                 messageID: message.messageID, ts: message.ts ?? message.receivedAt,
-                extras: MessageExtras(replyTo: message.replyTo, edited: message.edited, deleted: message.deleted)))
+                extras: MessageExtras(replyTo: message.replyTo, edited: message.edited, deleted: message.deleted,
+                                      sig: message.verdict)))
             if let id = message.messageID {
                 state.keysByID[id] = state.nextKey
                 arrived.append(id)
@@ -77,6 +82,7 @@ public final class InMemoryMessageStore: MessageStore {
             state.settings[key] = String((state.settings[key].flatMap { Int($0) } ?? 0) + amount)
         }
         for change in batch.roomChanges { state.roomSettings.apply(change) }
+        _ = writeDirects(batch.directs, into: &state)
         state.version += 1
         return result
     }

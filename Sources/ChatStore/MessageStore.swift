@@ -17,6 +17,22 @@ public protocol MessageStore: Sendable {
     /// kept: two processes asking at once get the same answer.
     func setting(_ key: String, default value: String) async throws -> String
 
+    /// Keeps `value` (``PinnedKey/storedValue``) as `nick`'s pinned key unless one is
+    /// kept already, and returns the value kept and whether it is `value`, kept now: the
+    /// first key wins, also between two processes (trust on first use; see
+    /// ``MessageStore/pin(_:for:)``).
+    func pinKey(_ value: String, for nick: String) async throws -> (kept: String, isNew: Bool)
+
+    /// Every pinned key, by nickname, as stored (``PinnedKey/storedValue``).
+    func pinnedKeyValues() async throws -> [String: String]
+
+    /// Releases `nick`'s pinned key (`chatt-memorize --forget-key`); returns whether one was kept.
+    func forgetKey(of nick: String) async throws -> Bool
+
+    /// Up to `limit` direct messages of `conversation` older than the one with key `before`
+    /// (or the newest when `nil`), oldest first: ciphertext only, as they came.
+    func directMessages(in conversation: DirectConversation, before: Int64?, limit: Int) async throws -> DirectPage
+
     /// Whether `error`, thrown by ``write(_:)``, means that the store refuses something the
     /// batch holds (a value it cannot represent, say), so that the same write fails
     /// whenever it is tried again, rather than that it cannot write at all (a full disk, a

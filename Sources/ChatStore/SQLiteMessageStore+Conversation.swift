@@ -63,12 +63,14 @@ extension SQLiteMessageStore {
     }
 
     /// The v2 columns a read adds to ``messageColumns``.
-    static let conversationColumns = "replyTo, editedAt, deleted"
+    static let conversationColumns = "replyTo, editedAt, deleted, sig"
 
     /// The extras of a row read with ``conversationColumns`` (reactions come after).
     static func extras(_ row: Row) -> MessageExtras? {
         let deleted: Int64 = row["deleted"] ?? 0
-        return MessageExtras(replyTo: row["replyTo"], edited: row["editedAt"], deleted: deleted != 0).nonEmpty
+        let sig: String? = row["sig"]
+        return MessageExtras(replyTo: row["replyTo"], edited: row["editedAt"], deleted: deleted != 0,
+                             sig: sig.flatMap(SignatureVerdict.init(rawValue:))).nonEmpty
     }
 
     /// Adds the reactions of `messages` to their extras.

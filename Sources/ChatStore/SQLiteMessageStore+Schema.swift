@@ -67,6 +67,8 @@ extension SQLiteMessageStore {
         }
         registerRoomMigration(in: &migrator)
         registerConversationMigration(&migrator)
+        registerVerdictMigration(&migrator)
+        registerDirectMigration(&migrator)
         return migrator
     }
 

@@ -246,15 +246,15 @@ public final class SQLiteMessageStore: MessageStore {
         var result = StoreWriteResult()
         let lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT max(id) FROM message") ?? 0
         let insertMessage = try db.cachedStatement(sql: """
-            INSERT INTO message (room, author, text, messageID, ts, receivedAt, replyTo, editedAt, deleted)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO message (room, author, text, messageID, ts, receivedAt, replyTo, editedAt, deleted, sig)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (messageID) DO NOTHING
             """)
         var arrived: [String] = []
         for message in batch.messages {
             try insertMessage.execute(arguments: [
                 message.room.rawValue, message.author, message.text, message.messageID, message.ts, message.receivedAt,
-                message.replyTo, message.edited, message.deleted,
+                message.replyTo, message.edited, message.deleted, message.verdict?.rawValue,
             ])
             if db.changesCount > 0 {
                 result.inserted += 1
@@ -315,6 +315,7 @@ public final class SQLiteMessageStore: MessageStore {
             }
         }
         try writeRoomChanges(batch.roomChanges, in: db)
+        _ = try writeDirects(batch.directs, in: db)
         try bumpVersion(db)
         return result
     }
@@ -330,7 +331,7 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
-    private static func bumpVersion(_ db: Database) throws {
+    static func bumpVersion(_ db: Database) throws {
         try db.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'version'")
     }
 
@@ -355,7 +356,7 @@ public final class SQLiteMessageStore: MessageStore {
     static let searchColumns = """
         message.id AS id, message.room AS room, message.author AS author, message.text AS text, \
         message.messageID AS messageID, COALESCE(message.ts, message.receivedAt) AS ts, \
-        message.replyTo AS replyTo, message.editedAt AS editedAt, message.deleted AS deleted
+        message.replyTo AS replyTo, message.editedAt AS editedAt, message.deleted AS deleted, message.sig AS sig
         """
 
     /// The messages `sql` selects (with ``messageColumns``), their reactions included.

@@ -24,6 +24,8 @@ public struct StoreBatch: Sendable {
     public var roomChanges: [RoomSettingChange] = []
     /// Edits, deletes and reactions, applied after ``messages`` (see ``ConversationEvent``).
     public var events: [ConversationEvent] = []
+    /// Direct messages to keep as they came (one already stored is skipped).
+    public var directs: [DirectMessage] = []
 
     /// An empty batch.
     public init() {}
@@ -44,6 +46,7 @@ public struct StoreBatch: Sendable {
     public var isEmpty: Bool {
         messages.isEmpty && events.isEmpty && rooms.isEmpty && users.isEmpty && addresses.isEmpty && online == nil
             && counters.isEmpty && onlineAdded.isEmpty && onlineRemoved.isEmpty && roomChanges.isEmpty
+            && directs.isEmpty
     }
 }
 

@@ -22,6 +22,8 @@ public struct NewMessage: Sendable, Hashable {
     public var deleted = false
     /// Its earlier texts, oldest first, for a message imported as edited.
     public var history: [EarlierText] = []
+    /// Whether its author's pinned key signed it; `nil` when the author has none (plain).
+    public var verdict: SignatureVerdict?
 
     /// Creates a message to store.
     public init(room: RoomName, author: String, text: String, messageID: String? = nil, ts: Int64? = nil, receivedAt: Int64) {

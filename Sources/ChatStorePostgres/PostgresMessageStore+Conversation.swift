@@ -34,7 +34,7 @@ extension PostgresMessageStore {
     /// The v2 columns a read adds: reply, edit time, tombstone, and the reactions as a JSON
     /// array of `[emoji, author]`, oldest first.
     static let conversationColumns = """
-        reply_to, edited_at, deleted, \
+        reply_to, edited_at, deleted, sig, \
         (SELECT json_agg(json_build_array(r.emoji, r.author) ORDER BY r.id) FROM reaction r WHERE r.message = message.id)::text
         """
 

@@ -117,7 +117,7 @@ public final class PostgresMessageStore: MessageStore {
 
     /// After the commit, never before: a reader that sees the new version then also sees
     /// the new rows, so a cache keyed by the version is never stale.
-    private func bumpVersion() async throws {
+    func bumpVersion() async throws {
         try await client.query("SELECT nextval('store_version')", logger: logger)
     }
 
@@ -141,16 +141,16 @@ public final class PostgresMessageStore: MessageStore {
             let messages = batch.messages
             var inserted = 0
             for try await id in try await connection.query("""
-                INSERT INTO message (room, author, text, message_id, ts, received_at, reply_to, edited_at, deleted)
+                INSERT INTO message (room, author, text, message_id, ts, received_at, reply_to, edited_at, deleted, sig)
                 SELECT room, author, text, CASE WHEN has_id THEN message_id END, CASE WHEN has_ts THEN ts END, received_at,
-                    NULLIF(reply_to, ''), CASE WHEN edited_at >= 0 THEN edited_at END, deleted
+                    NULLIF(reply_to, ''), CASE WHEN edited_at >= 0 THEN edited_at END, deleted, NULLIF(sig, '')
                 FROM unnest(\(messages.map(\.room.rawValue))::text[], \(messages.map(\.author))::text[],
                             \(messages.map(\.text))::text[], \(messages.map { $0.messageID ?? "" })::text[],
                             \(messages.map { $0.messageID != nil })::bool[], \(messages.map { $0.ts ?? 0 })::int8[],
                             \(messages.map { $0.ts != nil })::bool[], \(messages.map(\.receivedAt))::int8[],
                             \(messages.map { $0.replyTo ?? "" })::text[], \(messages.map { $0.edited ?? -1 })::int8[],
-                            \(messages.map(\.deleted))::bool[])
-                    WITH ORDINALITY AS t(room, author, text, message_id, has_id, ts, has_ts, received_at, reply_to, edited_at, deleted, n)
+                            \(messages.map(\.deleted))::bool[], \(messages.map { $0.verdict?.rawValue ?? "" })::text[])
+                    WITH ORDINALITY AS t(room, author, text, message_id, has_id, ts, has_ts, received_at, reply_to, edited_at, deleted, sig, n)
                 ORDER BY n
                 ON CONFLICT (message_id) DO NOTHING
                 RETURNING message_id
@@ -214,6 +214,7 @@ public final class PostgresMessageStore: MessageStore {
                 """, logger: logger)
         }
         try await writeRoomChanges(batch.roomChanges, on: connection, logger: logger)
+        try await writeDirects(batch.directs, on: connection, logger: logger)
         return result
     }
 
@@ -250,13 +251,14 @@ public final class PostgresMessageStore: MessageStore {
 
     static let messageColumns = "id, room, author, text, message_id, COALESCE(ts, received_at), \(conversationColumns)"
 
-    private typealias MessageRow = (Int64, String, String, String, String?, Int64, String?, Int64?, Bool, String?)
+    private typealias MessageRow = (Int64, String, String, String, String?, Int64, String?, Int64?, Bool, String?, String?)
 
     static func storedMessages(_ rows: PostgresRowSequence) async throws -> [StoredMessage] {
         var messages: [StoredMessage] = []
-        for try await (key, room, author, text, messageID, ts, replyTo, edited, deleted, reactions) in rows.decode(MessageRow.self) {
+        for try await (key, room, author, text, messageID, ts, replyTo, edited, deleted, sig, reactions) in rows.decode(MessageRow.self) {
             guard let room = try? RoomName(room) else { continue }
-            let extras = MessageExtras(replyTo: replyTo, edited: edited, deleted: deleted, reactions: Self.reactions(reactions))
+            let extras = MessageExtras(replyTo: replyTo, edited: edited, deleted: deleted, reactions: Self.reactions(reactions),
+                                       sig: sig.flatMap(SignatureVerdict.init(rawValue:)))
             messages.append(StoredMessage(key: key, room: room, author: author, text: text, messageID: messageID, ts: ts,
                                           extras: extras))
         }

@@ -36,7 +36,7 @@ enum FuzzTarget {
             }
         case .logout, .roomCreated:
             break
-        case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .roomArchive, .presence:
+        case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .roomArchive, .presence, .key, .direct:
             // Every v2 payload that parses encodes back to itself.
             if let event = try? ChatEvent(topic: item.topic, payload: item.payload) {
                 precondition(Self.reencoded(event) == event, "v2 round trip: \(item.topic)")
@@ -54,6 +54,8 @@ enum FuzzTarget {
         case .roomTopic(_, let payload): bytes = payload.jsonBytes
         case .roomArchive(_, let payload): bytes = payload.jsonBytes
         case .presence(_, let payload): bytes = payload.jsonBytes
+        case .key(_, let payload): bytes = payload.jsonBytes
+        case .direct(let payload): bytes = payload.jsonBytes
         case .message, .roomCreated, .hello, .logout: return event
         }
         return try? ChatEvent(topic: event.topic.description, payload: bytes)

@@ -36,9 +36,13 @@ struct ChattMemorize: AsyncParsableCommand {
             while it runs stops it with an error (exit 1), before anything more is \
             acknowledged. SIGTERM, SIGINT or the end of input: what was received is stored, \
             then it exits 0.
+
+            Keys (SPEC.md, identity): the first key announced on users/<nick>/key is pinned \
+            for that nickname; a different one later is refused and logged. \
+            --forget-key NICK releases it. bot's key is made once and kept in the database.
             """)
 
-    @Flag(help: "Subscribe to rooms/# and users/# on the broker instead of reading standard input.")
+    @Flag(help: "Subscribe to rooms/#, users/# and direct/# on the broker instead of reading standard input.")
     var subscribe = false
 
     @Option(help: "The broker: mqtt://[user:pass@]host:port.")
@@ -53,7 +57,7 @@ struct ChattMemorize: AsyncParsableCommand {
     @Flag(help: "Accept a new database where one was: start an empty history when the SQLite file is missing although <db>.id says one existed, or take a file that is another database than the one recorded. Without it, both are errors.")
     var create = false
 
-    @Option(help: "Split the load with other instances: subscribe as $share/NAME/rooms/# and $share/NAME/users/# (needs --subscribe and an own --client-id per instance).")
+    @Option(help: "Split the load with other instances: subscribe as $share/NAME/rooms/#, $share/NAME/users/# and $share/NAME/direct/# (needs --subscribe and an own --client-id per instance).")
     var sharedGroup: String?
 
     @Option(name: .customLong("import"), help: "Import the original's chatinfo.json, or what --export printed, into the database, then exit.")
@@ -61,6 +65,9 @@ struct ChattMemorize: AsyncParsableCommand {
 
     @Flag(help: "Print all history as JSON Lines ({\"room\",\"author\",\"text\",\"ts\",\"id\"} and, when they have something, \"replyTo\", \"edited\", \"deleted\", \"reactions\"; oldest first), then exit.")
     var export = false
+
+    @Option(help: ArgumentHelp("Release NICK's pinned key (a member who lost their personal secret): the next key announced for NICK is pinned. Then exit.", valueName: "nick"))
+    var forgetKey: String?
 
     @Option(help: "Also keep a server of the original ChaTT up to date (POST /cmd/*), e.g. http://127.0.0.1:8080.")
     var legacyServer: String?
@@ -100,6 +107,8 @@ struct ChattMemorize: AsyncParsableCommand {
         }
         if let importFile {
             try await MemorizeCommandSupport.importLegacy(importFile, into: options.database, create: create, logger: logger)
+        } else if let forgetKey {
+            try await MemorizeCommandSupport.forgetKey(forgetKey, in: options.database, create: create, logger: logger)
         } else if export {
             try await MemorizeCommandSupport.export(from: options.database, create: create, logger: logger)
         } else {

@@ -68,7 +68,7 @@ struct MemorizeArgumentsTests {
         arguments.clientID = "memorize-a"
         arguments.greetings = "original"
         let options = try MemorizeOptions(arguments: arguments, environment: ["CHATT_USER": "u", "CHATT_PASS": "p"])
-        #expect(options.subscriptionFilters == ["$share/chatt/rooms/#", "$share/chatt/users/#"])
+        #expect(options.subscriptionFilters == ["$share/chatt/rooms/#", "$share/chatt/users/#", "$share/chatt/direct/#"])
         #expect(options.rules.style == .original)
         #expect(options.broker.username == "u" && options.broker.password == "p")
     }

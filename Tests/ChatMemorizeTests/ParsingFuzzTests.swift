@@ -62,7 +62,7 @@ struct ParsingFuzzTests {
                 _ = try? LogoutPayload(decoding: item.payload)
             case .roomCreated:
                 break
-            case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .roomArchive, .presence:
+            case .roomEdit, .roomDelete, .roomReact, .roomTyping, .roomTopic, .roomArchive, .presence, .key, .direct:
                 // Whatever parses, the event's topic is the topic it came on.
                 if let event = try? ChatEvent(topic: item.topic, payload: item.payload) {
                     #expect(event.topic == topic, "iteration \(iteration)")

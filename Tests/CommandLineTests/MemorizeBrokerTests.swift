@@ -36,8 +36,9 @@ struct MemorizeBrokerTests {
         try await withTestBroker(extraConfiguration: "log_type subscribe") { broker in
             let (db, cleanup) = try temporaryDatabase()
             defer { cleanup() }
+            // 4: the three messages, and bot's key, which memorize publishes retained on users/bot/key.
             let pipeline = try ToolProcess("sh", ["-c",
-                "mosquitto_sub -h 127.0.0.1 -p \(broker.port) -t 'rooms/#' -t 'users/#' -v -C 3 | '\(memorize)' --db '\(db)' --broker \(broker.url) --no-reverse-dns"])
+                "mosquitto_sub -h 127.0.0.1 -p \(broker.port) -t 'rooms/#' -t 'users/#' -v -C 4 | '\(memorize)' --db '\(db)' --broker \(broker.url) --no-reverse-dns"])
             try await waitUntil("mosquitto_sub to subscribe") { broker.log.contains(" users/#") }
             for (index, text) in ["one", "two words", "three"].enumerated() {
                 _ = try await broker.run("mosquitto_pub", ["-q", "1", "-t", "rooms/main/newtext", "-m", payload(text, id: "p\(index)")])

@@ -14,6 +14,14 @@ extension ForwardingMessageStore {
     public func setting(_ key: String, default value: String) async throws -> String {
         try await inner.setting(key, default: value)
     }
+    public func pinKey(_ value: String, for nick: String) async throws -> (kept: String, isNew: Bool) {
+        try await inner.pinKey(value, for: nick)
+    }
+    public func pinnedKeyValues() async throws -> [String: String] { try await inner.pinnedKeyValues() }
+    public func forgetKey(of nick: String) async throws -> Bool { try await inner.forgetKey(of: nick) }
+    public func directMessages(in conversation: DirectConversation, before: Int64?, limit: Int) async throws -> DirectPage {
+        try await inner.directMessages(in: conversation, before: before, limit: limit)
+    }
     public func refusesContent(_ error: any Error) -> Bool { inner.refusesContent(error) }
     public func lastMessages(in room: RoomName, limit: Int) async throws -> [StoredMessage] {
         try await inner.lastMessages(in: room, limit: limit)

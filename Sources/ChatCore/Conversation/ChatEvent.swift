@@ -31,6 +31,10 @@ public enum ChatEvent: Sendable, Hashable {
     case roomArchive(RoomName, RoomArchivePayload)
     /// `users/<nick>/presence`.
     case presence(Nickname, PresencePayload)
+    /// `users/<nick>/key`.
+    case key(Nickname, KeyAnnouncementPayload)
+    /// `direct/<a>/<b>`.
+    case direct(DirectPayload)
 
     /// The topic the event was published on.
     public var topic: Topic {
@@ -46,6 +50,8 @@ public enum ChatEvent: Sendable, Hashable {
         case .roomTopic(let room, _): .roomTopic(room)
         case .roomArchive(let room, _): .roomArchive(room)
         case .presence(let nick, _): .presence(nick)
+        case .key(let nick, _): .key(nick)
+        case .direct(let payload): .direct(DirectPayload.ordered(payload.from, payload.to).0, DirectPayload.ordered(payload.from, payload.to).1)
         }
     }
 
@@ -81,6 +87,8 @@ public enum ChatEvent: Sendable, Hashable {
         case .roomTopic(let room): return .roomTopic(room, try RoomTopicPayload(decoding: payload))
         case .roomArchive(let room): return .roomArchive(room, try RoomArchivePayload(decoding: payload))
         case .presence(let nick): return .presence(nick, try PresencePayload(decoding: payload))
+        case .key(let nick): return .key(nick, try KeyAnnouncementPayload(decoding: payload, of: nick))
+        case .direct: return .direct(try DirectPayload(decoding: payload, topic: topic.description))
         }
     }
 }

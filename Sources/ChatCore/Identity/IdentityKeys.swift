@@ -32,8 +32,9 @@ public struct IdentityKeys: Sendable {
         self.init(seed: seed, nick: nick)
     }
 
-    /// The keys from the 32-byte seed PBKDF2 gives.
-    init(seed: [UInt8], nick: Nickname) {
+    /// The keys from a 32-byte seed: the one PBKDF2 gives, or random bytes (`bot`'s keys,
+    /// which memorize makes once and keeps in its database).
+    public init(seed: [UInt8], nick: Nickname) {
         self.nick = nick
         let input = SymmetricKey(data: seed)
         signingSeed = Self.expand(input, info: "chatt-sign")

@@ -30,6 +30,9 @@ public struct KeyAnnouncementPayload: Sendable, Hashable, Codable {
         ts = try fields.timestamp()
         sig = try fields.requiredString("sig")
         let identity = try PublicIdentity(sign: sign, dh: dh)
+        guard Base64URL.decode(sig)?.count == 64 else {
+            throw .invalidField(field: "sig", reason: "must be a 64-byte Ed25519 signature in base64url")
+        }
         guard identity.verifies(sig, for: .key(self, of: nick)) else {
             throw .invalidField(field: "sig", reason: "not a signature of these keys by their own signing key")
         }

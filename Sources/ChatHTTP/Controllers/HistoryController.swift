@@ -4,6 +4,7 @@ public import Hummingbird
 
 /// `/data/*`: the history the page loads.
 ///
+/// - `GET direct/<a>/<b>/messages` — a direct conversation, ciphertext only (``DirectPageResponse``).
 /// - `GET lastinfo` — users, rooms and the last messages of every room (``LastInfoResponse``).
 /// - `GET rooms/<room>/messages?before=<key>&limit=<n>` — an older page (``MessagePageResponse``).
 /// - `GET rooms/<room>/messages?around=<id>&limit=<n>` — the page holding the message whose
@@ -35,6 +36,7 @@ public struct HistoryController<Context: RequestContext, Store: MessageStore>: S
         group.get("rooms/:room/messages") { request, context in try await messages(request, context: context) }
         group.get("rooms/:room/search") { request, context in try await search(request, context: context) }
         group.get("search") { request, _ in AllRoomSearchResponse(try await runSearch(request, room: nil)) }
+        group.get("direct/:a/:b/messages") { request, context in try await directMessages(request, context: context) }
     }
 
     func lastInfo(_ request: Request) async throws -> Response {

@@ -50,6 +50,8 @@ public struct LastInfoResponse: Encodable, Sendable {
     public var topics: [String: TopicEntry]?
     /// The rooms archived (hidden from the room list), absent when none is.
     public var archived: [String]?
+    /// The pinned keys, `{"<nick>": {"sign","dh"}}` (absent when none is pinned).
+    public var keys: [String: KeyEntry]?
 
     /// The response for `info`, every message included.
     public init(_ info: LastInfo) {

@@ -110,6 +110,7 @@ final class LastInfoCache: Sendable {
         let info = try await store.lastInfo(messagesPerRoom: messagesPerRoom)
         var response = LastInfoResponse(info, byteBudget: byteBudget)
         response.add(try await store.roomSettings(), of: info)
+        response.keys = KeyEntry.entries(try await store.pinnedKeys())
         let body = ByteBuffer(bytes: try JSONEncoder.chattResponses().encode(response))
         var gzipped: ByteBuffer?
         if body.readableBytes >= Gzip.minimumSize, let compressed = Gzip.compress(body),

@@ -1,7 +1,8 @@
 internal import ChatStore
 
 /// A history entry's sixth element (SPEC.md, protocol v2):
-/// `{"replyTo": id, "edited": ts, "deleted": true, "reactions": {"👍": ["alice", "bob"]}}`,
+/// `{"replyTo": id, "edited": ts, "deleted": true, "reactions": {"👍": ["alice", "bob"]},
+/// "sig": "verified" | "forged"}` (`sig` only for a nickname with a pinned key),
 /// each key present only when it has something.
 struct MessageExtrasEntry: Encodable, Sendable {
     let extras: MessageExtras
@@ -11,7 +12,7 @@ struct MessageExtrasEntry: Encodable, Sendable {
     }
 
     private enum Key: String, CodingKey {
-        case replyTo, edited, deleted, reactions
+        case replyTo, edited, deleted, reactions, sig
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -20,11 +21,12 @@ struct MessageExtrasEntry: Encodable, Sendable {
         try container.encodeIfPresent(extras.edited, forKey: .edited)
         if extras.deleted { try container.encode(true, forKey: .deleted) }
         if !extras.reactions.isEmpty { try container.encode(extras.reactions, forKey: .reactions) }
+        try container.encodeIfPresent(extras.sig?.rawValue, forKey: .sig)
     }
 
     /// About how many bytes the element takes as JSON, never fewer.
     static func estimatedSize(_ extras: MessageExtras) -> Int {
-        var size = 64 + (extras.replyTo.map(MessageEntry.jsonStringSize) ?? 0)
+        var size = 80 + (extras.replyTo.map(MessageEntry.jsonStringSize) ?? 0)
         for (emoji, authors) in extras.reactions {
             size += MessageEntry.jsonStringSize(emoji) + 4
             for author in authors { size += MessageEntry.jsonStringSize(author) + 1 }

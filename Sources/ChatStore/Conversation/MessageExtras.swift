@@ -12,9 +12,13 @@ public struct MessageExtras: Sendable, Hashable {
     /// The earlier texts of an edited message, oldest first. Read for the export only
     /// (``MessageStore/forEachMessage(_:)``); the history API does not show them.
     public var history: [EarlierText] = []
+    /// Whether its author's pinned key signed it; `nil` for a plain message.
+    public var sig: SignatureVerdict?
 
     /// Creates the value.
-    public init(replyTo: String? = nil, edited: Int64? = nil, deleted: Bool = false, reactions: [String: [String]] = [:]) {
+    public init(replyTo: String? = nil, edited: Int64? = nil, deleted: Bool = false, reactions: [String: [String]] = [:],
+                sig: SignatureVerdict? = nil) {
+        self.sig = sig
         self.replyTo = replyTo
         self.edited = edited
         self.deleted = deleted
@@ -22,7 +26,7 @@ public struct MessageExtras: Sendable, Hashable {
     }
 
     /// Whether there is nothing to say (the entry keeps the original's shape then).
-    public var isEmpty: Bool { replyTo == nil && edited == nil && !deleted && reactions.isEmpty && history.isEmpty }
+    public var isEmpty: Bool { replyTo == nil && edited == nil && !deleted && reactions.isEmpty && history.isEmpty && sig == nil }
 
     /// `self`, or `nil` when empty.
     public var nonEmpty: MessageExtras? { isEmpty ? nil : self }
