@@ -54,10 +54,7 @@ return [...log.querySelectorAll('.msg')].map((m) => ({
 # requests that failed because a test stopped the broker or gave a wrong passphrase.
 # http://127.0.0.1:9/ is the dead address that the injection payloads' images point to.
 EXPECTED_NOISE = ("WebSocket connection to", "the server responded with a status of 401", "favicon.ico",
-                  "http://127.0.0.1:9/",
-                  # A server without the direct-message history route yet (issue 17's server part
-                  # lands separately): the page keeps the live direct messages.
-                  "/data/direct/")
+                  "http://127.0.0.1:9/")
 
 
 def chrome_options(width: int = 1200, height: int = 800, network_log: bool = False,
