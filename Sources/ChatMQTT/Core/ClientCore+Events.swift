@@ -5,7 +5,7 @@ import Synchronization
 /// at all and never waits for anything else.
 extension ClientCore: MosquittoEvents {
     func mosquittoDidConnect(code: Int32, sessionPresent: Bool) {
-        let address = configuration.brokerAddress
+        let address = state.withLock { $0.brokerAddress }
         guard code == 0 else {
             state.withLock { s in
                 s.attemptFailure = .refused(address, connack: code)
@@ -63,9 +63,9 @@ extension ClientCore: MosquittoEvents {
 
     func mosquittoDidDisconnect(_ status: MosquittoStatus) {
         guard !status.isSuccess else { return }
-        let address = configuration.brokerAddress
         state.withLock { s in
             guard s.attemptFailure == nil else { return }
+            let address = s.brokerAddress
             s.attemptFailure = s.connectedThisAttempt ? .connectionLost(address, status) : .unreachable(address, status)
         }
     }

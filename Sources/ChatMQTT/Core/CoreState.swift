@@ -35,6 +35,8 @@ struct CoreState: Sendable {
     var connectedThisAttempt = false
     var attemptFailure: MQTTError?
     var reconnectAttempt = 0
+    /// `host:port` of the broker of the current (or last) attempt.
+    var brokerAddress = ""
 
     var subscriptions: [String: Subscription] = [:]
     /// Filters in the order they were first subscribed, for re-subscribing.
