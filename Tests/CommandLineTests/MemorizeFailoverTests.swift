@@ -70,4 +70,57 @@ struct MemorizeFailoverTests {
             }
         }
     }
+
+    @Test("A, then B, then back to A: A resumes memorize's persistent session with what was queued there while it was on B")
+    func failoverAndBack() async throws {
+        try await withTestBroker(persistence: true, extraConfiguration: "log_type subscribe") { first in
+            try await withTestBroker(persistence: true, extraConfiguration: "log_type subscribe") { second in
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-fo-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let db = directory.appendingPathComponent("chatt.db").path
+                // The flag repeated, this time.
+                let daemon = try ToolProcess(
+                    memorize,
+                    ["--subscribe", "--broker", first.url, "--broker", second.url, "--client-id", "memorize-back",
+                     "--db", db, "--no-reverse-dns"],
+                    environment: ["LOG_LEVEL": "info", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"])
+                func connections() -> [Substring] {
+                    daemon.stderr.split(separator: "\n").filter { $0.contains("connected to the MQTT broker") }
+                }
+                do {
+                    try await waitUntil("memorize to subscribe on A", timeout: .seconds(20)) { daemon.memorizeHasSubscribed }
+                    try await publish(first, prefix: "A", count: 10)
+                    try await waitUntil("the messages published on A", timeout: .seconds(20)) { try await storedTexts(db).count >= 10 }
+
+                    let stopping = ContinuousClock.now
+                    try await first.stop()
+                    try await waitUntil("memorize to move to B", timeout: .seconds(20)) {
+                        second.log.contains("memorize-back") && second.log.contains(" direct/#")
+                    }
+                    print("memorize failover A -> B: subscribed on B \(ContinuousClock.now - stopping) after A was told to stop")
+
+                    // A back, holding memorize's session: what is published there now waits for it.
+                    try await first.restart()
+                    try await publish(first, prefix: "queued on A", count: 10)
+                    try await publish(second, prefix: "B", count: 10)
+                    try await waitUntil("the messages published on B", timeout: .seconds(20)) { try await storedTexts(db).count >= 20 }
+
+                    try await second.stop()
+                    try await waitUntil("the messages queued on A", timeout: .seconds(30)) { try await storedTexts(db).count >= 30 }
+                } catch {
+                    Issue.record("memorize said:\n\(daemon.stderr)")
+                    throw error
+                }
+                let lines = connections()
+                #expect(lines.count == 3, "A, B, A again: \(lines)")
+                #expect(lines.last?.contains("broker=127.0.0.1:\(first.port)") == true && lines.last?.contains("session.present=true") == true,
+                        "A resumed the session: \(lines)")
+                daemon.terminate()
+                #expect(try await daemon.wait().status == 0)
+                let expected = (0..<10).map { "A \($0)" } + (0..<10).map { "B \($0)" } + (0..<10).map { "queued on A \($0)" }
+                #expect(try await storedTexts(db) == expected)
+            }
+        }
+    }
 }
