@@ -99,4 +99,27 @@ struct FailoverTests {
             }
         }
     }
+
+    @Test("start() with every broker down: it goes round the list, waits stay cancellable, disconnect() stops it")
+    func roundRobinWhileDown() async throws {
+        let ports = [try freeLoopbackPort(), try freeLoopbackPort()]
+        var configuration = MQTTConfiguration(
+            host: "127.0.0.1", port: ports[0], clientID: "failover-down",
+            reconnectDelay: .milliseconds(10) ... .milliseconds(50))
+        configuration.failoverBrokers = [MQTTBrokerEndpoint(host: "127.0.0.1", port: ports[1])]
+        let client = MQTTClient(configuration: configuration, logger: quietLogger())
+        let states = StateRecorder(client)
+        client.start()
+        for port in ports {
+            try await states.waitFor("an attempt on port \(port)", times: 2) { state in
+                "\(state)".contains("127.0.0.1:\(port)")
+            }
+        }
+        let connecting = Task { try await client.connect() }
+        connecting.cancel()
+        let error = await #expect(throws: MQTTError.self) { try await connecting.value }
+        #expect(error?.kind == .cancelled, "\(String(describing: error))")
+        await client.disconnect()
+        #expect(client.state == .closed)
+    }
 }
