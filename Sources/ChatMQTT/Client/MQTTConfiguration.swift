@@ -20,7 +20,9 @@ public struct MQTTConfiguration: Sendable {
     /// The client connects to the first broker that answers. When the connection is lost
     /// or an attempt fails, the next attempt goes to the next broker in the list, round
     /// robin: at once while some broker of the current round has not been tried, after
-    /// the ``reconnectDelay`` backoff once every broker has failed in a row. The client id
+    /// the ``reconnectDelay`` backoff once every broker has failed in a row (or when the
+    /// lost connection had lasted less than 100 ms, so that brokers dropping the client
+    /// as soon as they accept it are not tried in a tight loop). The client id
     /// and ``cleanSession`` stay the same, so a broker that holds the session (a cluster
     /// sharing it) resumes it; one that does not gets the subscriptions again. Empty (the
     /// default): one broker, as before.

@@ -14,6 +14,7 @@ extension ClientCore: MosquittoEvents {
         }
         let (waiters, resubscribed) = state.withLock { s in
             s.connectedThisAttempt = true
+            s.connectedSince = .now
             s.everConnected = true
             s.reconnectAttempt = 0
             // After a clean session (or a lost one) the broker knows none of our filters;

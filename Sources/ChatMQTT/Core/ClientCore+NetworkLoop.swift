@@ -25,6 +25,10 @@ extension ClientCore {
     static let maximumBatch = 256
     /// The longest a received message is held back before it is yielded.
     static let maximumBatchDelay = Duration.milliseconds(1)
+    /// A lost connection that had lasted less than this moves to the next broker only after
+    /// the backoff delay, not at once: brokers that drop the client as soon as they accept
+    /// it are not tried in a tight loop.
+    static let shortestConnectionToHurry = Duration.milliseconds(100)
     /// With ``MQTTAcknowledgement/afterHandled``: how long writes may wait for the
     /// consumer's acknowledgements while reading goes on.
     static let maximumWriteHold = Duration.milliseconds(100)
@@ -119,8 +123,17 @@ extension ClientCore {
                 for waiter in unsubscribed {
                     waiter.resume(returning: .success(()))
                 }
-                // A lost connection starts a new round at the broker that was lost.
-                if s.connectedThisAttempt { roundStart = index }
+                // A lost connection starts a new round at the broker that was lost. One
+                // dropped as soon as it was accepted (the session taken over by another
+                // client with the same id, say) is no reason to hurry: the next broker
+                // waits for the backoff, or two brokers could be tried in a tight loop.
+                var hurry = true
+                if s.connectedThisAttempt {
+                    roundStart = index
+                    if let since = s.connectedSince, ContinuousClock.now - since < Self.shortestConnectionToHurry {
+                        hurry = false
+                    }
+                }
                 let next = (index + 1) % brokers.count
                 let roundOver = next == roundStart
                 if roundOver, !s.everConnected, s.phase == .running(failFast: true) {
@@ -128,7 +141,7 @@ extension ClientCore {
                     defer { s.connectWaiters = [] }
                     return .giveUp(failure, s.connectWaiters)
                 }
-                guard roundOver else { return .retry(after: .zero, failure, next: next) }
+                guard roundOver || !hurry else { return .retry(after: .zero, failure, next: next) }
                 let delay = configuration.reconnectDelay(attempt: s.reconnectAttempt)
                 s.reconnectAttempt += 1
                 return .retry(after: delay, failure, next: next)

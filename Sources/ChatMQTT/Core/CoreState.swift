@@ -35,6 +35,8 @@ struct CoreState: Sendable {
     var connectedThisAttempt = false
     var attemptFailure: MQTTError?
     var reconnectAttempt = 0
+    /// When the current (or last) connection was accepted (CONNACK).
+    var connectedSince: ContinuousClock.Instant?
     /// `host:port` of the broker of the current (or last) attempt.
     var brokerAddress = ""
 
