@@ -38,11 +38,16 @@ final class BrokerConnection: ChatPublisher, Service {
     /// A connection for `options`; with `forwarding`, it subscribes and feeds the queue.
     init(options: MemorizeOptions, forwarding: Forwarding?, logger: Logger, publishTimeout: Duration = .seconds(5)) {
         let persistent = forwarding != nil && options.persistentSession
-        let configuration = MQTTConfiguration(
+        var configuration = MQTTConfiguration(
             host: options.broker.host, port: options.broker.port, clientID: options.clientID ?? MemorizeOptions.randomClientID(),
             username: options.broker.username, password: options.broker.password,
             cleanSession: !persistent,
             acknowledgement: persistent ? .afterHandled : .onReceipt)
+        // The other brokers, each with its own credentials (``BrokerAddress/list(parsing:environment:)``
+        // gave every entry credentials, or none of them).
+        configuration.failoverBrokers = options.brokers.dropFirst().map { address in
+            MQTTBrokerEndpoint(host: address.host, port: address.port, username: address.username, password: address.password)
+        }
         client = MQTTClient(configuration: configuration, logger: logger)
         self.forwarding = forwarding
         filters = options.subscriptionFilters

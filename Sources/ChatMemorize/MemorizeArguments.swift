@@ -7,7 +7,8 @@ import Foundation
 /// does the server's), so the rules are tested without running the command.
 package struct MemorizeArguments: Sendable, Hashable {
     package var subscribe = false
-    package var broker = "mqtt://localhost:1883"
+    /// Each `--broker` given, as given: an address or a comma-separated list of them.
+    package var broker = ["mqtt://localhost:1883"]
     package var clientID: String?
     package var db: String?
     package var create = false
@@ -59,11 +60,7 @@ extension MemorizeOptions {
             self.clientID = clientID
         }
         input = arguments.subscribe ? .subscription : .standardInput
-        do {
-            broker = try BrokerAddress(parsing: arguments.broker).withCredentials(from: environment)
-        } catch {
-            throw MemorizeArgumentError(error.description)
-        }
+        brokers = try BrokerAddress.list(parsing: arguments.broker, environment: environment)
         if let legacy = arguments.legacyServer {
             guard let url = URL(string: legacy), url.scheme == "http" || url.scheme == "https", url.host != nil else {
                 throw MemorizeArgumentError("--legacy-server must be an http(s) URL, like http://127.0.0.1:8080")

@@ -54,7 +54,7 @@ struct MemorizeService: Service {
 
         logger.info("chatt-memorize starting", metadata: [
             "input": "\(options.input == .standardInput ? "stdin" : "subscription")",
-            "db": "\(options.database)", "broker": "\(options.broker)",
+            "db": "\(options.database)", "broker": "\(options.brokers.map(\.description).joined(separator: ","))",
             "client-id": "\(options.clientID.map { $0.prefix(20) + "…" } ?? "")",
             "shared-group": "\(options.sharedGroup ?? "none")",
             "legacy-server": "\(options.legacyServer?.absoluteString ?? "none")",

@@ -13,8 +13,12 @@ package struct MemorizeOptions: Sendable {
     }
 
     package var input: Input = .standardInput
-    /// The broker greetings and logouts go to, and what `--subscribe` subscribes to.
-    package var broker = BrokerAddress()
+    /// The brokers, in the order they are tried: the first that answers is where greetings
+    /// and logouts go and what `--subscribe` subscribes to; when it goes away, memorize
+    /// moves to the next (round robin) with the same client id and persistent session.
+    package var brokers = [BrokerAddress()]
+    /// The first broker tried.
+    package var broker: BrokerAddress { brokers.first ?? BrokerAddress() }
     /// The MQTT client id; stable across restarts, so the persistent session resumes.
     /// `nil`: a random id made once and kept in the database (``SettingKey/memorizeClientID``),
     /// so that no member can guess it, connect with it and take memorize's session over.

@@ -21,6 +21,12 @@ struct ChattMemorize: AsyncParsableCommand {
 
               chatt-memorize --subscribe --broker mqtt://localhost:1883
 
+            With several brokers (the nodes of a cluster), it fails over to the next one when \
+            the one it uses goes away, resuming its persistent session where that broker holds \
+            it:
+
+              chatt-memorize --subscribe --broker mqtt://node1:1883,mqtt://node2:1883
+
             Several instances can split the load (docs/scaling.md): each subscribes to a \
             shared group and they write one PostgreSQL database; greetings and idle logouts \
             run in exactly one of them at a time, the holder of a lock in the database:
@@ -45,8 +51,8 @@ struct ChattMemorize: AsyncParsableCommand {
     @Flag(help: "Subscribe to rooms/#, users/# and direct/# on the broker instead of reading standard input.")
     var subscribe = false
 
-    @Option(help: "The broker: mqtt://[user:pass@]host:port.")
-    var broker = "mqtt://localhost:1883"
+    @Option(help: "The broker: mqtt://[user:pass@]host:port. Several (the nodes of a cluster): a comma-separated list, or the flag repeated; memorize connects to the first that answers and, when it goes away, moves to the next with the same client id and persistent session. Credentials per entry, or given once: an entry without them uses those of the first entry that has some (a comma in a password is written %2C). Default: mqtt://localhost:1883.")
+    var broker: [String] = []
 
     @Option(help: "MQTT client id of the persistent session (default: a random id made on the first start and kept in the database, so no member can guess it and take the session over). Each instance of a --shared-group needs its own.")
     var clientID: String?

@@ -14,7 +14,7 @@ enum MemorizeCommandSupport {
     static func arguments(of command: ChattMemorize) -> MemorizeArguments {
         var arguments = MemorizeArguments()
         arguments.subscribe = command.subscribe
-        arguments.broker = command.broker
+        if !command.broker.isEmpty { arguments.broker = command.broker }
         arguments.clientID = command.clientID
         arguments.db = command.db
         arguments.create = command.create

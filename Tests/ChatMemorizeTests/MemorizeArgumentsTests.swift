@@ -45,7 +45,11 @@ struct MemorizeArgumentsTests {
             ("--max-online", with { $0.maxOnline = -1 }),
             ("--max-queue-bytes", with { $0.maxQueueBytes = -1 }),
             ("--sweep-seconds", with { $0.sweepSeconds = .infinity }),
-            ("mqtt://", with { $0.broker = "http://x" }),
+            ("mqtt://", with { $0.broker = ["http://x"] }),
+            ("--broker entry 2: invalid broker address \"127.0.0.1:99999\"", with { $0.broker = ["mqtt://a:1883,127.0.0.1:99999"] }),
+            ("--broker entry 3", with { $0.broker = ["mqtt://a:1883", "b:1,mqtts://c"] }),
+            ("empty entry", with { $0.broker = ["mqtt://a:1883,,b"] }),
+            ("--broker needs", with { $0.broker = [] }),
             ("no database name", with { $0.db = "postgres://nobody@localhost" }),
         ]
     }()
@@ -71,5 +75,32 @@ struct MemorizeArgumentsTests {
         #expect(options.subscriptionFilters == ["$share/chatt/rooms/#", "$share/chatt/users/#", "$share/chatt/direct/#"])
         #expect(options.rules.style == .original)
         #expect(options.broker.username == "u" && options.broker.password == "p")
+    }
+
+    @Test("one --broker as before: one address, the default port, credentials from the URL")
+    func oneBroker() throws {
+        let options = try options { $0.broker = ["mqtt://u:p@[::1]"] }
+        #expect(options.brokers == [BrokerAddress(host: "::1", port: 1883, username: "u", password: "p")])
+        #expect(options.broker == options.brokers[0])
+    }
+
+    @Test("several brokers: a comma-separated list or the flag repeated, in order; credentials per entry or given once")
+    func severalBrokers() throws {
+        let listed = try options { $0.broker = ["mqtt://a:1, b:2 ,mqtt://c:3"] }
+        #expect(listed.brokers.map(\.description) == ["mqtt://a:1", "mqtt://b:2", "mqtt://c:3"])
+        let repeated = try options { $0.broker = ["mqtt://a:1", "b:2,c:3"] }
+        #expect(repeated.brokers == listed.brokers)
+
+        let shared = try options { $0.broker = ["a:1,mqtt://u:p@b:2,c:3"] }
+        #expect(shared.brokers.map(\.username) == ["u", "u", "u"])
+        #expect(shared.brokers.map(\.password) == ["p", "p", "p"])
+        let own = try options { $0.broker = ["mqtt://u:p@a:1,mqtt://v:q%2Cr@b:2"] }
+        #expect(own.brokers.map(\.username) == ["u", "v"])
+        #expect(own.brokers.map(\.password) == ["p", "q,r"])
+
+        var arguments = MemorizeArguments()
+        arguments.broker = ["mqtt://x:y@a:1,b:2"]
+        let fromEnvironment = try MemorizeOptions(arguments: arguments, environment: ["CHATT_USER": "u", "CHATT_PASS": "p"])
+        #expect(fromEnvironment.brokers.allSatisfy { $0.username == "u" && $0.password == "p" })
     }
 }

@@ -7,13 +7,26 @@
 /// configuration.cleanSession = false      // the broker queues QoS 1 messages while we are away
 /// ```
 public struct MQTTConfiguration: Sendable {
-    /// The broker's host name or address.
+    /// The broker's host name or address: the first broker tried (see
+    /// ``failoverBrokers`` for the others).
     public var host: String
     /// The broker's TCP port (MQTT over TCP, not the WebSocket port).
     public var port: Int
     /// The client identifier. A persistent session (`cleanSession == false`) is found
     /// again by this id, so it must be stable across restarts and unique per client.
     public var clientID: String
+    /// More brokers, tried in turn after ``host``:``port`` (nodes of one cluster, say).
+    ///
+    /// The client connects to the first broker that answers. When the connection is lost
+    /// or an attempt fails, the next attempt goes to the next broker in the list, round
+    /// robin: at once while some broker of the current round has not been tried, after
+    /// the ``reconnectDelay`` backoff once every broker has failed in a row (or when the
+    /// lost connection had lasted less than 100 ms, so that brokers dropping the client
+    /// as soon as they accept it are not tried in a tight loop). The client id
+    /// and ``cleanSession`` stay the same, so a broker that holds the session (a cluster
+    /// sharing it) resumes it; one that does not gets the subscriptions again. Empty (the
+    /// default): one broker, as before.
+    public var failoverBrokers: [MQTTBrokerEndpoint] = []
     /// The MQTT user name, if the broker asks for one.
     public var username: String?
     /// The MQTT password, sent only with a `username`.
@@ -75,6 +88,17 @@ public struct MQTTConfiguration: Sendable {
     /// `host:port`, as error messages name the broker.
     var brokerAddress: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// Every broker in the order they are tried: ``host``:``port`` with the
+    /// configuration's credentials, then ``failoverBrokers`` (each with its own
+    /// credentials, or the configuration's).
+    public var brokers: [MQTTBrokerEndpoint] {
+        let first = MQTTBrokerEndpoint(host: host, port: port, username: username, password: password)
+        return [first] + failoverBrokers.map { endpoint in
+            guard endpoint.username == nil else { return endpoint }
+            return MQTTBrokerEndpoint(host: endpoint.host, port: endpoint.port, username: username, password: password)
+        }
     }
 
     /// The delay before reconnect attempt number `attempt` (0 for the first retry).

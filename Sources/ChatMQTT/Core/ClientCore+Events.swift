@@ -5,7 +5,7 @@ import Synchronization
 /// at all and never waits for anything else.
 extension ClientCore: MosquittoEvents {
     func mosquittoDidConnect(code: Int32, sessionPresent: Bool) {
-        let address = configuration.brokerAddress
+        let address = state.withLock { $0.brokerAddress }
         guard code == 0 else {
             state.withLock { s in
                 s.attemptFailure = .refused(address, connack: code)
@@ -14,6 +14,7 @@ extension ClientCore: MosquittoEvents {
         }
         let (waiters, resubscribed) = state.withLock { s in
             s.connectedThisAttempt = true
+            s.connectedSince = .now
             s.everConnected = true
             s.reconnectAttempt = 0
             // After a clean session (or a lost one) the broker knows none of our filters;
@@ -63,9 +64,9 @@ extension ClientCore: MosquittoEvents {
 
     func mosquittoDidDisconnect(_ status: MosquittoStatus) {
         guard !status.isSuccess else { return }
-        let address = configuration.brokerAddress
         state.withLock { s in
             guard s.attemptFailure == nil else { return }
+            let address = s.brokerAddress
             s.attemptFailure = s.connectedThisAttempt ? .connectionLost(address, status) : .unreachable(address, status)
         }
     }

@@ -93,7 +93,7 @@ final class ClientCore: Sendable {
                 case .running where s.connection == .connected:
                     return .success(())
                 case .running where s.stopRequested:
-                    return .failure(s.attemptFailure ?? .unreachable(configuration.brokerAddress, .success))
+                    return .failure(s.attemptFailure ?? .unreachable(s.brokerAddress, .success))
                 case .running:
                     s.connectWaiters.append(waiter)
                     return nil
@@ -154,7 +154,7 @@ final class ClientCore: Sendable {
     /// Disconnects cleanly, stops and joins the network thread, destroys the libmosquitto
     /// client, fails whatever still waits, finishes the streams. Idempotent.
     func close() {
-        let closing: (thread: NetworkThread?, wasConnected: Bool)? = state.withLock { s in
+        let closing: (thread: NetworkThread?, wasConnected: Bool, broker: String)? = state.withLock { s in
             guard s.phase != .closed else { return nil }
             s.phase = .closed
             s.stopRequested = true
@@ -164,7 +164,7 @@ final class ClientCore: Sendable {
                 handle?.disconnect()
             }
             defer { s.thread = nil }
-            return (s.thread, connected)
+            return (s.thread, connected, s.brokerAddress)
         }
         guard let closing else { return }
         wakeup.signal()
@@ -185,7 +185,7 @@ final class ClientCore: Sendable {
         }
         messageSink.finish()
         if closing.wasConnected {
-            logger.info("disconnected from the MQTT broker", metadata: ["broker": "\(configuration.brokerAddress)"])
+            logger.info("disconnected from the MQTT broker", metadata: ["broker": "\(closing.broker)"])
         }
     }
 

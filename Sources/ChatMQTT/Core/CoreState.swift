@@ -35,6 +35,10 @@ struct CoreState: Sendable {
     var connectedThisAttempt = false
     var attemptFailure: MQTTError?
     var reconnectAttempt = 0
+    /// When the current (or last) connection was accepted (CONNACK).
+    var connectedSince: ContinuousClock.Instant?
+    /// `host:port` of the broker of the current (or last) attempt.
+    var brokerAddress = ""
 
     var subscriptions: [String: Subscription] = [:]
     /// Filters in the order they were first subscribed, for re-subscribing.

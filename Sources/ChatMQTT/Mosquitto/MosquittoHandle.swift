@@ -85,6 +85,13 @@ final class MosquittoHandle: @unchecked Sendable {
         installCallbacks()
     }
 
+    /// Sets the user name and password of the next CONNECT (`nil`: none), for a client
+    /// that fails over to a broker with other credentials. Call on the network thread,
+    /// before ``connectAsync(host:port:keepAlive:)``.
+    func setCredentials(username: String?, password: String?) -> MosquittoStatus {
+        MosquittoStatus(mosquitto_username_pw_set(pointer, username, username == nil ? nil : password))
+    }
+
     /// Starts connecting without waiting: resolves the host (this blocks), opens a
     /// non-blocking TCP connection and queues CONNECT; the loop does the rest.
     func connectAsync(host: String, port: Int, keepAlive: Duration) -> MosquittoStatus {
