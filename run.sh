@@ -11,6 +11,9 @@
 #   HTTP_PORT   the page and history (8080)      BIND       address for HTTP and WebSocket (0.0.0.0)
 #   MQTT_PORT   MQTT over TCP (1883)             MQTT_BIND  address for MQTT over TCP (127.0.0.1)
 #   WS_PORT     MQTT over WebSocket (9001)       DATA_DIR   where data lives (./data)
+#   WS_ENDPOINTS  optional comma-separated ws:// or wss:// URLs the page tries in order,
+#               moving to the next when it loses one (brokers behind other hosts/ports);
+#               empty = the one broker started here (HOST and WS_PORT)
 #   CHATT_SCHEME   how the passphrase becomes the MQTT login/password: strong (PBKDF2 with
 #               this chat's salt, DATA_DIR/scheme-salt) for a new chat, or legacy (the
 #               original's; a DATA_DIR with history but no salt stays legacy). The choice
@@ -307,7 +310,7 @@ start_memorize() {
         --broker "mqtt://127.0.0.1:$MQTT_PORT" --db "$DATA_DIR/chatt.db"
 }
 server_args=(--db "$DATA_DIR/chatt.db" --bind "$BIND" --port "$HTTP_PORT" --ws-port "$WS_PORT")
-start_server() { HOST=$HOST exec "$bin/chatt-server" "${server_args[@]}"; }
+start_server() { HOST=$HOST WS_ENDPOINTS=${WS_ENDPOINTS:-} exec "$bin/chatt-server" "${server_args[@]}"; }
 
 start_part mosquitto
 wait_port "$MQTT_PORT" mosquitto "${part_pid[mosquitto]}"

@@ -384,3 +384,17 @@ def test_run_sh_starts_again_a_part_that_stops():
         wait_until(lambda: not any(alive(pid) for pid in parts), what="everything to stop on SIGTERM")
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_run_sh_passes_ws_endpoints_to_the_page():
+    """WS_ENDPOINTS (issue 20): the page gets the list, in order, in its chatt-ws-endpoints
+    tag; WS_PORT still makes the single endpoint's tags."""
+    data_dir = Path(tempfile.mkdtemp(prefix="chatt-run-sh-endpoints-"))
+    try:
+        with run_sh(data_dir, WS_ENDPOINTS="ws://127.0.0.1:9101/,wss://b.example/mqtt") as chat:
+            html = page_html(chat.url)
+            assert ('<meta name="chatt-ws-endpoints" content="[&quot;ws://127.0.0.1:9101/&quot;,'
+                    '&quot;wss://b.example/mqtt&quot;]">') in html
+            assert f'<meta name="chatt-broker-port" content="{chat.ws_port}">' in html
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)

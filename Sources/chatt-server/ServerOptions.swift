@@ -24,6 +24,10 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("ws-path"),
             help: ArgumentHelp("The broker's WebSocket path, told to the page. Default: /.", valueName: "path"))
     var wsPath: String?
+    @Option(name: .customLong("ws-endpoint"),
+            help: ArgumentHelp("A WebSocket URL of the broker (ws:// or wss://), told to the page; repeat it for several: the page tries them in order and moves to the next when it loses one (env WS_ENDPOINTS, comma-separated). Default: the one made of HOST, --ws-port and --ws-path.",
+                               valueName: "url"))
+    var wsEndpoint: [String] = []
     @Option(help: ArgumentHelp("YAML config file (see sample_configs/chatt.yaml).", valueName: "file"))
     var config: String?
     @Option(name: .customLong("web-root"),
@@ -51,7 +55,8 @@ struct ServerOptions: ParsableArguments {
     func loadConfiguration() throws -> ServerConfiguration {
         let flags = ConfigurationFlags(bind: bind, port: port, databasePath: db, wsPort: wsPort, wsPath: wsPath,
                                        webRoot: webRoot, historyPageSize: historyPageSize,
-                                       scheme: scheme, schemeSalt: schemeSalt, maxRooms: maxRooms)
+                                       scheme: scheme, schemeSalt: schemeSalt, maxRooms: maxRooms,
+                                       wsEndpoints: wsEndpoint.isEmpty ? nil : wsEndpoint)
         do {
             return try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment,
                                                 flags: flags)
@@ -82,7 +87,7 @@ enum ChattServerHelp {
 
         Settings come from the flags, then the environment, then the config file, then the \
         defaults. Environment: HOST (the broker's host name for the page; empty = the \
-        page's own), WS_PORT, CHATT_WEB_ROOT, LOG_LEVEL.
+        page's own), WS_PORT, WS_ENDPOINTS, CHATT_WEB_ROOT, LOG_LEVEL.
 
         Protection: when CHATT_USER and CHATT_PASS are set, or USER and PASS with PASS set \
         (what `chatt-genpass --env PASSPHRASE` prints), or auth.passphrase in the config \

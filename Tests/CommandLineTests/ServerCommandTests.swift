@@ -59,7 +59,8 @@ struct ServerCommandTests {
         let run = try await runProduct("chatt-server", ["--help"])
         #expect(run.status == 0)
         for word in ["--db", "--bind", "--port", "--ws-port", "--ws-path", "--config", "--web-root",
-                     "--history-page-size", "CHATT_USER", "WS_PORT", "SIGTERM", "loopback"] {
+                     "--history-page-size", "CHATT_USER", "WS_PORT", "SIGTERM", "loopback",
+                     "--ws-endpoint", "WS_ENDPOINTS"] {
             #expect(run.stdout.contains(word), "help lacks \(word)")
         }
     }
@@ -74,6 +75,21 @@ struct ServerCommandTests {
             "chatt-server", ["--config", config.path, "--db", folder.appendingPathComponent("x.db").path])
         #expect(run.status != 0)
         #expect(run.stderr == "chatt-server: config key `http.port`: expected a number, got \"80a\"\n")
+    }
+}
+
+extension ServerCommandTests {
+    @Test("a bad --ws-endpoint or WS_ENDPOINTS stops it with one line naming it")
+    func badEndpoint() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("x.db").path
+        let flag = try await runProduct("chatt-server", ["--db", db, "--ws-endpoint", "ws://127.0.0.1:9001/", "--ws-endpoint", "http://b/"])
+        #expect(flag.status != 0)
+        #expect(flag.stderr.hasPrefix("chatt-server: --ws-endpoint: expected a ws:// or wss:// URL"), "stderr: \(flag.stderr)")
+        let environment = try await runProduct("chatt-server", ["--db", db], environment: ["WS_ENDPOINTS": "ws://a/,nope"])
+        #expect(environment.status != 0)
+        #expect(environment.stderr.hasPrefix("chatt-server: environment variable WS_ENDPOINTS:"), "stderr: \(environment.stderr)")
     }
 }
 

@@ -211,14 +211,14 @@ function fakeDoc(metas) {
 
 test('config from meta tags, with defaults', () => {
   assert.deepEqual(readConfig(fakeDoc({}), { hostname: 'chat.example', protocol: 'http:' }), {
-    brokerUrl: 'ws://chat.example:9001/', address: 'unknown', protected: false, scheme: 'legacy', salt: '', historyPageSize: null,
+    brokerUrl: 'ws://chat.example:9001/', brokerUrls: ['ws://chat.example:9001/'], address: 'unknown', protected: false, scheme: 'legacy', salt: '', historyPageSize: null,
   });
   assert.equal(readConfig(fakeDoc({}), { hostname: 'chat.example', protocol: 'https:' }).brokerUrl, 'wss://chat.example:9001/');
   assert.deepEqual(readConfig(fakeDoc({
     'chatt-client-address': '10.0.0.7', 'chatt-broker-host': '', 'chatt-broker-port': '443',
     'chatt-broker-path': 'mqtt', 'chatt-broker-tls': 'auto', 'chatt-protected': 'true',
   }), { hostname: 'chat.example', protocol: 'https:' }), {
-    brokerUrl: 'wss://chat.example:443/mqtt', address: '10.0.0.7', protected: true, scheme: 'legacy', salt: '', historyPageSize: null,
+    brokerUrl: 'wss://chat.example:443/mqtt', brokerUrls: ['wss://chat.example:443/mqtt'], address: '10.0.0.7', protected: true, scheme: 'legacy', salt: '', historyPageSize: null,
   });
   const strong = readConfig(fakeDoc({ 'chatt-scheme': 'strong', 'chatt-scheme-salt': ' 5FsG5mQesFB0tp8zvN_9sQ ' }),
     { hostname: 'h', protocol: 'http:' });
@@ -226,6 +226,12 @@ test('config from meta tags, with defaults', () => {
   assert.equal(strong.salt, '5FsG5mQesFB0tp8zvN_9sQ');
   assert.equal(readConfig(fakeDoc({ 'chatt-broker-host': '::1', 'chatt-broker-port': 'x', 'chatt-broker-tls': 'false' }),
     { hostname: 'h', protocol: 'https:' }).brokerUrl, 'ws://[::1]:9001/');
+  // Issue 20: the listed endpoints, in order, replace the single one; a bad tag leaves it.
+  const listed = readConfig(fakeDoc({ 'chatt-broker-port': '9001', 'chatt-ws-endpoints': '["ws://127.0.0.1:9101/","ws://127.0.0.1:9102/"]' }),
+    { hostname: 'h', protocol: 'http:' });
+  assert.deepEqual(listed.brokerUrls, ['ws://127.0.0.1:9101/', 'ws://127.0.0.1:9102/']);
+  assert.equal(listed.brokerUrl, 'ws://127.0.0.1:9101/');
+  assert.deepEqual(readConfig(fakeDoc({ 'chatt-ws-endpoints': 'not json' }), { hostname: 'h', protocol: 'http:' }).brokerUrls, ['ws://h:9001/']);
 });
 
 test('users who leave are listed offline, after the online ones; hello brings them back', () => {

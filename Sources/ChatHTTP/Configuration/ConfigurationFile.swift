@@ -144,6 +144,15 @@ extension ServerConfiguration {
                 guard path.hasPrefix("/") else { throw .key(value.key, expected: "a path starting with '/'", got: path) }
                 config.wsPath = path
             }),
+            ("ws_endpoints", { config, value throws(ConfigurationError) in
+                config.wsEndpoints = []
+                for (key, text) in try value.stringList() {
+                    guard let endpoint = WebSocketEndpoint.validated(text) else {
+                        throw .key(key, expected: WebSocketEndpoint.expected, got: text)
+                    }
+                    config.wsEndpoints.append(endpoint)
+                }
+            }),
             ("tls", { config, value throws(ConfigurationError) in
                 let text = try value.string(allowEmpty: false)
                 guard let tls = BrokerTLS(rawValue: text.lowercased()) else {

@@ -13,6 +13,8 @@ public struct ConfigurationFlags: Sendable, Equatable {
     public var wsPort: Int?
     /// `--ws-path`
     public var wsPath: String?
+    /// `--ws-endpoint`, repeated (`nil` when not given)
+    public var wsEndpoints: [String]?
     /// `--web-root`
     public var webRoot: String?
     /// `--history-page-size`
@@ -28,8 +30,9 @@ public struct ConfigurationFlags: Sendable, Equatable {
     public init(
         bind: String? = nil, port: Int? = nil, databasePath: String? = nil, wsPort: Int? = nil,
         wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil,
-        scheme: String? = nil, schemeSalt: String? = nil, maxRooms: Int? = nil
+        scheme: String? = nil, schemeSalt: String? = nil, maxRooms: Int? = nil, wsEndpoints: [String]? = nil
     ) {
+        self.wsEndpoints = wsEndpoints
         self.scheme = scheme
         self.schemeSalt = schemeSalt
         self.bind = bind
@@ -51,7 +54,7 @@ extension ServerConfiguration {
     /// ``ChatStore/DefaultDatabasePath`` (`$DATA_DIR/chatt.db`, else under
     /// `$XDG_DATA_HOME` or `~/.local/share`).
     ///
-    /// Environment variables read: `HOST`, `WS_PORT`, `CHATT_WEB_ROOT`, `CHATT_SCHEME` and
+    /// Environment variables read: `HOST`, `WS_PORT`, `WS_ENDPOINTS` (comma-separated), `CHATT_WEB_ROOT`, `CHATT_SCHEME` and
     /// `CHATT_SCHEME_SALT`, and for protection `CHATT_USER` + `CHATT_PASS`, or else `USER` +
     /// `PASS` (only when `PASS` is set: `USER` alone is the Unix login name and never protects).
     ///
@@ -83,6 +86,17 @@ extension ServerConfiguration {
                 throw .environment("WS_PORT", expected: "a port number 1–65535", got: text)
             }
             wsPort = port
+        }
+        if let list = value("WS_ENDPOINTS") {
+            var endpoints: [String] = []
+            for part in list.split(separator: ",", omittingEmptySubsequences: false) {
+                let text = String(part)
+                guard let endpoint = WebSocketEndpoint.validated(text) else {
+                    throw .environment("WS_ENDPOINTS", expected: "comma-separated ws:// or wss:// URLs (each like ws://broker-b.example:9001/mqtt)", got: text)
+                }
+                endpoints.append(endpoint)
+            }
+            wsEndpoints = endpoints
         }
         if let root = value("CHATT_WEB_ROOT") { webRoot = root }
         if let name = value("CHATT_SCHEME") { unresolved.name = .init(value: name, source: "environment variable CHATT_SCHEME") }
@@ -129,6 +143,16 @@ extension ServerConfiguration {
                 throw ConfigurationError("--ws-path: expected a path starting with '/', got \(ConfigurationError.quoted(path))")
             }
             wsPath = path
+        }
+        if let list = flags.wsEndpoints {
+            var endpoints: [String] = []
+            for text in list {
+                guard let endpoint = WebSocketEndpoint.validated(text) else {
+                    throw ConfigurationError("--ws-endpoint: expected \(WebSocketEndpoint.expected), got \(ConfigurationError.quoted(text))")
+                }
+                endpoints.append(endpoint)
+            }
+            wsEndpoints = endpoints
         }
         if let root = flags.webRoot { webRoot = root }
         if let name = flags.scheme { unresolved.name = .init(value: name, source: "--scheme") }

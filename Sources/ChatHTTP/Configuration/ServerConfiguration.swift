@@ -28,6 +28,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var wsPort = 9001
     /// The broker's WebSocket path (`--ws-path`, `broker.ws_path`).
     public var wsPath = "/"
+    /// The broker's WebSocket endpoints in the order the page tries them, each a `ws://` or
+    /// `wss://` URL (`--ws-endpoint`, repeatable; `WS_ENDPOINTS`, comma-separated;
+    /// `broker.ws_endpoints`). Empty: the one endpoint made of ``brokerHost``, ``wsPort`` and
+    /// ``wsPath``. The page moves to the next when it loses one and cannot get back to it.
+    public var wsEndpoints: [String] = []
     /// Whether the page connects with `wss:` (`broker.tls`): `auto` follows the page's scheme.
     public var brokerTLS: BrokerTLS = .auto
     /// How many messages per room `/data/lastinfo` sends, and the default page size of

@@ -6,7 +6,8 @@ internal import Synchronization
 
 /// `GET /`: `index.html` from the web root, with the `<meta>` tags the page reads at start:
 /// `chatt-client-address`, `chatt-broker-host`, `chatt-broker-port`, `chatt-broker-path`,
-/// `chatt-broker-tls`, `chatt-protected`, `chatt-scheme` (`legacy` or `strong`),
+/// `chatt-broker-tls`, `chatt-ws-endpoints` (a JSON array of `ws://` URLs, `[]` for the one
+/// endpoint above), `chatt-protected`, `chatt-scheme` (`legacy` or `strong`),
 /// `chatt-scheme-salt` (the strong scheme's salt; empty for legacy) and
 /// `chatt-history-page-size` (messages per room in `lastinfo` and per older page, so the
 /// page knows whether a room has more).
@@ -49,6 +50,25 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
             body: ResponseBody(byteBuffer: body))
     }
 
+    /// `strings` as a JSON array (the tag's value is HTML-escaped again by ``PageTemplate``).
+    static func jsonList(_ strings: [String]) -> String {
+        // Validated endpoints hold no quote, backslash or control character; escaped all
+        // the same, so no value can end the string early.
+        func quoted(_ text: String) -> String {
+            var result = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": result += "\\\""
+                case "\\": result += "\\\\"
+                case _ where scalar.value < 0x20: result += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                default: result.unicodeScalars.append(scalar)
+                }
+            }
+            return result + "\""
+        }
+        return "[" + strings.map(quoted).joined(separator: ",") + "]"
+    }
+
     func meta(for request: Request, context: Context) -> [(name: String, content: String)] {
         let client = resolver.clientAddress(peer: context.peer, forwardedFor: request.headers[values: .forwardedFor])
         return [
@@ -57,6 +77,8 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
             ("chatt-broker-port", String(configuration.wsPort)),
             ("chatt-broker-path", configuration.wsPath),
             ("chatt-broker-tls", configuration.brokerTLS.rawValue),
+            // A JSON array of ws:// URLs, tried in order; `[]` when only the one above.
+            ("chatt-ws-endpoints", Self.jsonList(configuration.wsEndpoints)),
             ("chatt-protected", configuration.isProtected ? "true" : "false"),
             ("chatt-scheme", configuration.scheme.name),
             ("chatt-scheme-salt", configuration.scheme.salt?.text ?? ""),

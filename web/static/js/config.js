@@ -1,6 +1,8 @@
 // Where the broker is and who we are, from the <meta> tags chatt-server puts in the
 // page; every tag may be missing (then: this host, port 9001, path "/", wss on https).
 
+import { parseEndpoints } from './endpoints.js';
+
 function meta(doc, name) {
   const element = doc.querySelector(`meta[name="${name}"]`);
   const value = element ? element.getAttribute('content') : null;
@@ -22,8 +24,13 @@ export function readConfig(doc, location) {
   const tls = ['true', 'on', 'yes', 'wss', '1'].includes(tlsText) ? true
     : ['false', 'off', 'no', 'ws', '0'].includes(tlsText) ? false
       : location.protocol === 'https:';
+  const brokerUrl = `${tls ? 'wss' : 'ws'}://${host}:${port}${path}`;
+  const endpoints = parseEndpoints(meta(doc, 'chatt-ws-endpoints'));
   return {
-    brokerUrl: `${tls ? 'wss' : 'ws'}://${host}:${port}${path}`,
+    // The chat's name for keys pinned in this browser (identity-session.js): the first endpoint.
+    brokerUrl: endpoints[0] ?? brokerUrl,
+    // Tried in order, the next one when one is lost (endpoints.js); one unless the server lists several.
+    brokerUrls: endpoints.length > 0 ? endpoints : [brokerUrl],
     address: meta(doc, 'chatt-client-address') || 'unknown',
     protected: (meta(doc, 'chatt-protected') || '').toLowerCase() === 'true',
     // How the passphrase becomes the pair; a server without these tags is a legacy chat.

@@ -7,6 +7,8 @@
 //   client.connect();
 //   await client.publish('rooms/main/newtext', json, { qos: 1 });
 
+import { Endpoints } from './endpoints.js';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -151,7 +153,8 @@ export function decodePublish(flags, body) {
   return { topic, payload, qos, retain: (flags & 1) === 1, dup: (flags & 8) === 8, packetId };
 }
 
-// The client. Options: url (ws:// or wss://), clientId, username, password, will
+// The client. Options: url (ws:// or wss://) or urls (several, tried in order: the next
+// one when a connection is lost and the try to get back to it fails, see endpoints.js), clientId, username, password, will
 // ({topic, payload, qos, retain}), subscriptions ([{topic, qos}], made again on every
 // connect), keepalive (s, 45), minRetry/maxRetry (ms, 1000/30000), connectTimeout (ms,
 // 10000), maxQueue (publishes kept while offline, 200), createSocket(url, protocols).
@@ -162,6 +165,7 @@ export class MqttClient {
     this.options = {
       keepalive: 45, minRetry: 1000, maxRetry: 30000, maxQueue: 200, connectTimeout: 10000, subscriptions: [], ...options,
     };
+    this.endpoints = new Endpoints(options.urls ?? [options.url]);
     this.createSocket = options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols));
     this.listeners = new Map();
     this.socket = null;
@@ -175,6 +179,11 @@ export class MqttClient {
     this.retryTimer = null;
     this.pingTimer = null;
     this.awaitingPong = false;
+  }
+
+  /** The endpoint connected to, or tried next. */
+  get url() {
+    return this.endpoints.current;
   }
 
   on(name, fn) {
@@ -208,14 +217,14 @@ export class MqttClient {
     const reader = new PacketReader();
     let socket;
     try {
-      socket = this.createSocket(this.options.url, ['mqtt']);
+      socket = this.createSocket(this.url, ['mqtt']);
     } catch (error) {
       this.lost(error);
       return;
     }
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
-    const timeout = new Error(`no answer from the broker at ${this.options.url}`);
+    const timeout = new Error(`no answer from the broker at ${this.url}`);
     this.pingTimer = setTimeout(() => this.drop(socket, timeout), this.options.connectTimeout);
     socket.onopen = () => {
       const { clientId, username, password, will, keepalive } = this.options;
@@ -236,7 +245,7 @@ export class MqttClient {
     socket.onclose = (event) => {
       if (socket !== this.socket) return;
       const reason = event && event.reason ? `: ${event.reason}` : '';
-      this.lost(new Error(`cannot reach the broker at ${this.options.url}${reason}`));
+      this.lost(new Error(`cannot reach the broker at ${this.url}${reason}`));
     };
   }
 
@@ -354,6 +363,7 @@ export class MqttClient {
   // The connection is gone: forget it, fail pending subscribes, plan the next try.
   lost(error) {
     clearTimeout(this.pingTimer);
+    this.endpoints.lost(this.connected);
     this.socket = null;
     this.connected = false;
     for (const [id, entry] of this.inflight) {

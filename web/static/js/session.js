@@ -61,7 +61,7 @@ export class Session {
     this.unseen = 0; // messages of others in the current room not seen yet (away from its end, or tab hidden)
     this.api = new HistoryApi({ credentials });
     this.client = new MqttClient({
-      url: config.brokerUrl,
+      urls: config.brokerUrls ?? [config.brokerUrl],
       clientId: `chatt_${Math.random().toString(36).slice(2, 12)}`,
       username: credentials ? credentials[0] : undefined,
       password: credentials ? credentials[1] : undefined,
@@ -104,7 +104,7 @@ export class Session {
     this.startDirect();
     this.syncRooms();
     this.syncUsers();
-    view.status(`Connecting to ${this.config.brokerUrl}…`);
+    view.status(`Connecting to ${this.client.url}…`);
     for (const [name, fn] of this.listeners) this.client.on(name, fn);
     this.ownPresence.start();
     this.client.connect();
