@@ -21,10 +21,13 @@ def pytest_sessionstart(session):
         pytest.exit(f"build first (swift build --build-tests): {', '.join(missing)} not in {BIN}", returncode=2)
 
 
-def running_stack(request, passphrase: str | None, server_args: tuple[str, ...] = ()):
-    """Starts a stack; yields it; stops it, printing the daemons' logs if a test failed."""
+def running_stack(request, passphrase: str | None, server_args: tuple[str, ...] = (), configure=None):
+    """Starts a stack (after `configure(stack)`, when given, has changed its parts); yields it;
+    stops it, printing the daemons' logs if a test failed."""
     workdir = Path(tempfile.mkdtemp(prefix="chatt-e2e-"))
     stack = Stack(workdir, passphrase, server_args=server_args)
+    if configure is not None:
+        configure(stack)
     failed_before = request.session.testsfailed
     try:
         stack.start()

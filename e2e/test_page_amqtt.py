@@ -7,8 +7,6 @@ by memorize (the history shows them)."""
 import json
 import os
 import signal
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 import configs_support as cs
-from harness import Part, Stack, free_port, unique
+from conftest import running_stack
+from harness import Part, free_port, unique
 from test_page_conversation import hover_action, message_id, presence_of, shown
 
 
@@ -45,20 +44,11 @@ class AmqttBroker(Part):
 @pytest.fixture
 def amqtt_chat(request):
     """A chat protected by "plop" (the sample amqtt.passwords) whose broker is amqtt."""
-    workdir = Path(tempfile.mkdtemp(prefix="chatt-e2e-amqtt-"))
-    stack = Stack(workdir, cs.PASSPHRASE)
-    stack.broker = AmqttBroker(workdir, stack.credentials)
-    stack.memorize.broker = stack.broker
-    stack.server.broker = stack.broker
-    failed_before = request.session.testsfailed
-    try:
-        stack.start()
-        yield stack
-    finally:
-        stack.stop()
-        if request.session.testsfailed > failed_before:
-            print(f"\n{stack.logs()}")
-        shutil.rmtree(workdir, ignore_errors=True)
+    def use_amqtt(stack):
+        stack.broker = AmqttBroker(stack.workdir, stack.credentials)
+        stack.memorize.broker = stack.broker
+        stack.server.broker = stack.broker
+    yield from running_stack(request, cs.PASSPHRASE, configure=use_amqtt)
 
 
 def history_entry(chat, room: str, message_id_: str):
