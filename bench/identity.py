@@ -9,17 +9,11 @@ is left out; the median of ROUNDS is printed with the range.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import statistics
 import sys
-import threading
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
-from browser import Browser  # noqa: E402
+from web_page import page_in_chromium  # bench/ is the script's folder: on sys.path
 
-ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS = 1000.0
 
 DERIVE = """
@@ -35,23 +29,13 @@ done({ derive: derived - start, total: signed - start, secure: window.isSecureCo
 """
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(ROOT / "web")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    browser = Browser("bench", width=1200, height=800)
     runs = []
-    try:
-        browser.open(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+    with page_in_chromium() as browser:
         browser.driver.set_script_timeout(120)
         for round_ in range(args.rounds + 1):
             figures = browser.driver.execute_async_script(DERIVE, f"secret number {round_}")
@@ -59,9 +43,6 @@ def main() -> None:
                 sys.exit("the page is not a secure context: no WebCrypto Curve25519 here")
             if round_ > 0:
                 runs.append(figures)
-    finally:
-        browser.quit()
-        server.shutdown()
 
     derive = [r["derive"] for r in runs]
     total = [r["total"] for r in runs]

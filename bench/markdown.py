@@ -12,17 +12,11 @@ the range.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import statistics
 import sys
-import threading
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
-from browser import Browser  # noqa: E402
+from web_page import page_in_chromium  # bench/ is the script's folder: on sys.path
 
-ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS = 50.0
 
 PLAIN = "see you at 8 near the station, bring the tickets please :) http://example.org/map"
@@ -63,23 +57,13 @@ done({ build: built - start, total: laid - start });
 """
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(ROOT / "web")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    browser = Browser("bench", width=1200, height=800)
-    try:
-        browser.open(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+    with page_in_chromium() as browser:
         browser.driver.set_script_timeout(120)
         results = {"plain": [], "inline": [], "markdown": []}
         for round_ in range(args.rounds + 1):
@@ -87,9 +71,6 @@ def main() -> None:
                 figures = browser.driver.execute_async_script(RENDER, args.count, text)
                 if round_ > 0:  # the first round warms the JIT up
                     results[kind].append(figures)
-    finally:
-        browser.quit()
-        server.shutdown()
 
     print(f"{args.count} messages rendered into the page, headless Chromium, median of {args.rounds} rounds "
           "(range); build = nodes made and appended, total = with the layout")
