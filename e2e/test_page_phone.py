@@ -57,6 +57,12 @@ def test_the_page_on_a_phone(open_chat, browsers):
     assert min(sizes) >= 16, f"input font sizes {sizes}"
     assert phone.driver.execute_script(SMALL_TARGETS) == []
     assert phone.driver.execute_script(IN_VIEW, "new_room_name"), "the new-room field is out of view"
+    # The rooms themselves too: a Direct section explaining that direct messages need a
+    # personal secret (pat has none) pushed them out of the phone's room strip.
+    left, right = phone.driver.execute_script(
+        "const r = document.querySelector('#all_channels button[data-room=\"main\"]').getBoundingClientRect();"
+        "return [r.left, r.right]")
+    assert right > 0 and left < 390, f"the main room's button is out of view ({left}..{right})"
     assert phone.driver.execute_script(IN_VIEW, "input_text")
     nicks_bottom, input_top = phone.driver.execute_script(
         "return [document.querySelector('.nicks').getBoundingClientRect().bottom,"
