@@ -30,7 +30,9 @@ let package = Package(
     ],
     // PostgreSQL (--db postgres://…, several machines) costs postgres-nio and a second TLS
     // stack to build. It is on by default (`swift build`, the tests); run.sh builds the
-    // one-machine SQLite chat without it (`--disable-default-traits`), in a fraction of the time.
+    // one-machine SQLite chat without it (`--disable-default-traits`), in a fraction of the time:
+    // then ChatStorePostgres compiles to an empty module (its files are `#if PostgreSQL`) and
+    // postgres-nio is not built at all.
     traits: [
         .trait(name: "PostgreSQL", description: "History in PostgreSQL too: --db postgres://… in both daemons."),
         .default(enabledTraits: ["PostgreSQL"]),
@@ -40,7 +42,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Without its default ConfigurationSupport trait: ChaTT reads its own configuration file,
+        // and swift-configuration would only add to the build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
@@ -82,7 +86,8 @@ let package = Package(
         .target(
             name: "ChatStorePostgres",
             dependencies: [
-                "ChatCore", "ChatStore", logging, serviceLifecycle, .product(name: "PostgresNIO", package: "postgres-nio"),
+                "ChatCore", "ChatStore", logging, serviceLifecycle,
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
             ],
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
+#if PostgreSQL  // the package trait: without it this module is empty (see Package.swift)
 import ChatStore
 import Logging
 import PostgresNIO
@@ -30,3 +31,4 @@ extension PostgresAddress {
         return configuration
     }
 }
+#endif

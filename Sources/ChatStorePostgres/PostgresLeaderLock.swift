@@ -1,3 +1,4 @@
+#if PostgreSQL  // the package trait: without it this module is empty (see Package.swift)
 public import ChatStore
 public import Logging
 import PostgresNIO
@@ -70,3 +71,4 @@ public struct PostgresLeaderLock: LeaderLock {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if PostgreSQL  // the package trait: without it this module is empty (see Package.swift)
 public import ChatCore
 public import ChatStore
 import Foundation
@@ -297,3 +298,4 @@ struct PlannedLedger: ConversationLedger {
         steps.append(.reaction(key: key, emoji: emoji, author: author, on: on))
     }
 }
+#endif

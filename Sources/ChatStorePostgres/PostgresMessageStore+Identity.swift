@@ -1,3 +1,4 @@
+#if PostgreSQL  // the package trait: without it this module is empty (see Package.swift)
 import ChatStore
 import PostgresNIO
 
@@ -49,3 +50,4 @@ extension PostgresMessageStore {
         "ALTER TABLE message ADD COLUMN sig text",
     ])
 }
+#endif

@@ -1,3 +1,4 @@
+#if PostgreSQL  // the package trait: without it this module is empty (see Package.swift)
 import ChatCore
 public import ChatStore
 import Logging
@@ -78,3 +79,4 @@ extension PostgresMessageStore {
         return SearchPage(messages: Array(found.prefix(search.limit)), hasMore: found.count > search.limit)
     }
 }
+#endif

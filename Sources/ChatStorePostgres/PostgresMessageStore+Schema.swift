@@ -1,3 +1,4 @@
+#if PostgreSQL  // the package trait: without it this module is empty (see Package.swift)
 import PostgresNIO
 
 extension PostgresMessageStore {
@@ -96,3 +97,4 @@ extension PostgresMessageStore {
         }
     }
 }
+#endif

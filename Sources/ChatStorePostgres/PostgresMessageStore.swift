@@ -1,3 +1,4 @@
+#if PostgreSQL  // the package trait: without it this module is empty (see Package.swift)
 public import ChatCore
 public import ChatStore
 public import Logging
@@ -421,3 +422,4 @@ extension PostgresTransactionError {
         return state == "57014"
     }
 }
+#endif

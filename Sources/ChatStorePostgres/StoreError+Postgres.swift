@@ -1,3 +1,4 @@
+#if PostgreSQL  // the package trait: without it this module is empty (see Package.swift)
 import ChatStore
 import PostgresNIO
 
@@ -51,3 +52,4 @@ extension StoreError {
         return "\(error)"
     }
 }
+#endif

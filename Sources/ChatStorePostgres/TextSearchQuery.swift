@@ -1,3 +1,4 @@
+#if PostgreSQL  // the package trait: without it this module is empty (see Package.swift)
 /// Turns what a person typed into a PostgreSQL `tsquery`: every word must match (as a
 /// prefix), and nothing typed can be read as `tsquery` syntax.
 ///
@@ -11,3 +12,4 @@ enum TextSearchQuery {
         return words.map { "\($0.lowercased()):*" }.joined(separator: " & ")
     }
 }
+#endif
