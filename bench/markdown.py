@@ -1,13 +1,13 @@
 """Rendering cost of Markdown in the page (run by bench/markdown.sh; not a test).
 
-The page's own modules (markdown.js, render.js) and stylesheet, in headless Chromium:
-COUNT messages made as the view makes them when a room's log opens (a .msg.bulk with its
-time, author and text, the text through appendMarkdown, as view.js does) and appended to a message log, then laid
-out (offsetHeight forces it). Measured for plain messages and for Markdown-heavy ones
-(bold, italic, strike, inline code, a fenced code block, a quote, two lists, a link, an
-emoticon: 9 lines) and one-line ones with the inline constructs only, in alternating
-rounds of the same run; the median of ROUNDS is printed with
-the range.
+The page's own modules and stylesheet, in headless Chromium: COUNT history entries made
+into message nodes by the page's own View.messageNode (what a room's log makes when it
+opens: time, author, Markdown text, reply/edit/reaction decorations; marked .bulk as
+log.js does), appended to a message log, then laid out (scrollHeight forces it).
+Measured for plain messages and for Markdown-heavy ones (bold, italic, strike, inline
+code, a fenced code block, a quote, two lists, a link, an emoticon: 9 lines) and one-line
+ones with the inline constructs only, in alternating rounds of the same run; the median
+of ROUNDS is printed with the range.
 """
 from __future__ import annotations
 
@@ -27,25 +27,25 @@ HEAVY = ("**Plan** for *tonight*: ~~7~~ 8 pm, `make bench` first\n"
 
 RENDER = """
 const [count, text, done] = arguments;
-const { appendMarkdown } = await import('./static/js/markdown.js');
-const texts = document.getElementById('all_texts');
+const { View } = await import('./static/js/view.js');
+const { entryToMessage } = await import('./static/js/wire.js');
 document.getElementById('chat').hidden = false;
 document.getElementById('join_form').hidden = true;
+const view = window.benchView ??= new View(document); // the page's view, as main.js makes it
+view.reset('reader');
+const texts = document.getElementById('all_texts');
 const log = document.createElement('div');
 log.className = 'log';
 texts.append(log);
-const el = (tag, cls, t) => { const n = document.createElement(tag); if (cls) n.className = cls; if (t !== undefined) n.textContent = t; return n; };
+const room = { name: 'main', messages: [], byId: new Map() };
+const first = Date.now() - count * 1000;
+const messages = []; // history entries as /data/lastinfo gives them: [author, text, ts, id, key]
+for (let i = 0; i < count; i += 1) messages.push(entryToMessage(['alice', `${text} #${i}`, first + i * 1000, `m${i}`, i + 1]));
 const start = performance.now();
 const fragment = document.createDocumentFragment();
-for (let i = 0; i < count; i += 1) {
-  const node = el('div', 'msg bulk'); // as log.js makes a log's messages when a room opens
-  node.dataset.id = `m${i}`;
-  const span = el('span', 'text');
-  span.dir = 'auto';
-  appendMarkdown(document, span, `${text} #${i}`); // as view.js does
-  const author = el('button', 'author', 'alice');
-  author.type = 'button';
-  node.append(el('time', 'time', '20:15'), author, span);
+for (const message of messages) {
+  const node = view.messageNode(message, room); // what RoomLog's makeNode is when a room opens
+  node.classList.add('bulk'); // as log.js marks the nodes it makes many at once
   fragment.append(node);
 }
 log.append(fragment);

@@ -4,9 +4,8 @@
 // per animation frame (log.js), list items are moved into place, never rebuilt. The view
 // knows nothing of MQTT or HTTP: it reports what the reader does through the handlers
 // given to `bind()`.
-import { verdictMark } from './identity-view.js';
-import { mentions, nickHue } from './render.js';
-import { appendMarkdown, textOutsideCode } from './markdown.js';
+import { nickHue } from './render.js';
+import { MessageNodes, timeLabel, dayKey, isLong, timeTitle } from './message-node.js';
 import { MessageActions } from './actions.js';
 import { RoomLog } from './log.js';
 import { RoomBar } from './room-bar.js';
@@ -19,28 +18,11 @@ const FRAME_NODES = 60;
 
 const pad = (n) => String(n).padStart(2, '0');
 
-function timeLabel(ts) {
-  const date = new Date(ts);
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
 /** A full date with the time, for search results (no day separator there). */
 function dateTimeLabel(ts) {
   const date = new Date(ts);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${timeLabel(ts)}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${timeLabel(date)}`;
 }
-
-/** A message long enough to be collapsed behind "Show more" (by its text: no layout needed). */
-const LONG_CHARACTERS = 700;
-const LONG_LINES = 12;
-function isLong(text) {
-  if (text.length > LONG_CHARACTERS) return true;
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && lines <= LONG_LINES; i = text.indexOf('\n', i + 1)) lines += 1;
-  return lines > LONG_LINES;
-}
-
-const dayKey = (date) => `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
 
 /** "Today", "Yesterday" or the date, for the separator above a day's first message. */
 export function dayLabel(ts, now = new Date()) {
@@ -72,6 +54,7 @@ export class View {
     this.texts = this.$('all_texts');
     this.older = this.$('older');
     this.input = this.$('input_text');
+    this.nodes = new MessageNodes(doc);
     this.actions = new MessageActions(this);
     this.actions.attach(this.$('compose'), this.$('compose_text'), this.$('compose_cancel'), this.$('typing'));
     this.presence = new Map(); // nick -> 'online' | 'away' | 'offline', as they said it
@@ -101,6 +84,10 @@ export class View {
       this.lastTop = top;
       if (this.atEnd && !was) this.onEnd();
       this.updateJumps();
+    });
+    // A message's time shows its full date on hover (made then: message-node.js).
+    this.texts.addEventListener('pointerover', (event) => {
+      if (event.target.localName === 'time') timeTitle(event.target);
     });
     this.jumpUnread = this.$('jump_unread');
     this.jumpLatest = this.$('jump_latest');
@@ -426,30 +413,12 @@ export class View {
   }
 
   messageNode(message, room = null) {
-    const node = this.el('div', 'msg');
-    if (message.author === this.me) node.classList.add('mine');
+    const { node, text } = this.nodes.make(message, this.me);
     const settled = message.id ? this.settled.get(message.id) : undefined;
     if (message.pending && settled !== 'confirmed') node.classList.add('pending');
     if (settled === 'failed') node.classList.add('failed');
     if (settled === 'queued') node.classList.add('queued');
-    if (message.author !== this.me && mentions(textOutsideCode(message.text), this.me)) node.classList.add('mention');
-    if (message.id) {
-      node.dataset.id = message.id;
-      this.byId.set(message.id, node);
-    }
-    if (message.key !== null) node.dataset.key = String(message.key);
-    if (message.ts !== null) node.dataset.day = dayKey(new Date(message.ts));
-    const time = this.el('time', 'time', message.ts !== null ? timeLabel(message.ts) : '');
-    if (message.ts !== null) {
-      const iso = new Date(message.ts).toISOString();
-      time.setAttribute('datetime', iso);
-      time.title = new Date(message.ts).toLocaleString();
-    }
-    const text = this.el('span', 'text');
-    text.dir = 'auto'; // Arabic and Hebrew read right to left
-    appendMarkdown(this.doc, text, message.text);
-    node.append(time, this.nickButton(message.author, 'author'), ...verdictMark(this.doc, message), text);
-    if (message.verdict === 'forged') node.classList.add('forged-msg');
+    if (message.id) this.byId.set(message.id, node);
     this.actions.decorate(node, message, text, room);
     if (isLong(message.text)) {
       text.classList.add('collapsed');
