@@ -25,8 +25,15 @@ for (const el of document.querySelectorAll('*')) {
 const scheme = (url) => new URL(url, location.href).protocol;
 for (const img of document.images) {
   if (!['http:', 'https:'].includes(scheme(img.src))) problems.push(`img src ${img.src.slice(0, 80)}`);
-  if (!img.matches('.inline-image, .emoticon')) problems.push(`img of class ${img.className}`);
-  if (img.matches('.emoticon') && !new URL(img.src).pathname.startsWith('/static/img/emoticons/')) problems.push(`emoticon ${img.src}`);
+  if (!img.matches('.inline-image')) problems.push(`img of class ${img.className}`);
+  if (img.matches('.emoticon')) problems.push(`emoticon as img ${img.src}`);
+}
+// Emoticons are spans (render.js): our class, a picture from our list, nothing else.
+for (const span of document.querySelectorAll('#all_texts span.emoticon')) {
+  const names = [...span.attributes].map((a) => a.name).sort().join(' ');
+  if (names !== 'aria-label class data-emoticon role title') problems.push(`emoticon attributes ${names}`);
+  if (!/^(happy|shappy|sad|gibber|confused|wink|crazy)$/.test(span.dataset.emoticon)) problems.push(`emoticon ${span.dataset.emoticon}`);
+  if (span.children.length > 0) problems.push('emoticon with elements');
 }
 for (const a of document.querySelectorAll('a')) {
   if (!a.hasAttribute('href') || !['http:', 'https:'].includes(scheme(a.href))) problems.push(`a href ${a.getAttribute('href')}`);

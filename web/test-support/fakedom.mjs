@@ -11,6 +11,12 @@ class FakeNode {
   getAttribute(name) { return this.attributes.get(name) ?? null; }
   appendChild(child) { this.childNodes.push(child); return child; }
   append(...children) { for (const c of children) this.appendChild(c); }
+  insertBefore(child, before) {
+    const at = before === null ? -1 : this.childNodes.indexOf(before);
+    if (at < 0) this.childNodes.push(child);
+    else this.childNodes.splice(at, 0, child);
+    return child;
+  }
   set textContent(value) { this.childNodes = [fakeDocument.createTextNode(value)]; }
   get textContent() { return this.nodeType === 3 ? this.data : this.childNodes.map((c) => c.textContent).join(''); }
   set innerHTML(_) { throw new Error('innerHTML must not be used'); }
