@@ -237,7 +237,7 @@ def test_identity_screenshots_phone_and_desktop_light_and_dark(open_chat, browse
         sam.select_room(room)
     sam = pages["desktop"]
     alice.send("The tickets are booked, **8 pm** at the station :)")
-    sam.wait(lambda d: verdicts(sam, room).get("The tickets are booked, 8 pm at the station ") == "verified",
+    sam.wait(lambda d: verdicts(sam, room).get("The tickets are booked, 8 pm at the station :)") == "verified",
              "alice verified")
     impostor = browsers("impostor").open(open_chat.server.url)
     join_with_secret(impostor, alice_nick)
