@@ -99,7 +99,16 @@ def test_payloads_as_texts_and_authors_show_literally_and_run_nothing(open_chat,
         + [(f"rooms/{authors_room}/newtext", newtext(author, f"said by author {i}", f"author-{i}"))
            for i, author in authors])
 
+    # Out of view, a message made with many others shows its text as it is (log.js): literally.
     shown = {m["id"]: m for m in open_when_complete(reader, texts_room, len(PAYLOADS))}
+    wrong = [(i, text[:60], shown.get(f"text-{i}", {}).get("text", "<missing>")[:60])
+             for i, text in enumerate(PAYLOADS)
+             if shown.get(f"text-{i}", {}).get("text") not in (MARKDOWN_SHOWS.get(text, text), text)]
+    assert wrong == [], "texts not shown literally"
+    assert_nothing_ran(reader)
+    # Once each has neared the view, its Markdown is made: still nothing but text and our elements.
+    reader.scroll_through()
+    shown = {m["id"]: m for m in reader.messages(texts_room)}
     wrong = [(i, text[:60], shown.get(f"text-{i}", {}).get("text", "<missing>")[:60])
              for i, text in enumerate(PAYLOADS)
              if shown.get(f"text-{i}", {}).get("text") != MARKDOWN_SHOWS.get(text, text)]

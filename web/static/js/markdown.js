@@ -5,7 +5,7 @@
 // are). Inline: `code`, **bold**, *italic* / _italic_, ~~strike~~, and outside code the
 // original's links, :img:(url) and emoticons (render.js). A text with none of it is the
 // plain text of render.js, node for node.
-import { parseText, toNodes } from './render.js';
+import { parseText, toNodes, mayHaveTokens } from './render.js';
 
 const FENCE = /^ {0,3}```\s*([A-Za-z0-9_+#.-]{0,32})\s*$/;
 const FENCE_END = /^ {0,3}```\s*$/;
@@ -288,6 +288,12 @@ export function renderMarkdown(doc, text) {
     }
   }
   return nodes;
+}
+
+/** Is `text` rendered as itself, one text node (no Markdown, link, image or emoticon in it)? */
+export function rendersAsText(text) {
+  const source = String(text ?? '');
+  return !MAYBE.test(source) && !mayHaveTokens(source);
 }
 
 /** Message text → nodes appended to `parent` (the message's text element); returns it. */

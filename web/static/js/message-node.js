@@ -4,11 +4,13 @@
 // (bench/markdown.sh measures it): the empty message and each author's button are made once
 // per document and cloned, the full date of the time's tooltip is made when the pointer
 // comes to it (`timeTitle`), and the mention check parses Markdown only when the plain text
-// mentions the reader at all. Still createElement/textContent only: nothing of a message's
-// text becomes markup.
+// mentions the reader at all. A message made `later` (one of many made at once, out of
+// view: log.js) shows its text as it is, one text node, until the view calls `finish` as
+// it nears the view; only then is its Markdown made. Still createElement/textContent only:
+// nothing of a message's text becomes markup.
 import { verdictMark } from './identity-view.js';
 import { mentions, nickHue } from './render.js';
-import { appendMarkdown, textOutsideCode } from './markdown.js';
+import { appendMarkdown, rendersAsText, textOutsideCode } from './markdown.js';
 
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -47,6 +49,7 @@ export class MessageNodes {
     text.className = 'text';
     this.shell.append(time, text);
     this.authors = new Map(); // nick -> <button class="author">, to clone
+    this.unfinished = new WeakMap(); // node made `later` -> { text, source }: its Markdown to make
   }
 
   /** The author's button (its colour, `data-nick` for the click that mentions them). */
@@ -68,8 +71,9 @@ export class MessageNodes {
   /**
    * The node of `message` as `me` reads it: `.msg` (+ `mine`, `mention`, `forged-msg`),
    * `data-id`, `data-key`, `data-day`; returns { node, text } (text: its `.text` span).
+   * `later`: the text's Markdown is made by `finish(node)`, its source shown until then.
    */
-  make(message, me) {
+  make(message, me, { later = false } = {}) {
     const node = this.shell.cloneNode(true);
     const time = node.firstChild;
     const text = node.lastChild;
@@ -88,9 +92,31 @@ export class MessageNodes {
     }
     node.insertBefore(this.author(message.author), text);
     for (const mark of verdictMark(this.doc, message)) node.insertBefore(mark, text);
-    appendMarkdown(this.doc, text, message.text);
+    if (rendersAsText(message.text)) {
+      text.textContent = message.text;
+    } else if (later) {
+      text.textContent = message.text; // as it is, until `finish`
+      this.unfinished.set(node, { text, source: message.text });
+    } else {
+      appendMarkdown(this.doc, text, message.text);
+    }
     text.dir = 'auto'; // Arabic and Hebrew read right to left
     return { node, text };
+  }
+
+  /** Does `node` still show its text's source (made `later`, not finished)? */
+  isUnfinished(node) {
+    return this.unfinished.has(node);
+  }
+
+  /** Makes the Markdown of a node made `later` (nothing for any other node); true if it did. */
+  finish(node) {
+    const entry = this.unfinished.get(node);
+    if (!entry) return false;
+    this.unfinished.delete(node);
+    entry.text.replaceChildren();
+    appendMarkdown(this.doc, entry.text, entry.source);
+    return true;
   }
 }
 

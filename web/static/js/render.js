@@ -29,6 +29,9 @@ const TOKEN = new RegExp(
 
 const NEEDS_SCAN = /[:;^]|XD/;
 
+/** Could `text` hold a link, an :img: or an emoticon? (false: `parseText` gives it back as one text part) */
+export const mayHaveTokens = (text) => NEEDS_SCAN.test(text);
+
 /** The address as the browser would resolve it, if it is an absolute http(s) URL; else null. */
 export function safeHttpUrl(raw) {
   if (typeof raw !== 'string' || !/^https?:\/\//i.test(raw)) return null;

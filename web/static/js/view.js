@@ -7,7 +7,7 @@
 import { nickHue } from './render.js';
 import { MessageNodes, timeLabel, dayKey, isLong, timeTitle } from './message-node.js';
 import { MessageActions } from './actions.js';
-import { RoomLog } from './log.js';
+import { RoomLog, TAIL } from './log.js';
 import { RoomBar } from './room-bar.js';
 import { parseQuery, countLabel, highlighted } from './search.js';
 
@@ -55,6 +55,15 @@ export class View {
     this.older = this.$('older');
     this.input = this.$('input_text');
     this.nodes = new MessageNodes(doc);
+    // Messages made many at once get their Markdown as they near the view, when the browser
+    // says their content is no longer skipped (content-visibility: auto, chatt.css); a
+    // browser that does not say it gets every message whole at once.
+    this.finishLater = typeof doc.defaultView?.ContentVisibilityAutoStateChangeEvent === 'function';
+    if (this.finishLater) {
+      this.texts.addEventListener('contentvisibilityautostatechange', (event) => {
+        if (!event.skipped) this.nodes.finish(event.target);
+      }, { capture: true, passive: true });
+    }
     this.actions = new MessageActions(this);
     this.actions.attach(this.$('compose'), this.$('compose_text'), this.$('compose_cancel'), this.$('typing'));
     this.presence = new Map(); // nick -> 'online' | 'away' | 'offline', as they said it
@@ -91,7 +100,12 @@ export class View {
     });
     this.jumpUnread = this.$('jump_unread');
     this.jumpLatest = this.$('jump_latest');
-    this.jumpUnread.addEventListener('click', () => this.logs.get(this.current)?.line?.scrollIntoView({ block: 'start' }));
+    this.jumpUnread.addEventListener('click', () => {
+      const line = this.logs.get(this.current)?.line;
+      if (!line) return;
+      this.finishAround(line.nextElementSibling);
+      line.scrollIntoView({ block: 'start' });
+    });
     this.jumpLatest.addEventListener('click', () => this.scrollToEnd());
     // Search results close by their button, and when the field is cleared.
     this.$('search_results').addEventListener('click', (event) => {
@@ -412,8 +426,9 @@ export class View {
     }
   }
 
-  messageNode(message, room = null) {
-    const { node, text } = this.nodes.make(message, this.me);
+  /** `later`: its Markdown made when it nears the view (a message made in bulk: log.js). */
+  messageNode(message, room = null, { later = false } = {}) {
+    const { node, text } = this.nodes.make(message, this.me, { later: later && this.finishLater });
     const settled = message.id ? this.settled.get(message.id) : undefined;
     if (message.pending && settled !== 'confirmed') node.classList.add('pending');
     if (settled === 'failed') node.classList.add('failed');
@@ -438,7 +453,7 @@ export class View {
     this.$('room_title').textContent = room.name;
     let log = this.logs.get(room.name);
     if (!log) {
-      log = new RoomLog(this.doc, room, (m) => this.messageNode(m, room), (node) => this.forget(node));
+      log = new RoomLog(this.doc, room, (m, options) => this.messageNode(m, room, options), (node) => this.forget(node));
       this.logs.set(room.name, log);
       this.texts.append(log.element);
       this.resizes?.observe(log.element);
@@ -590,7 +605,21 @@ export class View {
     return this.flash(node);
   }
 
+  /**
+   * Makes whole the messages around `node` (a screenful either way) before a jump shows
+   * them, rather than their source for a frame.
+   */
+  finishAround(node, reach = TAIL) {
+    if (!node) return;
+    this.nodes.finish(node);
+    for (let next = node.nextElementSibling, n = 0; next && n < reach; next = next.nextElementSibling, n += 1) this.nodes.finish(next);
+    for (let previous = node.previousElementSibling, n = 0; previous && n < reach; previous = previous.previousElementSibling, n += 1) {
+      this.nodes.finish(previous);
+    }
+  }
+
   flash(node) {
+    this.finishAround(node);
     node.scrollIntoView({ block: 'center' });
     node.classList.remove('flash');
     void node.offsetWidth; // restart the animation
