@@ -141,6 +141,25 @@ class Browser:
     def texts(self, room: str) -> list[str]:
         return [m["text"] for m in self.messages(room) or []]
 
+    def scroll_through(self) -> None:
+        """Scrolls the message area from its top to its end, a screen at a time with two
+        frames each, as a reader would: every message has neared the view, so those made
+        many at once show their Markdown (log.js), not their text as it is."""
+        self.driver.execute_async_script("""
+          const done = arguments[0];
+          const texts = document.getElementById('all_texts');
+          const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+          (async () => {
+            for (let top = 0; top < texts.scrollHeight; top += Math.max(100, texts.clientHeight)) {
+              texts.scrollTop = top;
+              await frame();
+              await frame();
+            }
+            texts.scrollTop = texts.scrollHeight;
+            await frame();
+            done();
+          })();""")
+
     def rooms(self) -> list[str]:
         return self.driver.execute_script(
             "return [...document.querySelectorAll('#all_channels button[data-room]')].map((b) => b.dataset.room)")

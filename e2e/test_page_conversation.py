@@ -104,13 +104,23 @@ def test_reply_edit_react_delete_and_markdown_between_two_pages(open_chat, brows
     bob.wait(lambda d: message_node(bob, "the plan"), "the Markdown message at bob")
     rendered = js(bob, """
       const t = [...document.querySelectorAll('#all_texts .msg')].pop().querySelector('.text');
-      return { strong: t.querySelector('strong')?.textContent, lang: t.querySelector('pre .md-lang')?.textContent,
+      return { strong: t.querySelector('strong')?.textContent, lang: t.querySelector('pre.md-code')?.dataset.lang,
                code: t.querySelector('pre code')?.textContent, items: [...t.querySelectorAll('ul li')].map((l) => l.innerHTML),
                quote: t.querySelector('blockquote')?.textContent, copy: !!t.querySelector('pre button.md-copy'),
                white: getComputedStyle(t.querySelector('pre code')).whiteSpace,
                scroll: getComputedStyle(t.querySelector('pre')).overflowX };""")
     assert rendered == {"strong": "plan", "lang": "py", "code": "print('hi')  # kept", "items": ["one", "<em>two</em>"],
-                        "quote": "quoted x", "copy": True, "white": "pre", "scroll": "auto"}, rendered
+                        "quote": "quoted x", "copy": False, "white": "pre", "scroll": "auto"}, rendered
+    # The block's Copy button is made when the focus (or the pointer) comes to the block:
+    # by keyboard, Tab reaches the block, then the button.
+    copy = js(bob, """
+      const pre = [...document.querySelectorAll('#all_texts .msg')].pop().querySelector('pre.md-code');
+      const before = !!pre.querySelector('.md-copy');
+      pre.focus();
+      const button = pre.querySelector('.md-copy');
+      return { before, after: !!button, label: getComputedStyle(pre, '::before').content,
+               next: button && button.compareDocumentPosition(pre) === Node.DOCUMENT_POSITION_CONTAINS + Node.DOCUMENT_POSITION_PRECEDING };""")
+    assert copy == {"before": False, "after": True, "label": '"py"', "next": True}, copy
     # The copy button puts the code, whitespace and all, on the clipboard.
     bob.driver.execute_cdp_cmd("Browser.grantPermissions", {
         "origin": open_chat.server.url.rstrip("/"), "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})

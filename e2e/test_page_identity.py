@@ -237,7 +237,7 @@ def test_identity_screenshots_phone_and_desktop_light_and_dark(open_chat, browse
         sam.select_room(room)
     sam = pages["desktop"]
     alice.send("The tickets are booked, **8 pm** at the station :)")
-    sam.wait(lambda d: verdicts(sam, room).get("The tickets are booked, 8 pm at the station ") == "verified",
+    sam.wait(lambda d: verdicts(sam, room).get("The tickets are booked, 8 pm at the station :)") == "verified",
              "alice verified")
     impostor = browsers("impostor").open(open_chat.server.url)
     join_with_secret(impostor, alice_nick)
@@ -291,6 +291,24 @@ def test_a_remembered_session_asks_for_the_secret_again_and_stays_signed(protect
     carol.wait_joined()
     carol.send("still signed after a reload")
     reader.wait(lambda d: verdicts(reader, "main").get("still signed after a reload") == "verified", "verified after the reload")
+
+
+def test_messages_shown_before_their_authors_key_are_checked_when_it_comes(open_chat, browsers):
+    """Issue 17: messages of a signed nickname shown before its retained key reached the
+    page (plain) are checked when the key comes: marked verified, or warned as forged."""
+    nick = unique("erin")
+    reader = browsers("reader").open(open_chat.server.url)
+    join_with_secret(reader, unique("reader"))
+    now = int(time.time() * 1000)
+    open_chat.publish([
+        signed("erin's secret", nick, "newtext", "main", "erin before her key", f"early-{now}", str(now)),
+        signed("not erin's secret", nick, "newtext", "main", "someone as erin before her key", f"forged-{now}", str(now)),
+    ])
+    reader.wait(lambda d: verdicts(reader, "main").get("erin before her key") == "plain"
+                and verdicts(reader, "main").get("someone as erin before her key") == "plain", "both shown, plain")
+    publish_retained(open_chat, *signed("erin's secret", nick, "key", str(now)))
+    reader.wait(lambda d: verdicts(reader, "main").get("erin before her key") == "verified", "erin's message verified")
+    reader.wait(lambda d: verdicts(reader, "main").get("someone as erin before her key") == "forged", "the impostor warned")
 
 
 def test_a_changed_key_is_warned(open_chat, browsers):

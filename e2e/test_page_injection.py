@@ -25,8 +25,15 @@ for (const el of document.querySelectorAll('*')) {
 const scheme = (url) => new URL(url, location.href).protocol;
 for (const img of document.images) {
   if (!['http:', 'https:'].includes(scheme(img.src))) problems.push(`img src ${img.src.slice(0, 80)}`);
-  if (!img.matches('.inline-image, .emoticon')) problems.push(`img of class ${img.className}`);
-  if (img.matches('.emoticon') && !new URL(img.src).pathname.startsWith('/static/img/emoticons/')) problems.push(`emoticon ${img.src}`);
+  if (!img.matches('.inline-image')) problems.push(`img of class ${img.className}`);
+  if (img.matches('.emoticon')) problems.push(`emoticon as img ${img.src}`);
+}
+// Emoticons are spans (render.js): our class, a picture from our list, nothing else.
+for (const span of document.querySelectorAll('#all_texts span.emoticon')) {
+  const names = [...span.attributes].map((a) => a.name).sort().join(' ');
+  if (names !== 'aria-label class data-emoticon role title') problems.push(`emoticon attributes ${names}`);
+  if (!/^(happy|shappy|sad|gibber|confused|wink|crazy)$/.test(span.dataset.emoticon)) problems.push(`emoticon ${span.dataset.emoticon}`);
+  if (span.children.length > 0) problems.push('emoticon with elements');
 }
 for (const a of document.querySelectorAll('a')) {
   if (!a.hasAttribute('href') || !['http:', 'https:'].includes(scheme(a.href))) problems.push(`a href ${a.getAttribute('href')}`);
@@ -92,7 +99,16 @@ def test_payloads_as_texts_and_authors_show_literally_and_run_nothing(open_chat,
         + [(f"rooms/{authors_room}/newtext", newtext(author, f"said by author {i}", f"author-{i}"))
            for i, author in authors])
 
+    # Out of view, a message made with many others shows its text as it is (log.js): literally.
     shown = {m["id"]: m for m in open_when_complete(reader, texts_room, len(PAYLOADS))}
+    wrong = [(i, text[:60], shown.get(f"text-{i}", {}).get("text", "<missing>")[:60])
+             for i, text in enumerate(PAYLOADS)
+             if shown.get(f"text-{i}", {}).get("text") not in (MARKDOWN_SHOWS.get(text, text), text)]
+    assert wrong == [], "texts not shown literally"
+    assert_nothing_ran(reader)
+    # Once each has neared the view, its Markdown is made: still nothing but text and our elements.
+    reader.scroll_through()
+    shown = {m["id"]: m for m in reader.messages(texts_room)}
     wrong = [(i, text[:60], shown.get(f"text-{i}", {}).get("text", "<missing>")[:60])
              for i, text in enumerate(PAYLOADS)
              if shown.get(f"text-{i}", {}).get("text") != MARKDOWN_SHOWS.get(text, text)]

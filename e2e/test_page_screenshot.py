@@ -33,9 +33,13 @@ def test_a_screenshot_of_a_short_conversation(open_chat, browsers):
             browser.wait_text("main", text)
     alice.wait(lambda d: "sam" in alice.nicks(), "sam in alice's list of users")
     alice.wait(lambda d: "holidays" in alice.rooms(), "the second room in alice's list")
+    # Emoticons are spans drawn by the style (render.js): each has its picture, and the
+    # pictures have loaded.
     alice.wait(lambda d: d.execute_script(
-        "return [...document.querySelectorAll('#all_texts img.emoticon')].every((i) => i.complete && i.naturalWidth > 0)"
-        " && document.querySelectorAll('#all_texts img.emoticon').length >= 3"), "the emoticon pictures")
+        "const all = [...document.querySelectorAll('#all_texts .emoticon')];"
+        "const loaded = performance.getEntriesByType('resource').filter((e) => e.name.includes('/static/img/emoticons/') && e.responseEnd > 0);"
+        "return all.length >= 3 && all.every((e) => getComputedStyle(e).backgroundImage.includes('/static/img/emoticons/'))"
+        " && all.every((e) => loaded.some((l) => getComputedStyle(e).backgroundImage.includes(l.name)))"), "the emoticon pictures")
     link = alice.driver.execute_script("return document.querySelector('#all_texts a').getAttribute('href')")
     assert link == "https://www.swift.org/getting-started/"
     mentioned = alice.driver.execute_script(

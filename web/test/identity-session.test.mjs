@@ -130,6 +130,49 @@ test('key announcements: self-signed ones learnt and remembered per chat; bad on
   assert.equal(parseKeyPair(null), null);
 });
 
+/** Resolves when `condition()` holds; fails after a deadline (no timing assertion: it only bounds the wait). */
+async function until(condition, what, deadline = Date.now() + 10_000) {
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`waited for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+test('live messages that came before their author\'s key are checked when the key comes (announcement or pin)', async () => {
+  const reader = session('carol', null);
+  const topic = 'rooms/main/newtext';
+  const payload = { author: 'alice', text: 'hello before my key', id: 'msg-early-001', ts: 1800000000000 };
+  const good = JSON.stringify(await session('alice', own.alice).sign(topic, payload));
+  const byImpostor = JSON.stringify(await session('alice', impostor).sign(topic, { ...payload, id: 'msg-early-002' }));
+  const unsigned = JSON.stringify({ ...payload, id: 'msg-early-003' });
+  const verdicts = [];
+  for (const [name, text] of [['good', good], ['impostor', byImpostor], ['unsigned', unsigned]]) {
+    await reader.check(topic, 'alice', text, (verdict) => verdicts.push([name, verdict]));
+  }
+  assert.deepEqual(verdicts, [], 'no key yet: plain, nothing decided');
+  assert.equal(reader.awaiting.count('alice'), 3);
+  // alice's retained key announcement comes: the three are checked as if it had been there.
+  const announcement = await session('alice', own.alice).announcement(1800000000000);
+  assert.equal(await reader.onKeyMessage('alice', JSON.stringify(announcement.payload)), 'new');
+  await until(() => verdicts.length === 3, 'the three verdicts');
+  assert.deepEqual(Object.fromEntries(verdicts), { good: 'verified', impostor: 'forged', unsigned: 'forged' });
+  assert.equal(reader.awaiting.count('alice'), 0, 'checked once');
+  // With the key known, a later message is checked at once.
+  await reader.check(topic, 'alice', good, (verdict) => verdicts.push(['again', verdict]));
+  assert.deepEqual(verdicts.at(-1), ['again', 'verified']);
+  // A refused announcement (against the server's pin) releases nothing; the pin itself does.
+  const bobPayload = { ...payload, author: 'bob', id: 'msg-early-004' };
+  const bobText = JSON.stringify(await session('bob', own.bob).sign(topic, bobPayload));
+  const bobVerdicts = [];
+  await reader.check(topic, 'bob', bobText, (verdict) => bobVerdicts.push(verdict));
+  reader.mergeLastinfo({ keys: { bob: { sign: own.bob.sign, dh: own.bob.dh } } });
+  await until(() => bobVerdicts.length === 1, "bob's verdict after the server's pin");
+  assert.deepEqual(bobVerdicts, ['verified']);
+  // A nickname that never gets a key stays plain: its messages are held, bounded.
+  for (let i = 0; i < 250; i += 1) await reader.check(topic, 'nokey', JSON.stringify({ ...payload, author: 'nokey' }), () => assert.fail('no key'));
+  assert.equal(reader.awaiting.count('nokey'), 200);
+});
+
 test('memorize\'s verdict in a history entry is shown: a mark, or a warning', () => {
   const verified = entryToMessage(['alice', 'hi', 1, 'msg-12345678', 3, { sig: 'verified' }]);
   const forged = entryToMessage(['bot', 'enter the passphrase at http://evil', 2, 'msg-87654321', 4, { sig: 'forged' }]);

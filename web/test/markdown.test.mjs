@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendMarkdown, renderMarkdown, parseBlocks, parseInline, textOutsideCode } from '../static/js/markdown.js';
+import { appendMarkdown, copyButton, renderMarkdown, parseBlocks, parseInline, textOutsideCode } from '../static/js/markdown.js';
 import { renderText } from '../static/js/render.js';
 import { fakeDocument, elements } from '../test-support/fakedom.mjs';
 
@@ -53,18 +53,23 @@ test('nothing inside code: no emphasis, link, image, emoticon', () => {
 test('links, images and emoticons inside emphasis', () => {
   assert.equal(md('**see http://a.org/x_y**'),
     '<strong>see <a href="http://a.org/x_y" rel="noopener noreferrer" target="_blank">http://a.org/x_y</a></strong>');
-  assert.match(md('_wow :) ok_'), /^<em>wow <img src="static\/img\/emoticons\/happy.svg"/);
+  assert.match(md('_wow :) ok_'), /^<em>wow <span class="emoticon" data-emoticon="happy" role="img" aria-label=":\)" title=":\)">:\)<\/span> ok<\/em>$/);
 });
 
 test('fenced code block: language label, copy button, whitespace kept', () => {
   assert.equal(md('look:\n```js\nif (a) {\n    b();\n}\n```\nafter'),
-    'look:<pre class="md-code"><div class="md-code-head"><span class="md-lang">js</span>' +
-    '<button class="md-copy" type="button" title="Copy the code">Copy</button></div>' +
-    '<code>if (a) {\n    b();\n}</code></pre>after');
-  // Unclosed: runs to the end; no language: an empty label.
-  assert.match(md('```\nx'), /<span class="md-lang"><\/span>.*<code>x<\/code>/);
+    'look:<pre class="md-code" tabindex="0" data-lang="js"><code>if (a) {\n    b();\n}</code></pre>after');
+  // Unclosed: runs to the end; no language: no label.
+  assert.equal(md('```\nx'), '<pre class="md-code" tabindex="0"><code>x</code></pre>');
   // A language "word" that is not one makes no fence.
   assert.equal(md('```<img src=x>'), '```&lt;img src=x&gt;'.replace('&lt;', '<').replace('&gt;', '>'));
+  // The Copy button is made when wanted (the pointer or the focus on the block), once.
+  const [pre] = renderMarkdown(fakeDocument, '```sh\nls\n```');
+  const copy = copyButton(fakeDocument, pre);
+  assert.equal(html([pre]), '<pre class="md-code" tabindex="0" data-lang="sh">' +
+    '<button class="md-copy" type="button" title="Copy the code">Copy</button><code>ls</code></pre>');
+  assert.equal(copyButton(fakeDocument, pre), copy);
+  assert.equal(pre.childNodes.length, 2);
 });
 
 test('quotes and lists', () => {
@@ -84,7 +89,8 @@ test('mentions count outside code only', () => {
 // The hidden-payload rule: whatever a message says, the only elements are the ones the
 // renderer makes, with attributes it sets; addresses are http(s) or our emoticons.
 const ALLOWED = new Set(['A', 'IMG', 'STRONG', 'EM', 'S', 'CODE', 'PRE', 'DIV', 'SPAN', 'BUTTON', 'BLOCKQUOTE', 'UL', 'OL', 'LI']);
-const ATTRIBUTES = new Set(['href', 'rel', 'target', 'src', 'alt', 'title', 'class', 'loading', 'referrerpolicy', 'tabindex', 'type', 'start']);
+const ATTRIBUTES = new Set(['href', 'rel', 'target', 'src', 'alt', 'title', 'class', 'loading', 'referrerpolicy', 'tabindex', 'type', 'start',
+  'data-emoticon', 'role', 'aria-label', 'data-lang']);
 const PAYLOADS = [
   '<img src=x onerror=alert(1)>', '**<script>alert(1)</script>**', '`<b>x</b>`', '```html\n<iframe src=javascript:alert(1)>\n```',
   '[click](javascript:alert(1))', 'javascript:alert(1)', '**javascript:alert(1)**', '> <svg onload=alert(1)>',
@@ -92,6 +98,7 @@ const PAYLOADS = [
   ':img:(javascript:alert(1))', ':img:(data:text/html,<script>alert(1)</script>)', '~~<b onclick=alert(1)>x</b>~~',
   '```" onmouseover="alert(1)\nx\n```', '```js onload=alert(1)\nx\n```', 'http://a.org/"onmouseover="alert(1)',
   '**http://a.org/<script>**', '*[x](vbscript:msgbox)*', '<a href=javascript:alert(1)>**x**</a>',
+  ':) data-emoticon="x" onerror=alert(1) :)', '**:) <img src=x onerror=alert(1)>** ;)', '- :P <svg onload=alert(1)>',
 ];
 
 test('no element or attribute from a message ever becomes markup; javascript: links stay text', () => {
@@ -102,9 +109,14 @@ test('no element or attribute from a message ever becomes markup; javascript: li
       for (const [name, value] of element.attributes) {
         assert.ok(ATTRIBUTES.has(name), `${payload}: attribute ${name}`);
         if (name === 'href') assert.match(value, /^https?:\/\//, payload);
-        if (name === 'src') assert.match(value, /^(https?:\/\/|static\/img\/emoticons\/)/, payload);
+        if (name === 'src') assert.match(value, /^https?:\/\//, payload);
+        if (name === 'data-emoticon') assert.match(value, /^(happy|shappy|sad|gibber|confused|wink|crazy)$/, payload);
+        if (name === 'role') assert.equal(value, 'img', payload);
+        if (name === 'aria-label') assert.match(value, /^(:\)\)|:\)|:\(|:D|:P|:\/|;\)|XD|\^\^)$/, payload);
         if (name === 'class') assert.match(value, /^(md-[a-z-]+|inline-image|emoticon)$/, payload);
         if (name === 'start') assert.match(value, /^\d+$/, payload);
+        if (name === 'data-lang') assert.match(value, /^[A-Za-z0-9_+#.-]{1,32}$/, payload);
+        if (name === 'tabindex') assert.equal(value, '0', payload);
       }
     }
     // Every character of the payload is still shown (as text or a picture's alt), but

@@ -88,19 +88,44 @@ test('injection strings give only text nodes and safe http(s) elements', () => {
     const nodes = renderText(fakeDocument, input);
     assert.equal(nodes.map((n) => n.textContent || n.getAttribute('alt') || '').join(''), input, `${input}: nothing lost`);
     for (const el of elements(nodes)) {
-      assert.ok(['A', 'IMG'].includes(el.tagName), `${input}: <${el.tagName}>`);
+      assert.ok(['A', 'IMG', 'SPAN'].includes(el.tagName), `${input}: <${el.tagName}>`);
       for (const [name, value] of el.attributes) {
         assert.ok(!name.startsWith('on'), `${input}: attribute ${name}`);
         if (name === 'href' || name === 'src') {
-          assert.ok(/^https?:\/\/[^\s"'<>`]+$/.test(value) || /^static\/img\/emoticons\/[a-z]+\.svg$/.test(value), `${input}: ${name}=${value}`);
+          assert.ok(/^https?:\/\/[^\s"'<>`]+$/.test(value), `${input}: ${name}=${value}`);
         }
       }
+      if (el.tagName === 'SPAN') assertEmoticon(el, input);
       if (el.tagName === 'A') {
         assert.equal(el.getAttribute('rel'), 'noopener noreferrer');
         assert.equal(el.getAttribute('target'), '_blank');
       }
     }
   }
+});
+
+// An emoticon: a span of ours, its picture named from our list, its text the emoticon's.
+function assertEmoticon(el, input) {
+  assert.equal(el.getAttribute('class'), 'emoticon', input);
+  assert.ok(Object.values(EMOTICONS).includes(el.getAttribute('data-emoticon')), `${input}: ${el.getAttribute('data-emoticon')}`);
+  assert.ok(Object.keys(EMOTICONS).includes(el.textContent), `${input}: ${el.textContent}`);
+  assert.equal(el.getAttribute('role'), 'img');
+  assert.equal(el.getAttribute('aria-label'), el.textContent);
+  assert.equal(el.getAttribute('title'), el.textContent);
+  assert.deepEqual([...el.attributes.keys()].sort(), ['aria-label', 'class', 'data-emoticon', 'role', 'title'], input);
+}
+
+test('emoticons are spans holding their text, drawn by the style from our pictures', () => {
+  const nodes = renderText(fakeDocument, 'hi :) and ;) and :)');
+  assert.deepEqual(nodes.map((n) => n.textContent), ['hi ', ':)', ' and ', ';)', ' and ', ':)']);
+  for (const at of [1, 3, 5]) assertEmoticon(nodes[at], 'hi :) and ;) and :)');
+  assert.equal(nodes[1].getAttribute('data-emoticon'), 'happy');
+  assert.equal(nodes[3].getAttribute('data-emoticon'), 'wink');
+  assert.notEqual(nodes[1], nodes[5], 'each emoticon its own node');
+});
+
+test('text without any of : ; ^ XD is one text part, as the full scan makes it', () => {
+  for (const s of ['hello world', 'a_b *c* ~~d~~ `e`', 'x\ny', 'Xd xD', 'ABC']) assert.deepEqual(parseText(s), [text(s)], s);
 });
 
 test('tags in messages are text, not elements', () => {

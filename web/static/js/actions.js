@@ -7,6 +7,7 @@
 // edits the last own message. It reports to the handlers given to `bind()`: send(text,
 // replyTo) → bool, edit(id, text) → bool, remove(id), react(id, emoji) → bool, typed(),
 // jumpToMessage(id).
+import { copyButton } from './markdown.js';
 
 export const COMMON_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'];
 const LONG_PRESS = 500; // ms
@@ -110,6 +111,13 @@ export class MessageActions {
       const node = event.target.closest('.msg');
       if (node && node !== this.target) this.showToolbar(node);
     });
+    // A code block's Copy button is made when the pointer or the focus comes to the block.
+    for (const name of ['pointerover', 'focusin']) {
+      texts.addEventListener(name, (event) => {
+        const pre = event.target.closest?.('pre.md-code');
+        if (pre) copyButton(this.doc, pre);
+      });
+    }
     // Long-press on a touch screen.
     texts.addEventListener('pointerdown', (event) => {
       if (event.pointerType !== 'touch') return;

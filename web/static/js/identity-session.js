@@ -6,6 +6,7 @@
 // null (a nickname without a key: plain, as before). No DOM, no element ids.
 import { signatureInput, signInput, verifyInput, fromBase64url } from './identity.js';
 import { nickProblem } from './names.js';
+import { AwaitingKey } from './awaiting-key.js';
 
 const KEYS_PREFIX = 'chatt-keys:';
 
@@ -86,6 +87,7 @@ export class IdentitySession {
     this.onKeyChanged = onKeyChanged;
     this.queue = Promise.resolve(); // signatures in call order, so events leave in the order sent
     this.pinned = new Set(); // nicknames whose keys the server pinned (lastinfo): announcements do not replace them
+    this.awaiting = new AwaitingKey(); // live events checked again when their author's key comes
     if (own) this.book.learn(nick, { sign: own.sign, dh: own.dh });
   }
 
@@ -127,6 +129,7 @@ export class IdentitySession {
     if (pinned) this.pinned.add(nick);
     const outcome = this.book.learn(nick, keys);
     if (outcome === 'changed') this.onKeyChanged(nick, false);
+    for (const { topic, text, done } of this.awaiting.take(nick)) this.check(topic, nick, text, done).catch(() => {});
     return outcome;
   }
 
@@ -153,6 +156,24 @@ export class IdentitySession {
       const parsed = parseKeyPair(pair);
       if (parsed && nickProblem(nick) === null) this.learn(nick, parsed, { pinned: true });
     }
+  }
+
+  /**
+   * Checks an event others sent (its JSON `text` on `topic`, by `author`) and calls
+   * `done(verdict)` with "verified" or "forged" once its author's key is known: now, or
+   * when a key for `author` is learnt later (a key announcement that comes after their
+   * messages). An event of a nickname that never gets a key never calls `done` (plain).
+   */
+  async check(topic, author, text, done) {
+    for (;;) {
+      const verdict = await this.verdict(topic, author, text);
+      if (verdict !== null) {
+        done(verdict);
+        return;
+      }
+      if (this.book.get(author) === null) break; // else a key came meanwhile: check with it
+    }
+    this.awaiting.hold(author, { topic, text, done });
   }
 
   /**

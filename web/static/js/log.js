@@ -9,11 +9,18 @@
 export const WINDOW = 300;
 
 /**
- * Nodes made many at once (a log opened, older pages) are marked `bulk`: the style skips
- * their layout while they are out of view (chatt.css). Live ones are not.
+ * When a log opens (at its end), its last TAIL messages are made whole at once: more than a
+ * screenful, so what the reader sees first is never a message's source.
  */
-const bulk = (makeNode) => (message) => {
-  const node = makeNode(message);
+export const TAIL = 50;
+
+/**
+ * Nodes made many at once (a log opened, older pages) are marked `bulk`: the style skips
+ * their layout while they are out of view (chatt.css), and they are made `later` (their
+ * Markdown made when they near the view: message-node.js) unless `now`. Live ones are not.
+ */
+const bulk = (makeNode, now = () => false) => (message, index) => {
+  const node = makeNode(message, { later: !now(index) });
   node.classList.add('bulk');
   return node;
 };
@@ -21,7 +28,7 @@ const bulk = (makeNode) => (message) => {
 export class RoomLog {
   /**
    * @param {object} room the state's room ({ name, messages })
-   * @param {(message: object) => Element} makeNode
+   * @param {(message: object, options: {later: boolean}) => Element} makeNode
    * @param {(node: Element) => void} forget called for each node that leaves the DOM
    */
   constructor(doc, room, makeNode, forget) {
@@ -33,7 +40,8 @@ export class RoomLog {
     this.element.setAttribute('role', 'log');
     this.element.dataset.room = room.name;
     this.offset = Math.max(0, room.messages.length - WINDOW); // index in the state of the first node
-    this.nodes = room.messages.slice(this.offset).map(bulk(makeNode));
+    const shown = room.messages.slice(this.offset);
+    this.nodes = shown.map(bulk(makeNode, (index) => index >= shown.length - TAIL));
     this.element.append(...this.nodes);
     this.queue = []; // { message, index } in the order the state took them
     this.line = null; // the "new messages" line, while there is one

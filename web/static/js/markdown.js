@@ -1,11 +1,11 @@
 // The Markdown subset of SPEC.md (protocol v2) → DOM nodes, with createElement,
 // createTextNode, textContent and setAttribute only: no text of a message ever becomes
 // markup. Blocks: fenced code (``` lines, an optional language word shown as a label, a
-// copy button), `> ` quote lines, `- ` and `1. ` lists, and paragraphs (lines kept as they
+// copy button made on demand), `> ` quote lines, `- ` and `1. ` lists, and paragraphs (lines kept as they
 // are). Inline: `code`, **bold**, *italic* / _italic_, ~~strike~~, and outside code the
 // original's links, :img:(url) and emoticons (render.js). A text with none of it is the
 // plain text of render.js, node for node.
-import { parseText, toNodes } from './render.js';
+import { parseText, toNodes, mayHaveTokens } from './render.js';
 
 const FENCE = /^ {0,3}```\s*([A-Za-z0-9_+#.-]{0,32})\s*$/;
 const FENCE_END = /^ {0,3}```\s*$/;
@@ -184,7 +184,8 @@ function inlineNodes(doc, parts) {
       flush();
       const tag = part.type === 'strong' ? 'strong' : part.type === 'em' ? 'em' : part.type === 'del' ? 's' : 'code';
       const element = doc.createElement(tag);
-      if (part.type === 'code') element.textContent = part.text;
+      const only = part.type === 'code' ? part : part.children.length === 1 && part.children[0];
+      if (only?.type === 'code' || only?.type === 'text') element.textContent = only.text; // one call, not three
       else appendAll(element, inlineNodes(doc, part.children));
       nodes.push(element);
     } else {
@@ -214,29 +215,41 @@ function element(doc, tag, className) {
 
 const shells = new WeakMap(); // document -> the code block's empty shell
 
+// <pre class="md-code" tabindex="0"><code></code></pre>: focusable, so that a keyboard
+// scrolls it and reaches its Copy button. The language is `data-lang`, which the style
+// shows as the block's label; the Copy button is made when the pointer or the focus comes
+// to the block (`copyButton`): three nodes per block instead of eight.
 function codeShell(doc) {
   let pre = shells.get(doc);
   if (pre) return pre;
   pre = element(doc, 'pre', 'md-code');
-  const head = element(doc, 'div', 'md-code-head');
-  const label = element(doc, 'span', 'md-lang');
+  pre.setAttribute('tabindex', '0');
+  pre.appendChild(doc.createElement('code'));
+  shells.set(doc, pre);
+  return pre;
+}
+
+/**
+ * The Copy button of a code block (`pre.md-code`), made the first time it is wanted (the
+ * pointer over the block, or the focus on it); returns it.
+ */
+export function copyButton(doc, pre) {
+  const first = pre.firstChild;
+  if (first?.nodeType === 1 && first.getAttribute('class') === 'md-copy') return first;
   const copy = element(doc, 'button', 'md-copy');
   copy.setAttribute('type', 'button');
   copy.setAttribute('title', 'Copy the code');
   copy.textContent = 'Copy';
-  head.append(label, copy);
-  pre.append(head, doc.createElement('code'));
-  shells.set(doc, pre);
-  return pre;
+  pre.insertBefore(copy, pre.firstChild);
+  return copy;
 }
 
 function blockNodes(doc, block) {
   switch (block.type) {
     case 'code': {
-      // A shell made once per document and cloned: five elements per block otherwise.
       const pre = codeShell(doc).cloneNode(true);
-      pre.firstChild.firstChild.textContent = block.lang;
-      pre.lastChild.textContent = block.text;
+      if (block.lang) pre.setAttribute('data-lang', block.lang);
+      pre.firstChild.textContent = block.text;
       return pre;
     }
     case 'quote': {
@@ -275,6 +288,12 @@ export function renderMarkdown(doc, text) {
     }
   }
   return nodes;
+}
+
+/** Is `text` rendered as itself, one text node (no Markdown, link, image or emoticon in it)? */
+export function rendersAsText(text) {
+  const source = String(text ?? '');
+  return !MAYBE.test(source) && !mayHaveTokens(source);
 }
 
 /** Message text → nodes appended to `parent` (the message's text element); returns it. */

@@ -1,7 +1,7 @@
 // Message text -> DOM nodes. Text stays text: the only elements made are links and
-// images whose address is http(s), and emoticon pictures from our own static files.
-// `parseText` is pure (a list of parts); `toNodes` turns parts into nodes with
-// createElement/createTextNode/setAttribute only.
+// images whose address is http(s), and emoticon pictures (spans that the style draws from
+// our own static files). `parseText` is pure (a list of parts); `toNodes` turns parts into
+// nodes with createElement/createTextNode/setAttribute (and clones of those) only.
 
 export const EMOTICONS = {
   ':))': 'shappy',
@@ -15,7 +15,6 @@ export const EMOTICONS = {
   '^^': 'happy',
 };
 
-const EMOTICON_BASE = 'static/img/emoticons/';
 
 // One scan, earliest match first: an :img:(url), a bare http(s) link, or an emoticon
 // standing alone (start or space before it; end, space or punctuation after it).
@@ -27,6 +26,11 @@ const TOKEN = new RegExp(
   ].join('|'),
   'gu',
 );
+
+const NEEDS_SCAN = /[:;^]|XD/;
+
+/** Could `text` hold a link, an :img: or an emoticon? (false: `parseText` gives it back as one text part) */
+export const mayHaveTokens = (text) => NEEDS_SCAN.test(text);
 
 /** The address as the browser would resolve it, if it is an absolute http(s) URL; else null. */
 export function safeHttpUrl(raw) {
@@ -68,6 +72,8 @@ export function parseText(text) {
     else parts.push({ type: 'text', text: s });
   };
   const source = String(text ?? '');
+  // Every token has a ':', ';' or '^' but XD: text with none of them is one part, unscanned.
+  if (!NEEDS_SCAN.test(source)) return source === '' ? parts : [{ type: 'text', text: source }];
   let position = 0;
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(source); match; match = TOKEN.exec(source)) {
@@ -116,6 +122,28 @@ export function nickHue(nick) {
   return hash % 360;
 }
 
+// An emoticon is a <span role="img"> holding its source text (what a copy of the message
+// gives), drawn by chatt.css from static/img/emoticons/<name>.svg by its data-emoticon:
+// an <img src> costs ten times as much to make (an image load per picture, and a load
+// event each; measured with bench/markdown.sh). One per emoticon and document, cloned.
+const emoticonShells = new WeakMap(); // document -> Map(emoticon text -> span)
+
+function emoticonShell(doc, part) {
+  let shells = emoticonShells.get(doc);
+  if (!shells) emoticonShells.set(doc, (shells = new Map()));
+  let span = shells.get(part.text);
+  if (span) return span;
+  span = doc.createElement('span');
+  span.setAttribute('class', 'emoticon');
+  span.setAttribute('data-emoticon', part.name);
+  span.setAttribute('role', 'img');
+  span.setAttribute('aria-label', part.text);
+  span.setAttribute('title', part.text);
+  span.textContent = part.text;
+  shells.set(part.text, span);
+  return span;
+}
+
 /** Builds the nodes for `parts` in `doc`; returns them in order (append them to a parent). */
 export function toNodes(doc, parts) {
   return parts.map((part) => {
@@ -139,14 +167,8 @@ export function toNodes(doc, parts) {
         img.setAttribute('title', 'click to enlarge');
         return img;
       }
-      case 'emoticon': {
-        const img = doc.createElement('img');
-        img.setAttribute('src', `${EMOTICON_BASE}${part.name}.svg`);
-        img.setAttribute('alt', part.text);
-        img.setAttribute('title', part.text);
-        img.setAttribute('class', 'emoticon');
-        return img;
-      }
+      case 'emoticon':
+        return emoticonShell(doc, part).cloneNode(true);
       default:
         return doc.createTextNode(part.text);
     }

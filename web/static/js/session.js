@@ -397,14 +397,18 @@ export class Session {
     if (message.author !== nick) this.alertFor(parsed.room, message);
   }
 
-  /** Marks a live message verified or forged once its signature is checked (a nickname with keys). */
-  async check(room, topic, message, text) {
+  /**
+   * Marks a live message verified or forged once its signature is checked: at once for a
+   * nickname with keys, else when a key for it comes (identity-session.js `check`).
+   */
+  check(room, topic, message, text) {
     // Our own sends never come here (the broker's copy is a duplicate): a live message under
     // our nickname is someone else's, checked like any other.
-    const verdict = await this.ids.verdict(topic, message.author, text);
-    if (verdict === null || this.disposed) return;
-    message.verdict = verdict;
-    this.view.updateMessage(room, message);
+    this.ids.check(topic, message.author, text, (verdict) => {
+      if (this.disposed) return;
+      message.verdict = verdict;
+      this.view.updateMessage(room, message);
+    }).catch(() => {});
   }
 
   /** users/<nick>/presence: the dot in the user list; `offline` lists them as gone. */

@@ -4,11 +4,10 @@
 // per animation frame (log.js), list items are moved into place, never rebuilt. The view
 // knows nothing of MQTT or HTTP: it reports what the reader does through the handlers
 // given to `bind()`.
-import { verdictMark } from './identity-view.js';
-import { mentions, nickHue } from './render.js';
-import { appendMarkdown, textOutsideCode } from './markdown.js';
+import { nickHue } from './render.js';
+import { MessageNodes, timeLabel, dayKey, isLong, timeTitle } from './message-node.js';
 import { MessageActions } from './actions.js';
-import { RoomLog } from './log.js';
+import { RoomLog, TAIL } from './log.js';
 import { RoomBar } from './room-bar.js';
 import { parseQuery, countLabel, highlighted } from './search.js';
 
@@ -19,28 +18,11 @@ const FRAME_NODES = 60;
 
 const pad = (n) => String(n).padStart(2, '0');
 
-function timeLabel(ts) {
-  const date = new Date(ts);
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
 /** A full date with the time, for search results (no day separator there). */
 function dateTimeLabel(ts) {
   const date = new Date(ts);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${timeLabel(ts)}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${timeLabel(date)}`;
 }
-
-/** A message long enough to be collapsed behind "Show more" (by its text: no layout needed). */
-const LONG_CHARACTERS = 700;
-const LONG_LINES = 12;
-function isLong(text) {
-  if (text.length > LONG_CHARACTERS) return true;
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && lines <= LONG_LINES; i = text.indexOf('\n', i + 1)) lines += 1;
-  return lines > LONG_LINES;
-}
-
-const dayKey = (date) => `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
 
 /** "Today", "Yesterday" or the date, for the separator above a day's first message. */
 export function dayLabel(ts, now = new Date()) {
@@ -72,6 +54,16 @@ export class View {
     this.texts = this.$('all_texts');
     this.older = this.$('older');
     this.input = this.$('input_text');
+    this.nodes = new MessageNodes(doc);
+    // Messages made many at once get their Markdown as they near the view, when the browser
+    // says their content is no longer skipped (content-visibility: auto, chatt.css); a
+    // browser that does not say it gets every message whole at once.
+    this.finishLater = typeof doc.defaultView?.ContentVisibilityAutoStateChangeEvent === 'function';
+    if (this.finishLater) {
+      this.texts.addEventListener('contentvisibilityautostatechange', (event) => {
+        if (!event.skipped) this.nodes.finish(event.target);
+      }, { capture: true, passive: true });
+    }
     this.actions = new MessageActions(this);
     this.actions.attach(this.$('compose'), this.$('compose_text'), this.$('compose_cancel'), this.$('typing'));
     this.presence = new Map(); // nick -> 'online' | 'away' | 'offline', as they said it
@@ -102,9 +94,18 @@ export class View {
       if (this.atEnd && !was) this.onEnd();
       this.updateJumps();
     });
+    // A message's time shows its full date on hover (made then: message-node.js).
+    this.texts.addEventListener('pointerover', (event) => {
+      if (event.target.localName === 'time') timeTitle(event.target);
+    });
     this.jumpUnread = this.$('jump_unread');
     this.jumpLatest = this.$('jump_latest');
-    this.jumpUnread.addEventListener('click', () => this.logs.get(this.current)?.line?.scrollIntoView({ block: 'start' }));
+    this.jumpUnread.addEventListener('click', () => {
+      const line = this.logs.get(this.current)?.line;
+      if (!line) return;
+      this.finishAround(line.nextElementSibling);
+      line.scrollIntoView({ block: 'start' });
+    });
     this.jumpLatest.addEventListener('click', () => this.scrollToEnd());
     // Search results close by their button, and when the field is cleared.
     this.$('search_results').addEventListener('click', (event) => {
@@ -425,31 +426,14 @@ export class View {
     }
   }
 
-  messageNode(message, room = null) {
-    const node = this.el('div', 'msg');
-    if (message.author === this.me) node.classList.add('mine');
+  /** `later`: its Markdown made when it nears the view (a message made in bulk: log.js). */
+  messageNode(message, room = null, { later = false } = {}) {
+    const { node, text } = this.nodes.make(message, this.me, { later: later && this.finishLater });
     const settled = message.id ? this.settled.get(message.id) : undefined;
     if (message.pending && settled !== 'confirmed') node.classList.add('pending');
     if (settled === 'failed') node.classList.add('failed');
     if (settled === 'queued') node.classList.add('queued');
-    if (message.author !== this.me && mentions(textOutsideCode(message.text), this.me)) node.classList.add('mention');
-    if (message.id) {
-      node.dataset.id = message.id;
-      this.byId.set(message.id, node);
-    }
-    if (message.key !== null) node.dataset.key = String(message.key);
-    if (message.ts !== null) node.dataset.day = dayKey(new Date(message.ts));
-    const time = this.el('time', 'time', message.ts !== null ? timeLabel(message.ts) : '');
-    if (message.ts !== null) {
-      const iso = new Date(message.ts).toISOString();
-      time.setAttribute('datetime', iso);
-      time.title = new Date(message.ts).toLocaleString();
-    }
-    const text = this.el('span', 'text');
-    text.dir = 'auto'; // Arabic and Hebrew read right to left
-    appendMarkdown(this.doc, text, message.text);
-    node.append(time, this.nickButton(message.author, 'author'), ...verdictMark(this.doc, message), text);
-    if (message.verdict === 'forged') node.classList.add('forged-msg');
+    if (message.id) this.byId.set(message.id, node);
     this.actions.decorate(node, message, text, room);
     if (isLong(message.text)) {
       text.classList.add('collapsed');
@@ -469,7 +453,7 @@ export class View {
     this.$('room_title').textContent = room.name;
     let log = this.logs.get(room.name);
     if (!log) {
-      log = new RoomLog(this.doc, room, (m) => this.messageNode(m, room), (node) => this.forget(node));
+      log = new RoomLog(this.doc, room, (m, options) => this.messageNode(m, room, options), (node) => this.forget(node));
       this.logs.set(room.name, log);
       this.texts.append(log.element);
       this.resizes?.observe(log.element);
@@ -621,7 +605,21 @@ export class View {
     return this.flash(node);
   }
 
+  /**
+   * Makes whole the messages around `node` (a screenful either way) before a jump shows
+   * them, rather than their source for a frame.
+   */
+  finishAround(node, reach = TAIL) {
+    if (!node) return;
+    this.nodes.finish(node);
+    for (let next = node.nextElementSibling, n = 0; next && n < reach; next = next.nextElementSibling, n += 1) this.nodes.finish(next);
+    for (let previous = node.previousElementSibling, n = 0; previous && n < reach; previous = previous.previousElementSibling, n += 1) {
+      this.nodes.finish(previous);
+    }
+  }
+
   flash(node) {
+    this.finishAround(node);
     node.scrollIntoView({ block: 'center' });
     node.classList.remove('flash');
     void node.offsetWidth; // restart the animation
