@@ -17,6 +17,10 @@ extension SQLiteMessageStore {
                 CREATE INDEX direct_message_conversation ON direct_message (a, b, id);
                 """)
         }
+        migrator.registerMigration("identity: direct message verdicts") { db in
+            // `verified` / `forged` (``SignatureVerdict``), `NULL` for a plain one.
+            try db.execute(sql: "ALTER TABLE direct_message ADD COLUMN verdict TEXT")
+        }
     }
 
     /// Stores `directs` in the write's transaction; one already stored (same conversation
@@ -24,8 +28,8 @@ extension SQLiteMessageStore {
     static func writeDirects(_ directs: [DirectMessage], in db: Database) throws -> Int {
         guard !directs.isEmpty else { return 0 }
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO direct_message (a, b, sender, recipient, messageID, ts, nonce, ct, sig, receivedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO direct_message (a, b, sender, recipient, messageID, ts, nonce, ct, sig, receivedAt, verdict)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (a, b, messageID) DO NOTHING
             """)
         var stored = 0
@@ -33,7 +37,7 @@ extension SQLiteMessageStore {
             let conversation = direct.conversation
             try insert.execute(arguments: [
                 conversation.a, conversation.b, direct.from, direct.to, direct.id, direct.ts, direct.nonce, direct.ct, direct.sig,
-                direct.receivedAt,
+                direct.receivedAt, direct.verdict?.rawValue,
             ])
             stored += db.changesCount
         }
@@ -43,12 +47,13 @@ extension SQLiteMessageStore {
     public func directMessages(in conversation: DirectConversation, before: Int64?, limit: Int) async throws -> DirectPage {
         try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, sender, recipient, messageID, ts, nonce, ct, sig, receivedAt FROM direct_message
+                SELECT id, sender, recipient, messageID, ts, nonce, ct, sig, receivedAt, verdict FROM direct_message
                 WHERE a = ? AND b = ? AND id < ? ORDER BY id DESC LIMIT ?
                 """, arguments: [conversation.a, conversation.b, before ?? Int64.max, limit + 1])
             let messages = rows.prefix(limit).map { row in
                 DirectMessage(key: row["id"], from: row["sender"], to: row["recipient"], id: row["messageID"], ts: row["ts"],
-                              nonce: row["nonce"], ct: row["ct"], sig: row["sig"], receivedAt: row["receivedAt"])
+                              nonce: row["nonce"], ct: row["ct"], sig: row["sig"], receivedAt: row["receivedAt"],
+                              verdict: (row["verdict"] as String?).flatMap(SignatureVerdict.init(rawValue:)))
             }
             return DirectPage(messages: messages.reversed(), hasMore: rows.count > limit)
         }
