@@ -41,19 +41,39 @@ extension PostgresMessageStore {
 
     public func directMessages(in conversation: DirectConversation, before: Int64?, limit: Int) async throws -> DirectPage {
         try await describingErrors("read") {
-            let rows = try await client.query("""
+            let messages = try await Self.directMessages(client.query("""
                 SELECT id, sender, recipient, message_id, ts, nonce, ct, sig, received_at, verdict FROM direct_message
                 WHERE a = \(conversation.a) AND b = \(conversation.b) AND id < \(before ?? Int64.max)
                 ORDER BY id DESC LIMIT \(Int64(limit + 1))
-                """, logger: logger)
-            var messages: [DirectMessage] = []
-            for try await (key, from, to, id, ts, nonce, ct, sig, receivedAt, verdict)
-                in rows.decode((Int64, String, String, String, Int64, String, String, String, Int64, String?).self) {
-                messages.append(DirectMessage(key: key, from: from, to: to, id: id, ts: ts, nonce: nonce, ct: ct, sig: sig,
-                                              receivedAt: receivedAt, verdict: verdict.flatMap(SignatureVerdict.init(rawValue:))))
-            }
+                """, logger: logger))
             let hasMore = messages.count > limit
             return DirectPage(messages: messages.prefix(limit).reversed(), hasMore: hasMore)
         }
+    }
+
+    public func forEachDirectMessage(_ body: @Sendable ([DirectMessage]) throws -> Void) async throws {
+        var after: Int64 = 0
+        while true {
+            let chunk = try await describingErrors("read") {
+                try await Self.directMessages(client.query("""
+                    SELECT id, sender, recipient, message_id, ts, nonce, ct, sig, received_at, verdict FROM direct_message
+                    WHERE id > \(after) ORDER BY id LIMIT 2000
+                    """, logger: logger))
+            }
+            guard let last = chunk.last?.key else { return }
+            try body(chunk)
+            after = last
+        }
+    }
+
+    /// The direct messages of rows `id, sender, recipient, message_id, ts, nonce, ct, sig, received_at, verdict`.
+    private static func directMessages(_ rows: PostgresRowSequence) async throws -> [DirectMessage] {
+        var messages: [DirectMessage] = []
+        for try await (key, from, to, id, ts, nonce, ct, sig, receivedAt, verdict)
+            in rows.decode((Int64, String, String, String, Int64, String, String, String, Int64, String?).self) {
+            messages.append(DirectMessage(key: key, from: from, to: to, id: id, ts: ts, nonce: nonce, ct: ct, sig: sig,
+                                          receivedAt: receivedAt, verdict: verdict.flatMap(SignatureVerdict.init(rawValue:))))
+        }
+        return messages
     }
 }
