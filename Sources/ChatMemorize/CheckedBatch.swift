@@ -35,18 +35,25 @@ struct CheckedVerdict: Sendable, Hashable {
 }
 
 extension IngestEvent {
-    /// Who an event says wrote it and what that author must have signed: for a message,
-    /// an edit, delete or reaction, and a direct message; `nil` for the rest.
-    var signatureClaim: (author: String, signature: EventSignature)? {
+    /// Who an event that must be signed says wrote it: a message, an edit, delete or
+    /// reaction, or a direct message; `nil` for the rest. (Cheap: the signature input is
+    /// only made, by ``signature``, for an author with a pinned key.)
+    var claimedAuthor: String? {
         switch self {
-        case .message(let room, let payload, _):
-            (payload.author.rawValue, EventSignature(input: .message(payload, in: room), sig: payload.sig))
-        case .conversation(let event, let signature):
-            (event.author, signature)
-        case .direct(let payload, _):
-            (payload.from.rawValue, EventSignature(input: .direct(payload), sig: payload.sig))
-        default:
-            nil
+        case .message(_, let payload, _): payload.author.rawValue
+        case .conversation(let event, _): event.author
+        case .direct(let payload, _): payload.from.rawValue
+        default: nil
+        }
+    }
+
+    /// What the ``claimedAuthor`` must have signed, and the signature that came.
+    var signature: EventSignature? {
+        switch self {
+        case .message(let room, let payload, _): EventSignature(input: .message(payload, in: room), sig: payload.sig)
+        case .conversation(_, let signature): signature
+        case .direct(let payload, _): EventSignature(input: .direct(payload), sig: payload.sig)
+        default: nil
         }
     }
 }

@@ -47,8 +47,8 @@ extension Memorizer {
     func refreshPinsIfStale(for events: [IngestEvent]) async throws {
         guard clock.now().timeIntervalSince(pinsReadAt) >= Self.pinRefreshInterval else { return }
         let unpinned = events.contains { event in
-            guard let claim = event.signatureClaim else { return false }
-            return pins[claim.author] == nil
+            guard let author = event.claimedAuthor else { return false }
+            return pins[author] == nil
         }
         guard unpinned else { return }
         var fresh = try await store.pinnedKeys()
@@ -105,11 +105,11 @@ extension Memorizer {
         var verdicts: [Int: CheckedVerdict] = [:]
         var work: [(index: Int, identity: PublicIdentity, signature: EventSignature)] = []
         for (index, event) in events.enumerated() {
-            guard let claim = event.signatureClaim, let identity = pins[claim.author] else { continue }
+            guard let author = event.claimedAuthor, let identity = pins[author] else { continue }
             if let kept = known[index], kept.identity == identity {
                 verdicts[index] = kept
-            } else {
-                work.append((index, identity, claim.signature))
+            } else if let signature = event.signature {
+                work.append((index, identity, signature))
             }
         }
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)

@@ -191,8 +191,8 @@ package actor Memorizer {
             if roles.contains(.storage) {
                 var message = NewMessage(room: room, payload: payload, receivedAt: receivedAt)
                 message.verdict = verdict
-                if message.verdict == .forged, let claim = event.signatureClaim {
-                    noteForged("message \(payload.id ?? "without id") by \(payload.author) in \(room) (stored, flagged)", claim.signature)
+                if message.verdict == .forged, let signature = event.signature {
+                    noteForged("message \(payload.id ?? "without id") by \(payload.author) in \(room) (stored, flagged)", signature)
                 }
                 batch.messages.append(message)
             }
@@ -244,8 +244,8 @@ package actor Memorizer {
         case .direct(let payload, let receivedAt):
             guard roles.contains(.storage) else { return }
             // SPEC.md: a forged one is stored, flagged (the page warns), never as verified.
-            if verdict == .forged, let claim = event.signatureClaim {
-                noteForged("direct message \(payload.id) from \(payload.from) to \(payload.to) (stored, flagged)", claim.signature)
+            if verdict == .forged, let signature = event.signature {
+                noteForged("direct message \(payload.id) from \(payload.from) to \(payload.to) (stored, flagged)", signature)
             }
             batch.directs.append(DirectMessage(payload, receivedAt: receivedAt, verdict: verdict))
         case .presence(let nick, let state, let receivedAt):
