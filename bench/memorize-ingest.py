@@ -28,7 +28,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, ".build", "release", "chatt-memorize")
+# CHATT_MEMORIZE: another build to measure (a before/after comparison in the same conditions).
+BINARY = os.environ.get("CHATT_MEMORIZE") or os.path.join(ROOT, ".build", "release", "chatt-memorize")
 
 
 EMOJI = ["👍", "🎉", "😂", "❤️"]

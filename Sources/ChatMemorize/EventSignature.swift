@@ -20,4 +20,14 @@ package struct EventSignature: Sendable, Hashable {
         guard let input, let sig, identity.verifies(sig, for: input) else { return .forged }
         return .verified
     }
+
+    /// Why a forged verdict was given, for the log: no signature, one that is not a
+    /// signature at all, or one that the pinned key did not make (another key's, or an
+    /// altered event: the two cannot be told apart).
+    package var forgeryReason: String {
+        guard let sig, !sig.isEmpty else { return "no signature (sig missing)" }
+        guard input != nil else { return "nothing to check the signature against (the event has no id or ts)" }
+        guard let bytes = Base64URL.decode(sig), bytes.count == 64 else { return "sig is not an Ed25519 signature (64 bytes in base64url)" }
+        return "sig is not the pinned key's signature of this event (made with another key, or the event was altered)"
+    }
 }

@@ -4,6 +4,11 @@ import ServiceLifecycle
 /// Drains an ``IngestQueue`` into a ``Memorizer``: everything waiting goes into one
 /// transaction (group commit). Returns at the end of input; on graceful shutdown it
 /// stores what was received, then returns.
+///
+/// Two stages: while one batch is being stored, the next is taken and its signatures
+/// checked on every core (``Memorizer/check(_:)``), one batch ahead at most. Batches are
+/// stored in the order they came, and each is acknowledged (`afterStoring`) as soon as
+/// its transaction has committed, never before.
 package struct IngestService: Service {
     let queue: IngestQueue<IngestEvent>
     let memorizer: Memorizer
@@ -33,25 +38,42 @@ package struct IngestService: Service {
         let queue = self.queue
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
-                while let events = await queue.take(upTo: batchLimit) {
-                    do {
-                        try await memorizer.ingest(events)
-                    } catch {
-                        // Nothing of this batch was acknowledged: stopping loses nothing,
-                        // and the broker sends it again to the next run. Going on would
-                        // leave the broker waiting for acknowledgements forever.
-                        logger.error("cannot store messages; stopping (nothing unstored was acknowledged: the broker keeps it for the next start)",
-                                     metadata: ["error": "\(error)", "batch": "\(events.count)"])
-                        queue.finish()
-                        throw error
-                    }
-                    afterStoring?(events.count)
-                }
+                try await drain()
             } onGracefulShutdown: {
                 queue.finish()
             }
         } onCancel: {
             queue.finish()
+        }
+    }
+
+    /// The next batch, its signatures checked; `nil` at the end of input.
+    private static func nextChecked(from queue: IngestQueue<IngestEvent>, limit: Int, memorizer: Memorizer) async -> CheckedBatch? {
+        guard let events = await queue.take(upTo: limit) else { return nil }
+        return await memorizer.check(events)
+    }
+
+    private func drain() async throws {
+        let queue = self.queue, memorizer = self.memorizer, limit = batchLimit
+        var current = await Self.nextChecked(from: queue, limit: limit, memorizer: memorizer)
+        while let batch = current {
+            // The next batch is taken and checked while this one is stored.
+            async let following = Self.nextChecked(from: queue, limit: limit, memorizer: memorizer)
+            do {
+                try await memorizer.ingest(batch)
+            } catch {
+                // Nothing of this batch was acknowledged: stopping loses nothing, and the
+                // broker sends it again to the next run. Going on would leave the broker
+                // waiting for acknowledgements forever. (Finishing the queue also ends the
+                // stage that takes the next batch.)
+                logger.error("cannot store messages; stopping (nothing unstored was acknowledged: the broker keeps it for the next start)",
+                             metadata: ["error": "\(error)", "batch": "\(batch.events.count)"])
+                queue.finish()
+                _ = await following
+                throw error
+            }
+            afterStoring?(batch.events.count)
+            current = await following
         }
     }
 }

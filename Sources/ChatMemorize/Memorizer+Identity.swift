@@ -39,18 +39,16 @@ extension Memorizer {
     /// author without one: in a shared group, another instance may have pinned it.
     static let pinRefreshInterval: TimeInterval = 2
 
-    /// Reads the pins again when `events` hold a message or event of an author not pinned
-    /// here and the last read is older than ``pinRefreshInterval``: an instance of a shared
-    /// group never sees the key announcements the broker gives the others. (A message in
-    /// the first seconds after another instance pinned its author may be stored plain.)
+    /// Reads the pins again when `events` hold a message, event or direct message of an
+    /// author not pinned here and the last read is older than ``pinRefreshInterval``: an
+    /// instance of a shared group never sees the key announcements the broker gives the
+    /// others. (A message in the first seconds after another instance pinned its author may
+    /// be stored plain.)
     func refreshPinsIfStale(for events: [IngestEvent]) async throws {
         guard clock.now().timeIntervalSince(pinsReadAt) >= Self.pinRefreshInterval else { return }
         let unpinned = events.contains { event in
-            switch event {
-            case .message(_, let payload, _): pins[payload.author.rawValue] == nil
-            case .conversation(let event, _): pins[event.author] == nil
-            default: false
-            }
+            guard let author = event.claimedAuthor else { return false }
+            return pins[author] == nil
         }
         guard unpinned else { return }
         var fresh = try await store.pinnedKeys()
@@ -86,33 +84,48 @@ extension Memorizer {
         }
     }
 
-    /// The verdict on an event of `author`: `nil` (plain) when the author has no pinned key.
-    func verdict(of author: String, _ signature: EventSignature) -> SignatureVerdict? {
-        guard let identity = pins[author] else { return nil }
-        return signature.verdict(by: identity)
+    /// The pins as they are now, for checking signatures outside the actor.
+    var pinsSnapshot: [String: PublicIdentity] { pins }
+
+    /// Checks the signatures of `events` against the pins as they are now, on every core,
+    /// outside the actor: what ``ingest(_:)-(CheckedBatch)`` then needs not check again.
+    /// Nothing to check for an instance that does not store.
+    package nonisolated func check(_ events: [IngestEvent]) async -> CheckedBatch {
+        guard roles.contains(.storage) else { return CheckedBatch(unchecked: events) }
+        let pins = await pinsSnapshot
+        return CheckedBatch(events: events, verdicts: await Self.checkSignatures(events, pins: pins))
     }
 
-    /// The verdicts on the messages of `events` whose author has a pinned key, by index,
-    /// checked on every core at once: Ed25519 verification is most of what a signed
-    /// message costs, and the actor would otherwise do it on one.
-    nonisolated static func messageVerdicts(_ events: [IngestEvent], pins: [String: PublicIdentity]) async -> [Int: SignatureVerdict] {
+    /// The verdicts on the signed events of `events` whose author has a pinned key, by
+    /// index, checked on every core at once (Ed25519 verification is most of what a signed
+    /// event costs). A verdict in `known` made under the same key is kept, not checked again.
+    nonisolated static func checkSignatures(
+        _ events: [IngestEvent], pins: [String: PublicIdentity], reusing known: [Int: CheckedVerdict] = [:]
+    ) async -> [Int: CheckedVerdict] {
+        var verdicts: [Int: CheckedVerdict] = [:]
         var work: [(index: Int, identity: PublicIdentity, signature: EventSignature)] = []
         for (index, event) in events.enumerated() {
-            guard case .message(let room, let payload, _) = event, let identity = pins[payload.author.rawValue] else { continue }
-            work.append((index, identity, EventSignature(input: .message(payload, in: room), sig: payload.sig)))
+            guard let author = event.claimedAuthor, let identity = pins[author] else { continue }
+            if let kept = known[index], kept.identity == identity {
+                verdicts[index] = kept
+            } else if let signature = event.signature {
+                work.append((index, identity, signature))
+            }
         }
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         guard work.count >= 64, cores > 1 else {
-            return Dictionary(uniqueKeysWithValues: work.map { ($0.index, $0.signature.verdict(by: $0.identity)) })
+            for item in work { verdicts[item.index] = CheckedVerdict(identity: item.identity, verdict: item.signature.verdict(by: item.identity)) }
+            return verdicts
         }
         let chunkSize = (work.count + cores - 1) / cores
-        return await withTaskGroup(of: [(Int, SignatureVerdict)].self) { group in
+        return await withTaskGroup(of: [(Int, CheckedVerdict)].self) { group in
             for start in stride(from: 0, to: work.count, by: chunkSize) {
                 let chunk = Array(work[start..<min(start + chunkSize, work.count)])
-                group.addTask { chunk.map { ($0.index, $0.signature.verdict(by: $0.identity)) } }
+                group.addTask {
+                    chunk.map { ($0.index, CheckedVerdict(identity: $0.identity, verdict: $0.signature.verdict(by: $0.identity))) }
+                }
             }
-            var verdicts: [Int: SignatureVerdict] = [:]
-            verdicts.reserveCapacity(work.count)
+            verdicts.reserveCapacity(verdicts.count + work.count)
             for await part in group {
                 for (index, verdict) in part { verdicts[index] = verdict }
             }
@@ -120,11 +133,13 @@ extension Memorizer {
         }
     }
 
-    /// Logs a forged message or event: the first 20, then one in a thousand.
-    func noteForged(_ what: String) {
+    /// Logs a forged message or event, with why: the first 20, then one in a thousand.
+    func noteForged(_ what: String, _ signature: EventSignature) {
         forgedCount += 1
         guard forgedCount <= 20 || forgedCount % 1_000 == 0 else { return }
-        logger.warning("forged: not signed by the author's pinned key", metadata: ["what": "\(what)", "forged": "\(forgedCount)"])
+        logger.warning("forged: not signed by the author's pinned key", metadata: [
+            "what": "\(what)", "why": "\(signature.forgeryReason)", "forged": "\(forgedCount)",
+        ])
     }
 
     /// `payload` (a greeting in `main`) signed with `bot`'s key.

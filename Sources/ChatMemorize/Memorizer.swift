@@ -85,7 +85,7 @@ package actor Memorizer {
     var pins: [String: PublicIdentity] = [:]
     /// When ``pins`` were last read from the store (see ``refreshPinsIfStale(for:)``).
     var pinsReadAt = Date.distantPast
-    /// Messages and events found forged so far (see ``noteForged(_:)``).
+    /// Messages and events found forged so far (see ``noteForged(_:_:)``).
     var forgedCount = 0
     /// `bot`'s keys: made once, kept in the database, the same for every instance.
     let botKeys: IdentityKeys
@@ -135,14 +135,23 @@ package actor Memorizer {
     /// input is counted and logged (rate-limited); everything else is stored.
     @discardableResult
     package func ingest(_ events: [IngestEvent]) async throws -> StoreWriteResult {
+        try await ingest(CheckedBatch(unchecked: events))
+    }
+
+    /// Applies a batch whose signatures were checked beforehand (``check(_:)``) and stores
+    /// what it holds in one transaction; an event checked under other keys than the pins
+    /// now (a key pinned by an earlier batch) is checked again here.
+    @discardableResult
+    package func ingest(_ checked: CheckedBatch) async throws -> StoreWriteResult {
+        let events = checked.events
         var batch = StoreBatch()
         var changedUsers = Set<Nickname>()
         try await pinKeys(in: events)
         try await refreshPinsIfStale(for: events)
-        let verdicts = roles.contains(.storage) ? await Self.messageVerdicts(events, pins: pins) : [:]
+        let verdicts = roles.contains(.storage) ? await Self.checkSignatures(events, pins: pins, reusing: checked.verdicts) : [:]
         let onlineBefore = chat.online
         for (index, event) in events.enumerated() {
-            apply(event, verdict: verdicts[index], to: &batch, changedUsers: &changedUsers)
+            apply(event, verdict: verdicts[index]?.verdict, to: &batch, changedUsers: &changedUsers)
         }
         for nick in changedUsers {
             batch.users[nick] = chat.users[nick]
@@ -172,7 +181,8 @@ package actor Memorizer {
         return result
     }
 
-    /// Applies `event`; `verdict` is its message's, checked beforehand (see ``messageVerdicts(_:pins:)``).
+    /// Applies `event`; `verdict` is its signature's, checked beforehand (see
+    /// ``checkSignatures(_:pins:reusing:)``), `nil` when its author has no pinned key.
     private func apply(_ event: IngestEvent, verdict: SignatureVerdict?, to batch: inout StoreBatch, changedUsers: inout Set<Nickname>) {
         switch event {
         case .message(let room, let payload, let receivedAt):
@@ -181,7 +191,9 @@ package actor Memorizer {
             if roles.contains(.storage) {
                 var message = NewMessage(room: room, payload: payload, receivedAt: receivedAt)
                 message.verdict = verdict
-                if message.verdict == .forged { noteForged("message \(payload.id ?? "without id") by \(payload.author) in \(room)") }
+                if message.verdict == .forged, let signature = event.signature {
+                    noteForged("message \(payload.id ?? "without id") by \(payload.author) in \(room) (stored, flagged)", signature)
+                }
                 batch.messages.append(message)
             }
             if roles.contains(.presence) {
@@ -221,16 +233,21 @@ package actor Memorizer {
                 logger.debug("ignored an event for an unknown room", metadata: ["room": "\(event.room)", "id": "\(event.eventID)"])
                 return
             }
-            if self.verdict(of: event.author, signature) == .forged {
+            if verdict == .forged {
                 // Only the holder of the author's key changes what the author said or reacted.
-                noteForged("\(event.kind.name) \(event.eventID) by \(event.author) on \(event.target) (not applied)")
+                noteForged("\(event.kind.name) \(event.eventID) by \(event.author) on \(event.target) (not applied)", signature)
                 return
             }
             if roles.contains(.storage) { batch.events.append(event) }
         case .key:
             break  // pinned by pinKeys(in:) before
         case .direct(let payload, let receivedAt):
-            if roles.contains(.storage) { batch.directs.append(DirectMessage(payload, receivedAt: receivedAt)) }
+            guard roles.contains(.storage) else { return }
+            // SPEC.md: a forged one is stored, flagged (the page warns), never as verified.
+            if verdict == .forged, let signature = event.signature {
+                noteForged("direct message \(payload.id) from \(payload.from) to \(payload.to) (stored, flagged)", signature)
+            }
+            batch.directs.append(DirectMessage(payload, receivedAt: receivedAt, verdict: verdict))
         case .presence(let nick, let state, let receivedAt):
             guard roles.contains(.presence) else { return }
             if state == .offline {

@@ -4,9 +4,18 @@ internal import ChatCore
 /// gave none). Protocol v2 adds, only when they have something, `"replyTo"` (an id),
 /// `"edited"` (ms), `"deleted": true` (the text is then `""`), `"reactions"`
 /// (`{"👍": ["ann", "bob"]}`) and `"history"` (an edited message's earlier texts, oldest
-/// first: `[{"text","ts"}]`): an older importer ignores them. ``JSONLinesImport`` reads it back.
+/// first: `[{"text","ts"}]`) and `"sig"` (the verdict on a signed nickname's message,
+/// `"verified"` / `"forged"`): an older importer ignores them.
+///
+/// Issue 17 adds, after the messages, two kinds of line that an older importer skips:
+/// each direct message as it came, `{"direct": {"from","to","id","ts","nonce","ct","sig"},
+/// "receivedAt": ms, "verdict": "verified"|"forged"}` (`verdict` only when the sender had
+/// a pinned key), and each pinned key, `{"pinnedKey": "<nick>", "sign", "dh"}` (not
+/// `bot`'s: every memorize pins its own; `bot`'s private key is a secret and is not
+/// exported). ``JSONLinesImport`` reads it all back.
 public enum JSONLinesExport {
-    /// Streams every message of `store` to `write`, chunk by chunk; returns the count.
+    /// Streams every message, then every direct message and pinned key, of `store` to
+    /// `write`, chunk by chunk; returns the count of messages.
     @discardableResult
     public static func export(_ store: some MessageStore, to write: @escaping @Sendable ([UInt8]) -> Void) async throws -> Int {
         let counter = Counter()
@@ -19,7 +28,45 @@ public enum JSONLinesExport {
             write(out)
             counter.add(chunk.count)
         }
+        try await store.forEachDirectMessage { chunk in
+            var out: [UInt8] = []
+            out.reserveCapacity(chunk.count * 256)
+            for direct in chunk {
+                line(for: direct, into: &out)
+            }
+            write(out)
+        }
+        var pins: [UInt8] = []
+        for (nick, identity) in try await store.pinnedKeys().sorted(by: { $0.key < $1.key }) where nick != Nickname.bot.rawValue {
+            pins.append(contentsOf: #"{"pinnedKey":"#.utf8)
+            JSONString.append(nick, to: &pins)
+            pins.append(contentsOf: #","sign":"#.utf8)
+            JSONString.append(identity.sign, to: &pins)
+            pins.append(contentsOf: #","dh":"#.utf8)
+            JSONString.append(identity.dh, to: &pins)
+            pins.append(contentsOf: "}\n".utf8)
+        }
+        if !pins.isEmpty { write(pins) }
         return counter.value
+    }
+
+    /// A direct message's line, with its newline.
+    static func line(for direct: DirectMessage, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"direct":{"from":"#.utf8)
+        JSONString.append(direct.from, to: &out)
+        out.append(contentsOf: #","to":"#.utf8)
+        JSONString.append(direct.to, to: &out)
+        out.append(contentsOf: #","id":"#.utf8)
+        JSONString.append(direct.id, to: &out)
+        out.append(contentsOf: #","ts":\#(direct.ts),"nonce":"#.utf8)
+        JSONString.append(direct.nonce, to: &out)
+        out.append(contentsOf: #","ct":"#.utf8)
+        JSONString.append(direct.ct, to: &out)
+        out.append(contentsOf: #","sig":"#.utf8)
+        JSONString.append(direct.sig, to: &out)
+        out.append(contentsOf: #"},"receivedAt":\#(direct.receivedAt)"#.utf8)
+        if let verdict = direct.verdict { out.append(contentsOf: #","verdict":"\#(verdict.rawValue)""#.utf8) }
+        out.append(contentsOf: "}\n".utf8)
     }
 
     /// One line, with its newline.
@@ -54,6 +101,7 @@ public enum JSONLinesExport {
             }
             out.append(UInt8(ascii: "]"))
         }
+        if let sig = extras.sig { out.append(contentsOf: #","sig":"\#(sig.rawValue)""#.utf8) }
         guard !extras.reactions.isEmpty else { return }
         out.append(contentsOf: #","reactions":{"#.utf8)
         for (index, (emoji, authors)) in extras.reactions.sorted(by: { $0.key < $1.key }).enumerated() {

@@ -33,6 +33,10 @@ public protocol MessageStore: Sendable {
     /// (or the newest when `nil`), oldest first: ciphertext only, as they came.
     func directMessages(in conversation: DirectConversation, before: Int64?, limit: Int) async throws -> DirectPage
 
+    /// Calls `body` with every direct message, in the order they were stored, a chunk at a
+    /// time (for the export).
+    func forEachDirectMessage(_ body: @Sendable ([DirectMessage]) throws -> Void) async throws
+
     /// Whether `error`, thrown by ``write(_:)``, means that the store refuses something the
     /// batch holds (a value it cannot represent, say), so that the same write fails
     /// whenever it is tried again, rather than that it cannot write at all (a full disk, a

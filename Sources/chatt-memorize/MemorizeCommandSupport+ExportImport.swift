@@ -5,7 +5,8 @@ import Foundation
 import Logging
 
 extension MemorizeCommandSupport {
-    /// Imports the JSON Lines that `--export` printed (with their v2 fields).
+    /// Imports the JSON Lines that `--export` printed (with their v2 fields, direct
+    /// messages and pinned keys).
     static func importExport(_ lines: String, file: String, into location: StoreLocation, create: Bool, logger: Logger) async throws {
         let storage = try await openStore(location, create: create, logger: logger)
         logger.info("importing an export", metadata: ["file": "\(file)", "db": "\(location)"])
@@ -18,7 +19,8 @@ extension MemorizeCommandSupport {
         }
         logger.info("imported", metadata: [
             "messages": "\(report.messagesStored)", "already-stored": "\(report.messagesAlreadyStored)",
-            "reactions": "\(report.reactions)", "skipped": "\(report.skipped.count)",
+            "reactions": "\(report.reactions)", "direct-messages": "\(report.directs)",
+            "pinned-keys": "\(report.pinnedKeys)", "skipped": "\(report.skipped.count)",
         ])
     }
 }

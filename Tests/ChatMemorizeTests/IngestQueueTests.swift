@@ -76,7 +76,7 @@ struct IngestQueueTests {
 }
 
 /// Set once, read from anywhere.
-private final class EndFlag: Sendable {
+final class EndFlag: Sendable {
     private let value = Mutex(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }

@@ -29,4 +29,23 @@ struct MemorizerIdentityTests {
             #expect(message.extras?.sig == expected, "message \(n)")
         }
     }
+
+    @Test("a batch checked ahead, before the key of its author was pinned by the batch before it: stored with the verdicts of the key pinned then, not plain")
+    func checkedAhead() async throws {
+        let store = InMemoryMessageStore()
+        let memorizer = try await Memorizer(store: store, publisher: nil)
+        let ann = IdentityKeys(seed: Array(repeating: 1, count: 32), nick: try Nickname("ann"))
+        let other = IdentityKeys(seed: Array(repeating: 2, count: 32), nick: try Nickname("ann"))
+        var messages: [IngestEvent] = []
+        for n in 0..<100 {
+            var payload = NewTextPayload(author: ann.nick, text: "message \(n)", id: "message-\(10_000 + n)", ts: 1_000 + Int64(n))
+            payload.sig = SignatureInput.message(payload, in: .main).map { (n % 2 == 1 ? other : ann).signature(for: $0) }
+            messages.append(.message(.main, payload, receivedAt: 1_000 + Int64(n)))
+        }
+        let checked = await memorizer.check(messages)  // as the ingest stage does while the batch before is stored
+        try await memorizer.ingest([.key(ann.nick, KeyAnnouncementPayload(keys: ann, ts: 1_000))])
+        try await memorizer.ingest(checked)
+        let stored = try await store.messages(in: .main, before: nil, limit: 1_000).messages
+        #expect(stored.map { $0.extras?.sig } == (0..<100).map { $0 % 2 == 1 ? .forged : .verified })
+    }
 }

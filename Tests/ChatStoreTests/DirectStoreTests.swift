@@ -38,4 +38,20 @@ struct DirectStoreTests {
         #expect(try await store.directMessages(in: DirectConversation("ann", "cid"), before: nil, limit: 10).messages.map(\.id) == ["direct-1009"])
         #expect(try await store.directMessages(in: DirectConversation("bob", "cid"), before: nil, limit: 10).messages.isEmpty)
     }
+
+    @Test("a direct message's verdict is kept: verified, forged, or none for a plain one", arguments: StoreKind.allCases)
+    func verdicts(kind: StoreKind) async throws {
+        let (store, cleanup) = try await kind.make()
+        defer { cleanup() }
+        var batch = StoreBatch()
+        let verdicts: [SignatureVerdict?] = [.verified, .forged, nil]
+        batch.directs = verdicts.enumerated().map { n, verdict in
+            var message = direct("ann", "bob", n)
+            message.verdict = verdict
+            return message
+        }
+        try await store.write(batch)
+        let page = try await store.directMessages(in: DirectConversation("ann", "bob"), before: nil, limit: 10)
+        #expect(page.messages.map(\.verdict) == verdicts)
+    }
 }

@@ -22,6 +22,9 @@ extension ForwardingMessageStore {
     public func directMessages(in conversation: DirectConversation, before: Int64?, limit: Int) async throws -> DirectPage {
         try await inner.directMessages(in: conversation, before: before, limit: limit)
     }
+    public func forEachDirectMessage(_ body: @Sendable ([DirectMessage]) throws -> Void) async throws {
+        try await inner.forEachDirectMessage(body)
+    }
     public func refusesContent(_ error: any Error) -> Bool { inner.refusesContent(error) }
     public func lastMessages(in room: RoomName, limit: Int) async throws -> [StoredMessage] {
         try await inner.lastMessages(in: room, limit: limit)

@@ -2,8 +2,9 @@ public import ChatStore
 public import Hummingbird
 
 /// `GET /data/direct/<a>/<b>/messages`: `{"messages": [{"from","to","id","ts","nonce","ct",
-/// "sig","key"}, ...], "hasMore": bool}`, oldest first: the envelopes as they came
-/// (ciphertext only); `key` is the cursor for `before=`.
+/// "sig","key","verdict"}, ...], "hasMore": bool}`, oldest first: the envelopes as they came
+/// (ciphertext only); `key` is the cursor for `before=`; `verdict` (`verified` / `forged`)
+/// only when the sender has a pinned key, as memorize found it.
 public struct DirectPageResponse: ResponseEncodable, Sendable {
     /// One envelope.
     public struct Entry: Encodable, Sendable, Hashable {
@@ -16,6 +17,8 @@ public struct DirectPageResponse: ResponseEncodable, Sendable {
         public var sig: String
         /// The store's key: ask `before=` the first entry's key for older ones.
         public var key: Int64
+        /// Whether the sender's pinned key signed it; absent for a sender without one.
+        public var verdict: SignatureVerdict?
     }
 
     /// The page, oldest first.
@@ -26,7 +29,8 @@ public struct DirectPageResponse: ResponseEncodable, Sendable {
     /// The response for `page`.
     public init(_ page: DirectPage) {
         messages = page.messages.map {
-            Entry(from: $0.from, to: $0.to, id: $0.id, ts: $0.ts, nonce: $0.nonce, ct: $0.ct, sig: $0.sig, key: $0.key ?? 0)
+            Entry(from: $0.from, to: $0.to, id: $0.id, ts: $0.ts, nonce: $0.nonce, ct: $0.ct, sig: $0.sig, key: $0.key ?? 0,
+                  verdict: $0.verdict)
         }
         hasMore = page.hasMore
     }

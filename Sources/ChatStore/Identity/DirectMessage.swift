@@ -22,10 +22,14 @@ public struct DirectMessage: Sendable, Hashable {
     public var sig: String
     /// When memorize received it (ms).
     public var receivedAt: Int64
+    /// Whether the sender's pinned key signed it (SPEC.md: a forged one is stored, flagged);
+    /// `nil` when the sender has no pinned key (plain).
+    public var verdict: SignatureVerdict?
 
     /// Creates the value.
     public init(key: Int64? = nil, from: String, to: String, id: String, ts: Int64, nonce: String, ct: String, sig: String,
-                receivedAt: Int64) {
+                receivedAt: Int64, verdict: SignatureVerdict? = nil) {
+        self.verdict = verdict
         self.key = key
         self.from = from
         self.to = to
@@ -37,10 +41,10 @@ public struct DirectMessage: Sendable, Hashable {
         self.receivedAt = receivedAt
     }
 
-    /// The envelope received on `direct/<a>/<b>`.
-    public init(_ payload: DirectPayload, receivedAt: Int64) {
+    /// The envelope received on `direct/<a>/<b>`, with memorize's verdict on its signature.
+    public init(_ payload: DirectPayload, receivedAt: Int64, verdict: SignatureVerdict? = nil) {
         self.init(from: payload.from.rawValue, to: payload.to.rawValue, id: payload.id.rawValue, ts: payload.ts,
-                  nonce: payload.nonce, ct: payload.ct, sig: payload.sig, receivedAt: receivedAt)
+                  nonce: payload.nonce, ct: payload.ct, sig: payload.sig, receivedAt: receivedAt, verdict: verdict)
     }
 
     /// The conversation it belongs to: its two nicknames in code-point order.

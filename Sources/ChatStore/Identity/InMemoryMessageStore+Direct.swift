@@ -22,4 +22,13 @@ extension InMemoryMessageStore {
             return DirectPage(messages: Array(older.suffix(limit)), hasMore: older.count > limit)
         }
     }
+
+    public func forEachDirectMessage(_ body: @Sendable ([DirectMessage]) throws -> Void) async throws {
+        let all = state.withLock { state in state.directs.values.joined().sorted { ($0.key ?? 0) < ($1.key ?? 0) } }
+        var start = 0
+        while start < all.count {
+            try body(Array(all[start..<min(start + 2000, all.count)]))
+            start += 2000
+        }
+    }
 }
