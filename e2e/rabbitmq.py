@@ -1,8 +1,9 @@
 """A RabbitMQ cluster of its own for a test or a benchmark: three nodes on one machine,
 each with MQTT (TCP) and Web MQTT (WebSocket) on free loopback ports, its own Erlang
 cookie, its own epmd port, data and logs under `workdir`. No system service is used or
-touched: the nodes run /usr/lib/rabbitmq/bin/rabbitmq-server directly as the current
-user, found by the CLI tools through the same environment.
+touched: each node is sample_configs/rabbitmq/node-on-one-machine.sh (RabbitMQ as the
+current user, from sample_configs/rabbitmq/rabbitmq.conf with only the ports changed),
+and the user is made by that folder's setup-user.sh: the test proves the sample.
 
 The cluster forms by itself (classic peer discovery, the three node names in each
 node's rabbitmq.conf). Durable MQTT sessions are quorum queues (`mqtt.durable_queue_type`,
@@ -12,8 +13,8 @@ RabbitMQ 3.10), replicated on the three nodes. The only user is the chat's deriv
 from __future__ import annotations
 
 import json
-import os
 import secrets
+import os
 import signal
 import socket
 import subprocess
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 RABBIT_BIN = Path("/usr/lib/rabbitmq/bin")
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_configs" / "rabbitmq"
 NODE_START_TIMEOUT = 180.0  # seconds: three Erlang VMs booting on two shared cores
 
 
@@ -53,9 +55,8 @@ class RabbitNode:
         self.mqtt_port = _free_port()
         self.ws_port = _free_port()
         self.dist_port = _free_port()
-        self.base = cluster.workdir / f"node{index}"
-        self.base.mkdir(parents=True, exist_ok=True)
-        self.log_path = self.base / "console.log"
+        self.amqp_port = _free_port()  # AMQP 0-9-1: unused by ChaTT, on loopback all the same
+        self.log_path = cluster.workdir / f"node{index}.log"
         self.process: subprocess.Popen | None = None
 
     @property
@@ -65,48 +66,17 @@ class RabbitNode:
     def url(self) -> str:
         return f"mqtt://127.0.0.1:{self.mqtt_port}"
 
-    def environment(self) -> dict[str, str]:
-        return self.cluster.environment() | {
-            "RABBITMQ_NODENAME": self.name,
-            "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
-            "RABBITMQ_NODE_PORT": str(_free_port()),  # AMQP 0-9-1, unused but on loopback
-            "RABBITMQ_DIST_PORT": str(self.dist_port),
-            "RABBITMQ_CONFIG_FILE": str(self.write_config()),
-            "RABBITMQ_MNESIA_BASE": str(self.base / "mnesia"),
-            "RABBITMQ_LOG_BASE": str(self.base / "log"),
-            "RABBITMQ_PLUGINS_EXPAND_DIR": str(self.base / "plugins-expand"),
-            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.base / "enabled_plugins"),
-            "RABBITMQ_PID_FILE": str(self.base / "pid"),
-        }
-
-    def write_config(self) -> Path:
-        config = self.base / "rabbitmq.conf"
-        nodes = [f"cluster_formation.classic_config.nodes.{n.index} = {n.name}" for n in self.cluster.nodes]
-        config.write_text("\n".join([
-            "cluster_formation.peer_discovery_backend = classic_config",
-            *nodes,
-            f"mqtt.listeners.tcp.default = 127.0.0.1:{self.mqtt_port}",
-            f"web_mqtt.tcp.ip = 127.0.0.1",
-            f"web_mqtt.tcp.port = {self.ws_port}",
-            "mqtt.allow_anonymous = false",
-            "mqtt.vhost = /",
-            "mqtt.exchange = amq.topic",
-            "mqtt.durable_queue_type = quorum",
-            "mqtt.prefetch = 1000",
-            "mqtt.retained_message_store = rabbit_mqtt_retained_msg_store_dets",
-            "loopback_users = none",
-            "log.console = true",
-            "log.console.level = warning",
-            "log.file = false",
-        ]) + "\n")
-        (self.base / "enabled_plugins").write_text("[rabbitmq_mqtt,rabbitmq_web_mqtt].\n")
-        return config
-
     def start(self) -> None:
+        """Runs sample_configs/rabbitmq/node-on-one-machine.sh, the way the README says
+        to run a node on one machine, with this test's ports."""
+        env = self.cluster.environment() | {
+            "MQTT_PORT": str(self.mqtt_port), "WS_PORT": str(self.ws_port),
+            "DIST_PORT": str(self.dist_port), "AMQP_PORT": str(self.amqp_port), "BIND": "127.0.0.1",
+        }
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([str(RABBIT_BIN / "rabbitmq-server")], stdout=log,
-                                            stderr=subprocess.STDOUT, env=self.environment(),
-                                            start_new_session=True)
+            self.process = subprocess.Popen([str(SAMPLE / "node-on-one-machine.sh"), str(self.index),
+                                             str(self.cluster.workdir)],
+                                            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -119,6 +89,30 @@ class RabbitNode:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"RabbitMQ node {self.name} did not open its MQTT ports:\n{self.output()}")
             time.sleep(0.2)
+
+    def wait_mqtt_ready(self, timeout: float = NODE_START_TIMEOUT) -> None:
+        """Until an MQTT login succeeds here: a node answers "broker unavailable" for a
+        while after its port opens (its part of the cluster's client id registry starts)."""
+        import paho.mqtt.client as paho
+        deadline = time.monotonic() + timeout
+        while True:
+            accepted: list[bool] = []
+            client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"chatt-ready-{secrets.token_hex(4)}")
+            client.username_pw_set(*self.cluster.credentials)
+            client.on_connect = lambda c, u, f, rc, p: accepted.append(not rc.is_failure)
+            try:
+                client.connect("127.0.0.1", self.mqtt_port, keepalive=10)
+                end = time.monotonic() + 10
+                while not accepted and time.monotonic() < end:
+                    client.loop(timeout=0.2)
+                client.disconnect()
+            except OSError:
+                pass
+            if accepted and accepted[0]:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"RabbitMQ node {self.name} does not accept MQTT logins:\n{self.output()}")
+            time.sleep(0.5)
 
     def kill(self) -> None:
         """`kill -9` of the node's whole process group (the VM, epmd is the cluster's own)."""
@@ -164,9 +158,9 @@ class RabbitCluster:
     def __init__(self, workdir: Path, credentials: tuple[str, str], size: int = 3):
         self.workdir = workdir
         self.credentials = credentials
-        self.home = workdir / "home"
-        self.home.mkdir(parents=True, exist_ok=True)
-        cookie = self.home / ".erlang.cookie"
+        workdir.mkdir(parents=True, exist_ok=True)
+        # The cluster's cookie, made before the three nodes start (each would make one).
+        cookie = workdir / ".erlang.cookie"
         cookie.write_text(secrets.token_hex(20))
         cookie.chmod(0o400)
         self.epmd_port = _free_port()
@@ -176,11 +170,9 @@ class RabbitCluster:
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("RABBITMQ_", "ERL_"))}
         return env | {
-            "HOME": str(self.home),  # the cookie of this cluster, for the nodes and rabbitmqctl
+            "HOME": str(self.workdir),  # the cluster's cookie (made by the first node), for rabbitmqctl
             "ERL_EPMD_PORT": str(self.epmd_port),
             "ERL_EPMD_ADDRESS": "127.0.0.1",
-            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
-            "RABBITMQ_ALLOW_INPUT": "",
         }
 
     def start(self) -> "RabbitCluster":
@@ -189,13 +181,15 @@ class RabbitCluster:
         for node in self.nodes:
             node.wait_listening()
         self.wait_clustered()
-        first = self.nodes[0]
         login, password = self.credentials
-        first.ctl("delete_user", "guest")
-        first.ctl("add_user", login, password)
-        # configure: the session queues; write: publish on amq.topic; read: consume them.
-        first.ctl("set_permissions", "-p", "/", login, "^mqtt-subscription-.*", "^(amq\\.topic|mqtt-subscription-.*)$",
-                  "^(amq\\.topic|mqtt-subscription-.*)$")
+        result = subprocess.run([str(SAMPLE / "setup-user.sh")], capture_output=True, text=True, timeout=300,
+                                env=self.environment() | {
+                                    "CHATT_USER": login, "CHATT_PASS": password,
+                                    "RABBITMQCTL": f"{RABBIT_BIN / 'rabbitmqctl'} -n {self.nodes[0].name}"})
+        if result.returncode != 0:
+            raise RuntimeError(f"setup-user.sh failed:\n{result.stdout}{result.stderr}")
+        for node in self.nodes:
+            node.wait_mqtt_ready()
         return self
 
     def wait_clustered(self, timeout: float = NODE_START_TIMEOUT) -> None:
