@@ -33,6 +33,7 @@ import pytest
 import postgres
 import rabbitmq
 from harness import BIN, WEB_ROOT, Part, clean_environment, genpass, newtext, unique, wait_until
+from test_page_identity import join_with_secret, verdicts
 
 pytestmark = pytest.mark.skipif(not (rabbitmq.installed() and postgres.installed()),
                                 reason="needs rabbitmq-server and postgresql (test.sh installs both)")
@@ -135,9 +136,10 @@ class Daemon(Part):
         return f"http://127.0.0.1:{self.port}/"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def cluster_chat(request):
-    """Three RabbitMQ nodes, PostgreSQL, two memorize and two servers."""
+    """Three RabbitMQ nodes, PostgreSQL, two memorize and two servers, shared by the
+    module's tests (the first kills a node and restarts it)."""
     workdir = Path(tempfile.mkdtemp(prefix="chatt-e2e-rabbit-"))
     credentials = genpass(PASSPHRASE)
     cluster = rabbitmq.RabbitCluster(workdir / "rabbit", credentials)
@@ -276,3 +278,27 @@ def test_nothing_acknowledged_is_lost_when_a_node_is_killed_mid_flood(cluster_ch
     texts = ann.texts("main")
     doubled = [text for text in expected_texts if texts.count(text) != 1]
     assert not doubled, f"shown more than once: {doubled}"
+
+
+def test_a_page_on_another_node_gets_keys_and_presence_without_retained_messages(cluster_chat, browsers):
+    """RabbitMQ 3.10 hands retained messages only to exact-topic subscriptions on the node
+    that holds them; pages subscribe to users/#, so they never get a retained key or
+    presence. A page joining later on another node learns alice's key (pinned by memorize,
+    in /data/lastinfo) and that she is online from the history instead."""
+    cluster, pg, parts = cluster_chat
+    server_a, server_b = parts[2], parts[3]
+    alice_nick, bob_nick = unique("alice"), unique("bob")
+    room = "main"
+
+    alice = browsers("alice").open(server_a.url)  # first endpoint: node 2
+    join_with_secret(alice, alice_nick, "alice's personal secret", PASSPHRASE)
+    alice.send("signed, said on node 2")
+    wait_until(lambda: int(pg.query("chatt", "SELECT count(*) FROM message WHERE text = 'signed, said on node 2'")) == 1,
+               what="alice's message stored")
+    wait_until(lambda: alice_nick in json.loads(pg.query(
+        "chatt", "SELECT coalesce(json_agg(nick), '[]') FROM online_user")), what="alice online in the database")
+
+    bob = browsers("bob").open(server_b.url).join(bob_nick, PASSPHRASE)  # first endpoint: node 1
+    bob.wait(lambda d: alice_nick in bob.nicks(), f"{alice_nick} listed at bob (on another node)")
+    bob.wait(lambda d: verdicts(bob, room).get("signed, said on node 2") == "verified",
+             "alice's message verified at bob: her key came from the history")
