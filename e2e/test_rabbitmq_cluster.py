@@ -22,16 +22,15 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
 
-import paho.mqtt.client as paho
 import pytest
 
 import postgres
 import rabbitmq
+from flood import Publisher
 from harness import BIN, WEB_ROOT, Part, clean_environment, genpass, newtext, unique, wait_until
 from test_page_identity import join_with_secret, verdicts
 
@@ -52,70 +51,6 @@ def flood_message(i: int) -> tuple[str, str, str]:
     message_id = f"flood-{i:05d}"
     room = "main" if i % ROOM_EVERY == 0 else f"flood{i % 4}"
     return message_id, f"rooms/{room}/newtext", newtext(f"pub{i % PUBLISHERS}", f"flood {i}", message_id)
-
-
-class Publisher(threading.Thread):
-    """Publishes its messages at QoS 1 through one node; when that node goes away, sends
-    what was not acknowledged again through the next one. `acked` holds the ids the
-    broker acknowledged."""
-
-    def __init__(self, index: int, nodes: list[rabbitmq.RabbitNode], credentials, messages):
-        super().__init__(name=f"publisher{index}", daemon=True)
-        self.index = index
-        self.nodes = nodes
-        self.credentials = credentials
-        self.pending = list(messages)
-        self.acked: set[str] = set()
-        self.reconnects = 0
-        self.error: str | None = None
-
-    def run(self) -> None:
-        node_index = self.index % len(self.nodes)
-        deadline = time.monotonic() + STORE_TIMEOUT
-        while self.pending and time.monotonic() < deadline:
-            node = self.nodes[node_index]
-            try:
-                self.publish_through(node)
-            except OSError:
-                pass
-            if self.pending:
-                self.reconnects += 1
-                node_index = (node_index + 1) % len(self.nodes)
-                time.sleep(0.2)
-        if self.pending:
-            self.error = f"{len(self.pending)} messages never acknowledged"
-
-    def publish_through(self, node: rabbitmq.RabbitNode) -> None:
-        gone = threading.Event()
-        connected = threading.Event()
-        client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"e2e-pub-{uuid.uuid4().hex[:10]}")
-        client.username_pw_set(*self.credentials)
-        client.max_inflight_messages_set(100)
-        client.max_queued_messages_set(0)
-        client.on_connect = lambda c, u, f, rc, p: connected.set() if not rc.is_failure else gone.set()
-        client.on_disconnect = lambda c, u, f, rc, p: gone.set()
-        client.connect("127.0.0.1", node.mqtt_port, keepalive=10)
-        client.loop_start()
-        try:
-            if not wait_for_either(connected, gone, 30) or gone.is_set():
-                return
-            infos = [(message_id, client.publish(topic, payload, qos=1)) for message_id, topic, payload in self.pending]
-            while not gone.is_set() and not all(info.is_published() for _, info in infos):
-                gone.wait(0.05)
-            self.acked |= {message_id for message_id, info in infos if info.is_published()}
-            self.pending = [m for m in self.pending if m[0] not in self.acked]
-        finally:
-            client.loop_stop()
-            client.disconnect()
-
-
-def wait_for_either(first: threading.Event, second: threading.Event, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if first.is_set() or second.is_set():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 class Daemon(Part):
@@ -196,7 +131,8 @@ def test_nothing_acknowledged_is_lost_when_a_node_is_killed_mid_flood(cluster_ch
     ann.wait(lambda d: ann.status() == "", "the first connection (to the node killed later)")
 
     messages = [flood_message(i) for i in range(1, MESSAGES + 1)]
-    publishers = [Publisher(p, cluster.nodes, credentials, messages[p::PUBLISHERS]) for p in range(PUBLISHERS)]
+    ports = [node.mqtt_port for node in cluster.nodes]
+    publishers = [Publisher(p, ports, credentials, messages[p::PUBLISHERS], STORE_TIMEOUT) for p in range(PUBLISHERS)]
     started = time.monotonic()
     for publisher in publishers:
         publisher.start()
@@ -211,7 +147,7 @@ def test_nothing_acknowledged_is_lost_when_a_node_is_killed_mid_flood(cluster_ch
     # moves too and is live there: a message said now, on node 1, shows.
     memorize_a = parts[0]
     connects = memorize_a.output(tail=None).count("connected to the MQTT broker")
-    marker = Publisher(PUBLISHERS, [cluster.nodes[0]], credentials,
+    marker = Publisher(PUBLISHERS, [cluster.nodes[0].mqtt_port], credentials,
                        [("after-kill", "rooms/main/newtext", newtext("carol", "said after the kill", "after-kill"))])
     marker.run()
     assert not marker.error, marker.error
