@@ -6,7 +6,7 @@ current user, from sample_configs/rabbitmq/rabbitmq.conf with only the ports cha
 and the user is made by that folder's setup-user.sh: the test proves the sample.
 
 The cluster forms by itself (classic peer discovery, the three node names in each
-node's rabbitmq.conf). Durable MQTT sessions are quorum queues (`mqtt.durable_queue_type`,
+node's rabbitmq.conf) as the nodes start one after the other. Durable MQTT sessions are quorum queues (`mqtt.durable_queue_type`,
 RabbitMQ 3.10), replicated on the three nodes. The only user is the chat's derived pair
 (`login`, `password`), with the permissions ChaTT needs on the default vhost.
 """
@@ -176,20 +176,31 @@ class RabbitCluster:
         }
 
     def start(self) -> "RabbitCluster":
-        for node in self.nodes:
-            node.start()
-        for node in self.nodes:
-            node.wait_listening()
-        self.wait_clustered()
-        login, password = self.credentials
-        result = subprocess.run([str(SAMPLE / "setup-user.sh")], capture_output=True, text=True, timeout=300,
-                                env=self.environment() | {
-                                    "CHATT_USER": login, "CHATT_PASS": password,
-                                    "RABBITMQCTL": f"{RABBIT_BIN / 'rabbitmqctl'} -n {self.nodes[0].name}"})
-        if result.returncode != 0:
-            raise RuntimeError(f"setup-user.sh failed:\n{result.stdout}{result.stderr}")
-        for node in self.nodes:
-            node.wait_mqtt_ready()
+        """Node 1, the user, then the others one at a time, each accepting MQTT logins
+        before the next starts. (Three nodes booted at once sometimes leave the MQTT
+        plugin's client id registry, a Raft group, without a leader: every MQTT login is
+        then refused with "client ID registration timed out" for minutes.) On failure,
+        whatever started is stopped."""
+        try:
+            first = self.nodes[0]
+            first.start()
+            first.wait_listening()
+            login, password = self.credentials
+            result = subprocess.run([str(SAMPLE / "setup-user.sh")], capture_output=True, text=True, timeout=300,
+                                    env=self.environment() | {
+                                        "CHATT_USER": login, "CHATT_PASS": password,
+                                        "RABBITMQCTL": f"{RABBIT_BIN / 'rabbitmqctl'} -n {first.name}"})
+            if result.returncode != 0:
+                raise RuntimeError(f"setup-user.sh failed:\n{result.stdout}{result.stderr}")
+            first.wait_mqtt_ready()
+            for node in self.nodes[1:]:
+                node.start()
+                node.wait_listening()
+                node.wait_mqtt_ready()
+            self.wait_clustered()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def wait_clustered(self, timeout: float = NODE_START_TIMEOUT) -> None:
