@@ -149,8 +149,7 @@ def test_nothing_acknowledged_is_lost_when_a_node_is_killed_mid_flood(cluster_ch
     connects = memorize_a.output(tail=None).count("connected to the MQTT broker")
     marker = Publisher(PUBLISHERS, [cluster.nodes[0].mqtt_port], credentials,
                        [("after-kill", "rooms/main/newtext", newtext("carol", "said after the kill", "after-kill"))])
-    marker.run()
-    assert not marker.error, marker.error
+    marker.start()
     moved: dict[str, float] = {}
 
     def both_moved() -> bool:
@@ -160,6 +159,8 @@ def test_nothing_acknowledged_is_lost_when_a_node_is_killed_mid_flood(cluster_ch
             moved["page"] = time.monotonic() - kill_time
         return len(moved) == 2
     wait_until(both_moved, timeout=60, what=f"memorize A and the page on another node (so far: {moved})")
+    marker.join()
+    assert not marker.error, marker.error
     assert "session.present=true" in memorize_a.output(tail=None).rsplit("connected to the MQTT broker", 1)[0].rsplit("\n", 1)[-1]
 
     wait_until(lambda: all(not p.is_alive() for p in publishers), timeout=STORE_TIMEOUT, what="the publishers")
