@@ -26,6 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
+import paho.mqtt.client as paho
 import pytest
 
 import postgres
@@ -239,3 +240,42 @@ def test_a_page_on_another_node_gets_keys_and_presence_without_retained_messages
     bob.wait(lambda d: alice_nick in bob.nicks(), f"{alice_nick} listed at bob (on another node)")
     bob.wait(lambda d: verdicts(bob, room).get("signed, said on node 2") == "verified",
              "alice's message verified at bob: her key came from the history")
+
+
+def test_the_chat_pair_is_kept_to_the_chat_topics(cluster_chat):
+    """setup-user.sh's topic permissions, like the mosquitto ACL: the pair may subscribe
+    to rooms/#, users/# and direct/# but not to another tree, and a QoS 1 publish
+    outside them gets no PUBACK (RabbitMQ closes the connection)."""
+    cluster, _, _ = cluster_chat
+    granted: list[list[bool]] = []
+    gone = []
+    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"e2e-acl-{uuid.uuid4().hex[:8]}")
+    client.username_pw_set(*cluster.credentials)
+    client.on_subscribe = lambda c, u, mid, codes, p: granted.append([not code.is_failure for code in codes])
+    client.on_disconnect = lambda c, u, f, rc, p: gone.append(rc)
+    client.connect("127.0.0.1", cluster.nodes[0].mqtt_port)
+    client.loop_start()
+    try:
+        client.subscribe("rooms/#", qos=1)
+        wait_until(lambda: len(granted) == 1, what="SUBACK for rooms/#")
+        client.subscribe("secrets/#", qos=1)
+        wait_until(lambda: len(granted) == 2 or gone, what="SUBACK for secrets/#, or the connection closed")
+        assert granted[0] == [True]
+        assert gone or granted[1] == [False], f"secrets/# granted: {granted}"
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+    publisher = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"e2e-acl-{uuid.uuid4().hex[:8]}")
+    publisher.username_pw_set(*cluster.credentials)
+    closed = []
+    publisher.on_disconnect = lambda c, u, f, rc, p: closed.append(rc)
+    publisher.connect("127.0.0.1", cluster.nodes[0].mqtt_port)
+    publisher.loop_start()
+    try:
+        info = publisher.publish("secrets/x", "not a chat topic", qos=1)
+        wait_until(lambda: closed or info.is_published(), what="the publish refused or acknowledged")
+        assert closed and not info.is_published(), "a publish outside the chat's topics was acknowledged"
+    finally:
+        publisher.loop_stop()
+        publisher.disconnect()
