@@ -10,7 +10,7 @@ scripts/ensure-packages.sh \
     mosquitto mosquitto-clients libmosquitto-dev \
     sqlite3 libsqlite3-dev pkg-config nodejs \
     chromium chromium-driver nginx openssl iproute2 curl \
-    postgresql postgresql-client
+    postgresql postgresql-client rabbitmq-server
 python=$(scripts/python-env.sh)
 
 echo "== swift build --build-tests"
