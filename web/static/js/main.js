@@ -5,6 +5,7 @@ import { readConfig } from './config.js';
 import { Session, sentence, bellOn, storeBell } from './session.js';
 import { View } from './view.js';
 import { nickProblem } from './names.js';
+import { registerServiceWorker } from './pwa.js';
 
 const config = readConfig(document, location);
 const view = new View(document);
@@ -154,3 +155,5 @@ if (saved && typeof saved.nick === 'string' && saved.signed === true) {
 } else {
   view.showForm({ protectedChat: config.protected });
 }
+
+registerServiceWorker();

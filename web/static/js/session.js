@@ -191,7 +191,7 @@ export class Session {
 
   onOffline(error, retryIn) {
     this.attempts = (this.attempts ?? 0) + 1;
-    this.view.status(sentence(`${error.message}; trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
+    this.view.status(sentence(`${error.message}; reconnecting: trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
     this.view.showRetry(true);
   }
 
