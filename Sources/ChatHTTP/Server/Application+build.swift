@@ -38,7 +38,7 @@ public func buildRouter<Context: PeerAwareRequestContext>(
     PageController<Context>(webRoot: webRoot, configuration: configuration, cache: files, logger: logger)
         .addRoutes(to: root)
     StaticFileController<Context>(webRoot: webRoot, cache: files).addRoutes(to: root)
-    AppShellController<Context>(webRoot: webRoot, cache: files).addRoutes(to: root)
+    AppShellController<Context>(webRoot: webRoot, cache: files, name: configuration.name).addRoutes(to: root)
     HealthController<Context, _>(store: store).addRoutes(to: root)
     let auth = configuration.credentials.map { credentials in
         BasicAuthMiddleware<Context>(credentials: credentials, trustedProxies: configuration.trustedProxies, logger: logger)

@@ -9,6 +9,7 @@ import { registerServiceWorker } from './pwa.js';
 
 const config = readConfig(document, location);
 const view = new View(document);
+view.setName(config.name);
 const SESSION_KEY = 'chatt-session';
 
 let session = null; // the joined Session, or null
