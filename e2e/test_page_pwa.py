@@ -2,8 +2,9 @@
 linked and valid (name, display, start URL, icons that load at their sizes), the service
 worker controls the page after a reload, the page opens offline (CDP offline emulation and
 the server stopped: only the worker's cache can answer) showing the shell and
-"reconnecting", a protected chat's /data/* answers never land in the Cache Storage, and a
-changed static file gives a new cache version taken on the next open. The offline shell is
+"reconnecting" and the history it last saw, a protected chat's history is kept only while
+logged in (deleted at the logout), the manifest carries the configured name, and a changed
+static file gives a new cache version taken on the next open. The offline shell is
 photographed on a phone and a desktop, light and dark, under test-output/."""
 from __future__ import annotations
 
@@ -96,47 +97,94 @@ def shoot(page, name: str, width: int, height: int, mobile: bool, scheme: str):
     assert path.stat().st_size > 5_000
 
 
-def test_offline_reload_shows_the_shell_and_reconnecting(fresh_chat, browsers):
+def data_cached(browser) -> list[str]:
+    return [url for url in run(browser, CACHED_URLS) if "/data/" in url]
+
+
+def lastinfo_cached_with(browser, text: str) -> bool:
+    return run(browser, """
+      const cached = await (await caches.open('chatt-data')).match(arguments[0] + 'data/lastinfo');
+      return cached ? (await cached.text()).includes(arguments[1]) : false;
+    """, browser.driver.current_url.split("?")[0].split("#")[0], text)
+
+
+def go_offline(browser):
+    browser.driver.execute_cdp_cmd("Network.enable", {})
+    browser.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+
+def test_offline_reload_shows_the_shell_reconnecting_and_the_history_it_had(fresh_chat, browsers):
     page = browsers("offline", width=1100, height=700)
     open_controlled(page, fresh_chat.server.url)
     page.element("remember").click()
     page.join("olga")
-    fresh_chat.stop()  # nothing answers on the server's port any more: only the cache can
-    page.driver.execute_cdp_cmd("Network.enable", {})
-    page.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
-        "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    said = ["Seen before the network went away", "A second message, kept too"]
+    for text in said:
+        page.send(text)
+        page.wait_text("main", text)
+        page.wait(lambda d, text=text: fresh_chat.stored("main", text), "the message stored")
+    # The history the page last asked for is what the worker keeps: one more open online.
+    page.driver.refresh()
+    page.wait_joined()
+    page.wait(lambda d: lastinfo_cached_with(page, said[-1]), "the worker to keep the last /data/lastinfo")
+    fresh_chat.stop()  # nothing answers on the server's port any more: only the caches can
+    go_offline(page)
     page.driver.refresh()
     page.wait(lambda d: d.execute_script("return document.readyState") == "complete", "the offline page to load")
     page.wait(lambda d: "reconnecting" in page.status().lower(), "the status to say reconnecting")
     assert controlled(page)
-    # The shell: the page as before the chat opens (it opens once the broker answers), with
-    # the remembered nickname, every element of the chat in place, the style sheet applied.
-    assert page.element("join_form").is_displayed() and page.element("nick").get_attribute("value") == "olga"
+    # The chat as it was: the room and its messages, the form gone, the style sheet applied.
+    page.wait(lambda d: page.element("chat").is_displayed() and not page.element("join_form").is_displayed(),
+              "the chat shown from the kept history")
+    page.wait(lambda d: all(text in page.texts("main") for text in said),
+              "the messages it already had")
     for element_id in ("all_channels", "all_nicks", "all_texts", "input_text", "status"):
         page.element(element_id)
     assert page.driver.execute_script(
         "return getComputedStyle(document.body).backgroundColor") != "rgba(0, 0, 0, 0)"  # the style sheet came too
+    assert "reconnecting" in page.status().lower()  # the history did not hide the connection's state
     for name, width, height, mobile in (("phone", 390, 844, True), ("desktop", 1100, 700, False)):
         for scheme in ("light", "dark"):
             shoot(page, name, width, height, mobile, scheme)
     page.console = [e for e in page.collect_console() if "ERR_INTERNET_DISCONNECTED" not in e["message"]]
 
 
-def test_a_protected_chats_data_never_lands_in_the_cache(protected_chat, browsers):
+def test_a_protected_chats_history_is_kept_only_while_logged_in(protected_chat, browsers):
     page = browsers("protected")
     open_controlled(page, protected_chat.server.url)
+    page.element("remember").click()
     page.join("petra", PASSPHRASE)
-    page.send("kept out of the cache")
-    page.wait_text("main", "kept out of the cache")
-    page.wait(lambda d: protected_chat.stored("main", "kept out of the cache"), "the message stored")
-    fetched = run(page, "return performance.getEntriesByType('resource').map((e) => e.name);")
-    assert any("/data/" in url for url in fetched), "the page read no history: the check would prove nothing"
-    assert not [url for url in run(page, CACHED_URLS) if "/data/" in url]
-    # Logging out (the page left, the form shown again): still nothing of the chat's data.
+    page.send("kept while logged in")
+    page.wait_text("main", "kept while logged in")
+    page.wait(lambda d: protected_chat.stored("main", "kept while logged in"), "the message stored")
+    page.driver.refresh()
+    page.wait_joined()
+    page.wait(lambda d: lastinfo_cached_with(page, "kept while logged in"), "the worker to keep the history while logged in")
+    # Logging out (the remembered login gone, the form shown again): the kept history goes.
     page.driver.execute_script("sessionStorage.clear()")
     page.driver.refresh()
     page.wait(lambda d: page.element("join_form").is_displayed(), "the join form after the logout")
-    assert not [url for url in run(page, CACHED_URLS) if "/data/" in url]
+    page.wait(lambda d: not data_cached(page), "the kept history to be deleted at the logout")
+    # Offline now, nobody logged in: nothing of the chat to show.
+    go_offline(page)
+    page.driver.refresh()
+    page.wait(lambda d: d.execute_script("return document.readyState") == "complete", "the offline page to load")
+    assert page.element("join_form").is_displayed() and not data_cached(page)
+    page.console = [e for e in page.collect_console() if "ERR_INTERNET_DISCONNECTED" not in e["message"]]
+
+
+@pytest.fixture
+def named_chat(request):
+    yield from running_stack(request, None, server_args=("--name", "Les copains"))
+
+
+def test_the_app_is_called_by_the_configured_name(named_chat, browsers):
+    page = browsers("named")
+    page.open(named_chat.server.url)
+    manifest = run(page, "return await (await fetch(document.querySelector('link[rel=manifest]').href)).json();")
+    assert manifest["name"] == "Les copains" and manifest["short_name"] == "Les copains"
+    assert page.driver.title == "Les copains"
 
 
 @pytest.fixture

@@ -1,6 +1,20 @@
 // Installable app: registers the service worker (/sw.js, served by chatt-server) that keeps
-// the page's shell for offline opens. Nothing here touches the chat; a browser without
-// service workers (or a page not served over http(s)) simply runs without.
+// the page's shell and the history last seen for offline opens, and forgets that history
+// (forgetHistory) when a protected chat is logged out of. A browser without service workers
+// or Cache Storage (or a page not served over http(s)) simply runs without.
+
+/** The worker's cache of the history last seen (the same name in sw.js). */
+export const HISTORY_CACHE = 'chatt-data';
+
+/** Deletes the history last seen from the Cache Storage; resolves when it is gone. */
+export async function forgetHistory(store = globalThis.caches) {
+  if (!store) return false;
+  try {
+    return await store.delete(HISTORY_CACHE);
+  } catch {
+    return false; // storage disabled: nothing was kept either
+  }
+}
 
 /** Registers `sw.js` at the page's own scope; resolves to the registration or null. */
 export async function registerServiceWorker(nav = globalThis.navigator) {
