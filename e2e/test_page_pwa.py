@@ -222,3 +222,16 @@ def test_a_changed_static_file_gives_a_new_cache_version(own_web_root, browsers)
       return [sheet ? (await (await fetch(sheet.href)).text()) : '', cached ? await cached.text() : ''];
     """, after)
     assert all("a new version" in text for text in css)
+
+
+def test_a_newer_servers_page_gets_its_own_files_on_the_first_open(own_web_root, browsers):
+    """The worker of the old version still controls the first open after an update: it must
+    not answer that open with its cached (stale) static files."""
+    stack, root = own_web_root
+    page = browsers("newer")
+    open_controlled(page, stack.server.url)
+    style = root / "static" / "css" / "chatt.css"
+    style.write_text(style.read_text() + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
+    page.driver.refresh()
+    page.wait(lambda d: d.execute_script("return document.readyState") == "complete", "the page to open again")
+    assert page.driver.execute_script("return getComputedStyle(document.body).outlineColor") == "rgb(1, 2, 3)"

@@ -1,6 +1,7 @@
 // ChaTT's service worker, served by chatt-server at /sw.js with its placeholders filled:
 // the version (from the web root's files: a changed file gives a new cache) and the shell's
-// URLs. The shell (the page and static/) is cached per version, so the app opens offline.
+// URLs. The shell (the page and static/) is cached per version, so the app opens offline;
+// online, both are asked of the network first, so a newer server never gets stale files.
 // A new version (the browser checks /sw.js at every open) is cached in the background, then
 // takes over at once and deletes the old caches: the open that found it keeps the modules it
 // already loaded, the next open runs the new files. (Waiting for every tab to close, the
@@ -72,7 +73,10 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (path.startsWith('static/')) {
-    event.respondWith(caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true })
-      .then((cached) => cached || fetch(request))));
+    // Network first too (the HTTP cache revalidates cheaply): a newer server's page gets its
+    // own files at once, never this version's; the cached shell only when the network fails.
+    event.respondWith(fetch(request).catch(() => caches.open(CACHE)
+      .then((cache) => cache.match(request, { ignoreSearch: true }))
+      .then((cached) => cached || Response.error())));
   }
 });
