@@ -49,6 +49,9 @@ struct ServerOptions: ParsableArguments {
             help: ArgumentHelp("The most rooms /cmd/setChannels and /cmd/setRoomMessages let exist; a request that would make more is refused (409) and writes nothing. Same meaning as chatt-memorize's --max-rooms. Default: 1000.",
                                valueName: "n"))
     var maxRooms: Int?
+    @Option(help: ArgumentHelp("The chat's name: the page's title and the installed app's name (env CHATT_NAME). Default: ChaTT.",
+                               valueName: "text"))
+    var name: String?
 
     /// Defaults < config file < environment < these flags; a wrong value ends the program
     /// with one line naming it.
@@ -56,7 +59,7 @@ struct ServerOptions: ParsableArguments {
         let flags = ConfigurationFlags(bind: bind, port: port, databasePath: db, wsPort: wsPort, wsPath: wsPath,
                                        webRoot: webRoot, historyPageSize: historyPageSize,
                                        scheme: scheme, schemeSalt: schemeSalt, maxRooms: maxRooms,
-                                       wsEndpoints: wsEndpoint.isEmpty ? nil : wsEndpoint)
+                                       wsEndpoints: wsEndpoint.isEmpty ? nil : wsEndpoint, name: name)
         do {
             return try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment,
                                                 flags: flags)

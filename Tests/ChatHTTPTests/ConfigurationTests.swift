@@ -121,7 +121,7 @@ struct ConfigurationTests {
     @Test(arguments: [
         ("http:\n  port: 80a\n", #"config key `http.port`: expected a number, got "80a""#),
         ("http:\n  port: 70000\n", "config key `http.port`: expected a number 0–65535, got \"70000\""),
-        ("http:\n  prot: 80\n", "config key `http.prot`: unknown key (known here: bind, port, web_root, trusted_proxies, max_body_bytes, idle_timeout, max_connections)"),
+        ("http:\n  prot: 80\n", "config key `http.prot`: unknown key (known here: bind, port, web_root, name, trusted_proxies, max_body_bytes, idle_timeout, max_connections)"),
         ("htp:\n  port: 80\n", "config key `htp`: unknown key"),
         ("http: 8080\n", "config key `http`: expected a mapping, got a value"),
         ("http:\n  trusted_proxies: 10.0.0.1\n", "config key `http.trusted_proxies`: expected a list"),

@@ -113,6 +113,11 @@ extension ServerConfiguration {
                 let root = try value.string()
                 config.webRoot = root.isEmpty ? nil : root
             }),
+            ("name", { config, value throws(ConfigurationError) in
+                let text = try value.string()
+                if let problem = ServerConfiguration.nameProblem(text) { throw .key(value.key, expected: problem, got: text) }
+                config.name = text
+            }),
             ("trusted_proxies", { config, value throws(ConfigurationError) in
                 config.trustedProxies = []
                 for (key, text) in try value.stringList() {

@@ -25,13 +25,17 @@ public struct ConfigurationFlags: Sendable, Equatable {
     public var schemeSalt: String?
     /// `--max-rooms`
     public var maxRooms: Int?
+    /// `--name`
+    public var name: String?
 
     /// Creates the set; every flag not named is "not given".
     public init(
         bind: String? = nil, port: Int? = nil, databasePath: String? = nil, wsPort: Int? = nil,
         wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil,
-        scheme: String? = nil, schemeSalt: String? = nil, maxRooms: Int? = nil, wsEndpoints: [String]? = nil
+        scheme: String? = nil, schemeSalt: String? = nil, maxRooms: Int? = nil, wsEndpoints: [String]? = nil,
+        name: String? = nil
     ) {
+        self.name = name
         self.wsEndpoints = wsEndpoints
         self.scheme = scheme
         self.schemeSalt = schemeSalt
@@ -54,7 +58,7 @@ extension ServerConfiguration {
     /// ``ChatStore/DefaultDatabasePath`` (`$DATA_DIR/chatt.db`, else under
     /// `$XDG_DATA_HOME` or `~/.local/share`).
     ///
-    /// Environment variables read: `HOST`, `WS_PORT`, `WS_ENDPOINTS` (comma-separated), `CHATT_WEB_ROOT`, `CHATT_SCHEME` and
+    /// Environment variables read: `HOST`, `WS_PORT`, `WS_ENDPOINTS` (comma-separated), `CHATT_WEB_ROOT`, `CHATT_NAME`, `CHATT_SCHEME` and
     /// `CHATT_SCHEME_SALT`, and for protection `CHATT_USER` + `CHATT_PASS`, or else `USER` +
     /// `PASS` (only when `PASS` is set: `USER` alone is the Unix login name and never protects).
     ///
@@ -99,6 +103,10 @@ extension ServerConfiguration {
             wsEndpoints = endpoints
         }
         if let root = value("CHATT_WEB_ROOT") { webRoot = root }
+        if let text = value("CHATT_NAME") {
+            if let problem = Self.nameProblem(text) { throw .environment("CHATT_NAME", expected: problem, got: text) }
+            name = text
+        }
         if let name = value("CHATT_SCHEME") { unresolved.name = .init(value: name, source: "environment variable CHATT_SCHEME") }
         if let salt = value("CHATT_SCHEME_SALT") { unresolved.salt = .init(value: salt, source: "environment variable CHATT_SCHEME_SALT") }
 
@@ -155,6 +163,12 @@ extension ServerConfiguration {
             wsEndpoints = endpoints
         }
         if let root = flags.webRoot { webRoot = root }
+        if let text = flags.name {
+            if let problem = Self.nameProblem(text) {
+                throw ConfigurationError("--name: expected \(problem), got \(ConfigurationError.quoted(text))")
+            }
+            name = text
+        }
         if let name = flags.scheme { unresolved.name = .init(value: name, source: "--scheme") }
         if let salt = flags.schemeSalt { unresolved.salt = .init(value: salt, source: "--scheme-salt") }
         if let size = flags.historyPageSize {

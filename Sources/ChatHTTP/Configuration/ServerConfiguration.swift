@@ -13,6 +13,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Where the page lives: `index.html` and `static/` (`--web-root`, `CHATT_WEB_ROOT`,
     /// `http.web_root`); `nil` means "find `web/`" (see ``WebRoot``).
     public var webRoot: String?
+    /// The chat's name: the page's title and the installed app's name in its web app
+    /// manifest (`--name`, `CHATT_NAME`, `http.name`); see ``nameProblem(_:)``.
+    public var name = ServerConfiguration.defaultName
     /// Proxies whose `X-Forwarded-For` is believed for the page's client address
     /// (`http.trusted_proxies`). None by default: the socket's peer is the client.
     public var trustedProxies: [PeerAddress] = []

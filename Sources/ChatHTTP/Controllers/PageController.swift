@@ -10,7 +10,7 @@ internal import Synchronization
 /// endpoint above), `chatt-protected`, `chatt-scheme` (`legacy` or `strong`),
 /// `chatt-scheme-salt` (the strong scheme's salt; empty for legacy) and
 /// `chatt-history-page-size` (messages per room in `lastinfo` and per older page, so the
-/// page knows whether a room has more).
+/// page knows whether a room has more) and `chatt-name` (the chat's name, for the title).
 public struct PageController<Context: PeerAwareRequestContext>: Sendable {
     let indexPath: String
     let configuration: ServerConfiguration
@@ -83,6 +83,7 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
             ("chatt-scheme", configuration.scheme.name),
             ("chatt-scheme-salt", configuration.scheme.salt?.text ?? ""),
             ("chatt-history-page-size", String(configuration.historyPageSize)),
+            ("chatt-name", configuration.name),
         ]
     }
 }

@@ -5,7 +5,7 @@ internal import HummingbirdCore
 public import Logging
 internal import NIOCore
 
-/// Builds the router: the page, its files, the history API (behind HTTP Basic when the server
+/// Builds the router: the page, its files, the manifest and service worker, the history API (behind HTTP Basic when the server
 /// is protected), the loopback-only control API, health and metrics.
 ///
 /// Generic over the request context so tests can play any peer address; the server uses
@@ -38,6 +38,7 @@ public func buildRouter<Context: PeerAwareRequestContext>(
     PageController<Context>(webRoot: webRoot, configuration: configuration, cache: files, logger: logger)
         .addRoutes(to: root)
     StaticFileController<Context>(webRoot: webRoot, cache: files).addRoutes(to: root)
+    AppShellController<Context>(webRoot: webRoot, cache: files, name: configuration.name).addRoutes(to: root)
     HealthController<Context, _>(store: store).addRoutes(to: root)
     let auth = configuration.credentials.map { credentials in
         BasicAuthMiddleware<Context>(credentials: credentials, trustedProxies: configuration.trustedProxies, logger: logger)

@@ -39,5 +39,7 @@ export function readConfig(doc, location) {
     // Messages per room in /data/lastinfo and per older page (`--history-page-size`);
     // null from a server that does not say (then any keyed room may have more).
     historyPageSize: pageSize(meta(doc, 'chatt-history-page-size')),
+    // The chat's name (`--name`): the title, as the installed app's name in the manifest.
+    name: meta(doc, 'chatt-name') || 'ChaTT',
   };
 }

@@ -5,9 +5,11 @@ import { readConfig } from './config.js';
 import { Session, sentence, bellOn, storeBell } from './session.js';
 import { View } from './view.js';
 import { nickProblem } from './names.js';
+import { registerServiceWorker, forgetHistory } from './pwa.js';
 
 const config = readConfig(document, location);
 const view = new View(document);
+view.setName(config.name);
 const SESSION_KEY = 'chatt-session';
 
 let session = null; // the joined Session, or null
@@ -27,9 +29,15 @@ function end() {
   session = null;
 }
 
+/** A protected chat's history stays in the worker's cache only while someone is logged in. */
+function loggedOut() {
+  if (config.protected) forgetHistory();
+}
+
 function backToForm(message) {
   end();
   sessionStorage.removeItem(SESSION_KEY);
+  loggedOut();
   view.reset(null);
   view.showForm({ focus: 'passphrase' });
   view.status(message, 'error');
@@ -137,6 +145,8 @@ view.bind({
   leave: () => {
     session?.leave();
     session = null;
+    // Not remembered: the page going away is the logout (a remembered one rejoins on reload).
+    if (remembered() === null) loggedOut();
   },
 });
 
@@ -152,5 +162,8 @@ if (saved && typeof saved.nick === 'string' && saved.signed === true) {
   view.showForm({ nick: saved.nick, remember: true, protectedChat: config.protected });
   start(saved.nick, saved.credentials ?? null);
 } else {
+  loggedOut(); // nobody logged in on this open: a protected chat's history goes
   view.showForm({ protectedChat: config.protected });
 }
+
+registerServiceWorker();

@@ -191,8 +191,29 @@ export class Session {
 
   onOffline(error, retryIn) {
     this.attempts = (this.attempts ?? 0) + 1;
-    this.view.status(sentence(`${error.message}; trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
+    this.view.status(sentence(`${error.message}; reconnecting: trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
     this.view.showRetry(true);
+    if (!this.client.everConnected && !this.savedShown) this.showSaved();
+  }
+
+  /**
+   * Not connected yet (offline, or the broker away): the chat as last seen, from the
+   * service worker's copy of /data/lastinfo. Nothing kept: the form stays until connected.
+   */
+  async showSaved() {
+    this.savedShown = true;
+    let data;
+    try {
+      data = await this.api.lastinfo();
+    } catch {
+      return; // nothing kept (or the server answered with an error): wait for the broker
+    }
+    if (this.disposed || this.client.everConnected || this.historyShown) return;
+    this.historyShown = true;
+    this.view.showChat();
+    this.selectRoom('main');
+    // Who was online then is not known now: the list waits for the broker.
+    this.applyLastinfo({ ...data, users: [] }, true);
   }
 
   async onConnect({ reconnected }) {
@@ -211,7 +232,10 @@ export class Session {
     // hello again every few minutes while connected.
     clearInterval(this.presence);
     this.presence = setInterval(() => this.hello(), PRESENCE_INTERVAL);
-    if (!reconnected) {
+    // The history shown from the worker's copy while offline is merged into, as after a reconnect.
+    const initial = !reconnected && !this.historyShown;
+    this.historyShown = true;
+    if (initial) {
       view.showChat();
       this.selectRoom('main');
     }
@@ -219,7 +243,7 @@ export class Session {
     try {
       const data = await api.lastinfo();
       if (this.disposed) return;
-      this.applyLastinfo(data, !reconnected);
+      this.applyLastinfo(data, initial);
       view.status('');
       if (!reconnected) this.fillView();
     } catch (error) {

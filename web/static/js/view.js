@@ -482,9 +482,19 @@ export class View {
     this.updateJumps();
   }
 
+  /** The chat's name (`chatt-name`): the title and the heading. */
+  setName(name) {
+    this.name = name;
+    const heading = this.doc.querySelector('h1');
+    if (heading) heading.textContent = name;
+    this.setUnread(this.unread ?? 0);
+  }
+
   /** The tab's title and icon show the unread count: "(3) ChaTT". */
   setUnread(count) {
-    this.doc.title = count > 0 ? `(${count}) ChaTT` : 'ChaTT';
+    this.unread = count;
+    const name = this.name ?? 'ChaTT';
+    this.doc.title = count > 0 ? `(${count}) ${name}` : name;
     if (this.icon && this.plainIcon !== null) this.icon.setAttribute('href', count > 0 ? unreadIcon(count) : this.plainIcon);
   }
 

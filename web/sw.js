@@ -1,0 +1,82 @@
+// ChaTT's service worker, served by chatt-server at /sw.js with its placeholders filled:
+// the version (from the web root's files: a changed file gives a new cache) and the shell's
+// URLs. The shell (the page and static/) is cached per version, so the app opens offline;
+// online, both are asked of the network first, so a newer server never gets stale files.
+// A new version (the browser checks /sw.js at every open) is cached in the background, then
+// takes over at once and deletes the old caches: the open that found it keeps the modules it
+// already loaded, the next open runs the new files. (Waiting for every tab to close, the
+// default, left an installed app on the old version for days.)
+// The history the page last saw (/data/lastinfo and the room pages it asked for) is kept in
+// a cache of its own, asked of the network first and answered from that cache only when the
+// network fails, so an offline open shows what the member already had. For a protected chat
+// the page deletes that cache on logout and on any open without a login (pwa.js), so it is
+// there only while logged in. Nothing else of /data/* or /cmd/* is ever cached.
+const VERSION = '__CHATT_VERSION__';
+const SHELL = __CHATT_SHELL__;
+const PREFIX = 'chatt-shell-';
+const CACHE = PREFIX + VERSION;
+const DATA = 'chatt-data'; // the same name in pwa.js
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) =>
+    cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload', credentials: 'omit' }))))
+    .then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((key) => key.startsWith(PREFIX) && key !== CACHE)
+      .map((key) => caches.delete(key))))
+    .then(() => self.clients.claim()));
+});
+
+/**
+ * The network's answer, a copy kept when it is a success; the copy kept last when the
+ * network cannot be reached (an error of the server is passed on as it is).
+ */
+async function lastSeen(request) {
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      const copy = response.clone();
+      caches.open(DATA).then((cache) => cache.put(request.url, copy)).catch(() => {});
+    }
+    return response;
+  } catch (error) {
+    const cached = await caches.open(DATA).then((cache) => cache.match(request.url, { ignoreVary: true }));
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+/** The path of `url` relative to this worker's scope (`` for the page), or null elsewhere. */
+function scoped(url) {
+  const scope = new URL(self.registration.scope);
+  if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return null;
+  return url.pathname.slice(scope.pathname.length);
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const path = scoped(new URL(request.url));
+  if (path === null) return;
+  if (path === 'data/lastinfo' || /^data\/rooms\/[^/]+\/messages$/.test(path.split('?')[0])) {
+    event.respondWith(lastSeen(request));
+    return;
+  }
+  if (path.startsWith('data/') || path.startsWith('cmd/')) return; // network only
+  if (request.mode === 'navigate' || path === '' || path === 'index.html') {
+    // The page: fresh when the server answers (its meta tags may change), the cached shell when not.
+    event.respondWith(fetch(request).catch(() =>
+      caches.open(CACHE).then((cache) => cache.match('./')).then((cached) => cached || Response.error())));
+    return;
+  }
+  if (path.startsWith('static/')) {
+    // Network first too (the HTTP cache revalidates cheaply): a newer server's page gets its
+    // own files at once, never this version's; the cached shell only when the network fails.
+    event.respondWith(fetch(request).catch(() => caches.open(CACHE)
+      .then((cache) => cache.match(request, { ignoreSearch: true }))
+      .then((cached) => cached || Response.error())));
+  }
+});
