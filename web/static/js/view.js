@@ -105,6 +105,7 @@ export class View {
       if (!line) return;
       this.finishAround(line.nextElementSibling);
       line.scrollIntoView({ block: 'start' });
+      this.jumped();
     });
     this.jumpLatest.addEventListener('click', () => this.scrollToEnd());
     // Search results close by their button, and when the field is cleared.
@@ -628,9 +629,21 @@ export class View {
     }
   }
 
+  /**
+   * After a jump the reader is where it put them, no longer at the end (unless it is
+   * there): said at once, before the scroll event, or a resize in between (the messages
+   * the jump made whole, the search results) would take them back to the end.
+   */
+  jumped() {
+    this.atEnd = this.nearEnd();
+    this.lastTop = this.texts.scrollTop;
+    this.updateJumps();
+  }
+
   flash(node) {
     this.finishAround(node);
     node.scrollIntoView({ block: 'center' });
+    this.jumped();
     node.classList.remove('flash');
     void node.offsetWidth; // restart the animation
     node.classList.add('flash');
