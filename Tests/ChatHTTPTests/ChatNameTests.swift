@@ -9,27 +9,18 @@ import Testing
 /// app is called by it, and in the page's `chatt-name` meta tag, so its title says it.
 @Suite("The chat's name: configuration, manifest and page")
 struct ChatNameTests {
-    func load(_ yaml: String?, environment: [String: String] = [:], flags: ConfigurationFlags = ConfigurationFlags())
-        throws -> ServerConfiguration
-    {
-        guard let yaml else { return try ServerConfiguration.load(file: nil, environment: environment, flags: flags) }
-        let file = try TemporaryFile(contents: yaml)
-        defer { file.remove() }
-        return try ServerConfiguration.load(file: file.path, environment: environment, flags: flags)
-    }
-
     @Test func layersLikeEveryOtherSetting() throws {
-        #expect(try load(nil).name == "ChaTT")
-        #expect(try load("http:\n  name: Les copains\n").name == "Les copains")
-        #expect(try load("http:\n  name: Les copains\n", environment: ["CHATT_NAME": "Famille"]).name == "Famille")
-        #expect(try load("http:\n  name: Les copains\n", environment: ["CHATT_NAME": "Famille"],
+        #expect(try loadConfiguration(nil).name == "ChaTT")
+        #expect(try loadConfiguration("http:\n  name: Les copains\n").name == "Les copains")
+        #expect(try loadConfiguration("http:\n  name: Les copains\n", environment: ["CHATT_NAME": "Famille"]).name == "Famille")
+        #expect(try loadConfiguration("http:\n  name: Les copains\n", environment: ["CHATT_NAME": "Famille"],
                          flags: ConfigurationFlags(name: "Club")).name == "Club")
     }
 
     @Test(arguments: ["", "   ", String(repeating: "x", count: 41), "two\nlines"])
     func refusesANameNoScreenCanShow(name: String) throws {
-        #expect(throws: ConfigurationError.self) { try load(nil, flags: ConfigurationFlags(name: name)) }
-        #expect(throws: ConfigurationError.self) { try load("http:\n  name: \"\(name.replacingOccurrences(of: "\n", with: "\\n"))\"\n") }
+        #expect(throws: ConfigurationError.self) { try loadConfiguration(nil, flags: ConfigurationFlags(name: name)) }
+        #expect(throws: ConfigurationError.self) { try loadConfiguration("http:\n  name: \"\(name.replacingOccurrences(of: "\n", with: "\\n"))\"\n") }
     }
 
     @Test func manifestAndPageCarryTheConfiguredName() async throws {

@@ -3,22 +3,6 @@ import ChatHTTP
 import Foundation
 import Testing
 
-/// A file in the temporary folder, removed by `remove()`.
-struct TemporaryFile {
-    let path: String
-
-    init(contents: String, name: String = "chatt.yaml") throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        path = folder.appendingPathComponent(name).path
-        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
-    }
-}
-
 @Suite("Configuration: defaults < file < environment < flags")
 struct ConfigurationTests {
     static let file = """
@@ -42,14 +26,6 @@ struct ConfigurationTests {
           passphrase: plop
         """
 
-    func load(_ yaml: String, environment: [String: String] = [:], flags: ConfigurationFlags = ConfigurationFlags())
-        throws -> ServerConfiguration
-    {
-        let file = try TemporaryFile(contents: yaml)
-        defer { file.remove() }
-        return try ServerConfiguration.load(file: file.path, environment: environment, flags: flags)
-    }
-
     @Test func defaults() throws {
         let configuration = try ServerConfiguration.load(file: nil, environment: ["USER": "someone", "HOME": "/home/someone"])
         var expected = ServerConfiguration()
@@ -67,12 +43,12 @@ struct ConfigurationTests {
         #expect(fromDataDirectory.databasePath == "/srv/chatt/chatt.db")
         let fromXDG = try ServerConfiguration.load(file: nil, environment: ["XDG_DATA_HOME": "/x", "HOME": "/root"])
         #expect(fromXDG.databasePath == "/x/chatt/chatt.db")
-        let fromFile = try load("database:\n  path: /var/lib/chatt/chatt.db\n", environment: ["DATA_DIR": "/srv/chatt"])
+        let fromFile = try loadConfiguration("database:\n  path: /var/lib/chatt/chatt.db\n", environment: ["DATA_DIR": "/srv/chatt"])
         #expect(fromFile.databasePath == "/var/lib/chatt/chatt.db", "the file's path wins over the default")
     }
 
     @Test func everyFileKeyIsRead() throws {
-        let configuration = try load(Self.file)
+        let configuration = try loadConfiguration(Self.file)
         let pair = try LegacyCredentials(passphrase: "plop")
         #expect(configuration.bind == "0.0.0.0")
         #expect(configuration.port == 8000)
@@ -95,7 +71,7 @@ struct ConfigurationTests {
     @Test func environmentBeatsTheFileAndFlagsBeatBoth() throws {
         let environment = ["HOST": "env.example", "WS_PORT": "9100", "CHATT_WEB_ROOT": "/env/web",
                            "USER": "env-login", "PASS": "env-pass"]
-        let fromEnvironment = try load(Self.file, environment: environment)
+        let fromEnvironment = try loadConfiguration(Self.file, environment: environment)
         #expect(fromEnvironment.brokerHost == "env.example" && fromEnvironment.wsPort == 9100)
         #expect(fromEnvironment.webRoot == "/env/web")
         #expect(fromEnvironment.credentials == HTTPCredentials(login: "env-login", password: "env-pass", source: "USER/PASS"))
@@ -103,7 +79,7 @@ struct ConfigurationTests {
 
         let flags = ConfigurationFlags(bind: "127.0.0.2", port: 0, databasePath: "flag.db", wsPort: 9200,
                                        wsPath: "/ws", webRoot: "/flag/web", historyPageSize: 7)
-        let fromFlags = try load(Self.file, environment: environment, flags: flags)
+        let fromFlags = try loadConfiguration(Self.file, environment: environment, flags: flags)
         #expect(fromFlags.bind == "127.0.0.2" && fromFlags.port == 0 && fromFlags.databasePath == "flag.db")
         #expect(fromFlags.wsPort == 9200 && fromFlags.wsPath == "/ws" && fromFlags.webRoot == "/flag/web")
         #expect(fromFlags.historyPageSize == 7)
@@ -133,7 +109,7 @@ struct ConfigurationTests {
         ("http:\n  port: [\n", "is not valid YAML"),
     ])
     func badFilesNameTheKey(yaml: String, message: String) throws {
-        let error = try #require(throws: ConfigurationError.self) { try load(yaml) }
+        let error = try #require(throws: ConfigurationError.self) { try loadConfiguration(yaml) }
         #expect(error.description.contains(message), "\(error.description)")
         #expect(!error.description.contains("\n"))
     }

@@ -13,18 +13,9 @@ struct SchemeConfigurationTests {
     static let salt = "5FsG5mQesFB0tp8zvN_9sQ"
     static let otherSalt = "cPjjezx2I1IuU4DBw8ezUg"
 
-    func load(_ yaml: String?, environment: [String: String] = [:], flags: ConfigurationFlags = ConfigurationFlags())
-        throws -> ServerConfiguration
-    {
-        guard let yaml else { return try ServerConfiguration.load(file: nil, environment: environment, flags: flags) }
-        let file = try TemporaryFile(contents: yaml)
-        defer { file.remove() }
-        return try ServerConfiguration.load(file: file.path, environment: environment, flags: flags)
-    }
-
     @Test("legacy by default")
     func legacyByDefault() throws {
-        #expect(try load(nil).scheme == .legacy)
+        #expect(try loadConfiguration(nil).scheme == .legacy)
         #expect(ServerConfiguration().scheme == .legacy)
     }
 
@@ -32,37 +23,37 @@ struct SchemeConfigurationTests {
     func layers() throws {
         let strong = CredentialScheme.strong(try SchemeSalt(Self.salt))
         let other = CredentialScheme.strong(try SchemeSalt(Self.otherSalt))
-        #expect(try load("auth:\n  scheme: strong\n  scheme_salt: \(Self.salt)\n").scheme == strong)
-        #expect(try load(nil, environment: ["CHATT_SCHEME": "strong", "CHATT_SCHEME_SALT": Self.salt]).scheme == strong)
-        #expect(try load(nil, flags: ConfigurationFlags(scheme: "strong", schemeSalt: Self.salt)).scheme == strong)
+        #expect(try loadConfiguration("auth:\n  scheme: strong\n  scheme_salt: \(Self.salt)\n").scheme == strong)
+        #expect(try loadConfiguration(nil, environment: ["CHATT_SCHEME": "strong", "CHATT_SCHEME_SALT": Self.salt]).scheme == strong)
+        #expect(try loadConfiguration(nil, flags: ConfigurationFlags(scheme: "strong", schemeSalt: Self.salt)).scheme == strong)
         // The file names the scheme, the environment the salt.
-        #expect(try load("auth:\n  scheme: strong\n", environment: ["CHATT_SCHEME_SALT": Self.salt]).scheme == strong)
+        #expect(try loadConfiguration("auth:\n  scheme: strong\n", environment: ["CHATT_SCHEME_SALT": Self.salt]).scheme == strong)
         // The environment's salt beats the file's; a flag beats both.
         let file = "auth:\n  scheme: strong\n  scheme_salt: \(Self.salt)\n"
-        #expect(try load(file, environment: ["CHATT_SCHEME_SALT": Self.otherSalt]).scheme == other)
-        #expect(try load(file, environment: ["CHATT_SCHEME_SALT": Self.otherSalt],
+        #expect(try loadConfiguration(file, environment: ["CHATT_SCHEME_SALT": Self.otherSalt]).scheme == other)
+        #expect(try loadConfiguration(file, environment: ["CHATT_SCHEME_SALT": Self.otherSalt],
                          flags: ConfigurationFlags(schemeSalt: Self.salt)).scheme == strong)
         // A flag naming legacy while the file gives a salt is refused, not silently mixed.
-        #expect(throws: ConfigurationError.self) { try load(file, flags: ConfigurationFlags(scheme: "legacy")) }
+        #expect(throws: ConfigurationError.self) { try loadConfiguration(file, flags: ConfigurationFlags(scheme: "legacy")) }
     }
 
     @Test("auth.passphrase is derived under the final scheme, wherever its parts came from")
     func passphraseUsesTheScheme() throws {
         let strongPair = StrongCredentials(passphrase: "plop", salt: try SchemeSalt(Self.salt))
-        let fromFile = try load("auth:\n  passphrase: plop\n  scheme: strong\n  scheme_salt: \(Self.salt)\n")
+        let fromFile = try loadConfiguration("auth:\n  passphrase: plop\n  scheme: strong\n  scheme_salt: \(Self.salt)\n")
         #expect(fromFile.credentials == HTTPCredentials(login: strongPair.login, password: strongPair.password,
                                                         source: "auth.passphrase"))
         // The passphrase comes before the scheme in the file, and the salt from the environment.
-        let mixed = try load("auth:\n  passphrase: plop\n", environment: ["CHATT_SCHEME": "strong", "CHATT_SCHEME_SALT": Self.salt])
+        let mixed = try loadConfiguration("auth:\n  passphrase: plop\n", environment: ["CHATT_SCHEME": "strong", "CHATT_SCHEME_SALT": Self.salt])
         #expect(mixed.credentials?.login == strongPair.login)
         #expect(mixed.credentials?.password == strongPair.password)
         // An environment pair still replaces the file's passphrase.
-        let replaced = try load("auth:\n  passphrase: plop\n", environment: ["CHATT_USER": "u", "CHATT_PASS": "p",
+        let replaced = try loadConfiguration("auth:\n  passphrase: plop\n", environment: ["CHATT_USER": "u", "CHATT_PASS": "p",
                                                                            "CHATT_SCHEME": "strong", "CHATT_SCHEME_SALT": Self.salt])
         #expect(replaced.credentials == HTTPCredentials(login: "u", password: "p", source: "CHATT_USER/CHATT_PASS"))
         // Legacy as before.
         let legacy = try LegacyCredentials(passphrase: "plop")
-        #expect(try load("auth:\n  passphrase: plop\n").credentials?.login == legacy.login)
+        #expect(try loadConfiguration("auth:\n  passphrase: plop\n").credentials?.login == legacy.login)
     }
 
     @Test("wrong settings stop the server with one line naming the setting and the fix",
@@ -76,7 +67,7 @@ struct SchemeConfigurationTests {
           ] as [(String?, [String: String], String)])
     func errors(yaml: String?, environment: [String: String], says: String) throws {
         do {
-            _ = try load(yaml, environment: environment)
+            _ = try loadConfiguration(yaml, environment: environment)
             Issue.record("loaded without an error")
         } catch let error as ConfigurationError {
             #expect(error.description.contains(says), "\(error)")
@@ -86,10 +77,10 @@ struct SchemeConfigurationTests {
     @Test("a --scheme flag with a bad salt names the flag")
     func flagError() throws {
         #expect(throws: ConfigurationError.self) {
-            try load(nil, flags: ConfigurationFlags(scheme: "strong", schemeSalt: "AAAAAAAAAAAAAAAAAAAAAA=="))
+            try loadConfiguration(nil, flags: ConfigurationFlags(scheme: "strong", schemeSalt: "AAAAAAAAAAAAAAAAAAAAAA=="))
         }
         do {
-            _ = try load(nil, flags: ConfigurationFlags(scheme: "strong"))
+            _ = try loadConfiguration(nil, flags: ConfigurationFlags(scheme: "strong"))
         } catch {
             #expect("\(error)".hasPrefix("--scheme is strong but no salt is set"))
         }
@@ -115,7 +106,7 @@ struct SchemeConfigurationTests {
 
     @Test("the logged configuration names the scheme")
     func logged() throws {
-        let configuration = try load(nil, environment: ["CHATT_SCHEME": "strong", "CHATT_SCHEME_SALT": Self.salt])
+        let configuration = try loadConfiguration(nil, environment: ["CHATT_SCHEME": "strong", "CHATT_SCHEME_SALT": Self.salt])
         #expect(configuration.loggingMetadata["scheme"] == "strong")
     }
 }

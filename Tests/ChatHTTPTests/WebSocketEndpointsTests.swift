@@ -7,49 +7,40 @@ import Testing
 /// Issue 20: the page gets a list of the broker's WebSocket endpoints to fail over between.
 @Suite("Several WebSocket endpoints: config key, WS_ENDPOINTS, --ws-endpoint, meta tag")
 struct WebSocketEndpointsTests {
-    func load(_ yaml: String?, environment: [String: String] = [:], flags: ConfigurationFlags = ConfigurationFlags())
-        throws -> ServerConfiguration
-    {
-        guard let yaml else { return try ServerConfiguration.load(file: nil, environment: environment, flags: flags) }
-        let file = try TemporaryFile(contents: yaml)
-        defer { file.remove() }
-        return try ServerConfiguration.load(file: file.path, environment: environment, flags: flags)
-    }
-
     @Test func noneByDefaultAndTheSinglePortStays() throws {
-        let configuration = try load(nil, environment: ["WS_PORT": "9005"])
+        let configuration = try loadConfiguration(nil, environment: ["WS_PORT": "9005"])
         #expect(configuration.wsEndpoints.isEmpty)
         #expect(configuration.wsPort == 9005)
     }
 
     @Test func layeredFileThenEnvironmentThenFlags() throws {
         let yaml = "broker:\n  ws_port: 9002\n  ws_endpoints: [\"ws://a.example:9001/\", \"wss://b.example/mqtt\"]\n"
-        let fromFile = try load(yaml)
+        let fromFile = try loadConfiguration(yaml)
         #expect(fromFile.wsEndpoints == ["ws://a.example:9001/", "wss://b.example/mqtt"])
         #expect(fromFile.wsPort == 9002)
-        let fromEnvironment = try load(yaml, environment: ["WS_ENDPOINTS": "ws://127.0.0.1:9101/, ws://127.0.0.1:9102/"])
+        let fromEnvironment = try loadConfiguration(yaml, environment: ["WS_ENDPOINTS": "ws://127.0.0.1:9101/, ws://127.0.0.1:9102/"])
         #expect(fromEnvironment.wsEndpoints == ["ws://127.0.0.1:9101/", "ws://127.0.0.1:9102/"])
-        let fromFlags = try load(yaml, environment: ["WS_ENDPOINTS": "ws://127.0.0.1:9101/"],
+        let fromFlags = try loadConfiguration(yaml, environment: ["WS_ENDPOINTS": "ws://127.0.0.1:9101/"],
                                  flags: ConfigurationFlags(wsEndpoints: ["ws://c.example:1/", "ws://d.example:2/"]))
         #expect(fromFlags.wsEndpoints == ["ws://c.example:1/", "ws://d.example:2/"])
     }
 
     @Test func badEndpointsAreRefusedNamingWhere() throws {
-        #expect(throws: ConfigurationError.self) { try load("broker:\n  ws_endpoints: [\"http://a.example/\"]\n") }
+        #expect(throws: ConfigurationError.self) { try loadConfiguration("broker:\n  ws_endpoints: [\"http://a.example/\"]\n") }
         do {
-            _ = try load("broker:\n  ws_endpoints: [\"ws://a.example/\", \"ws://b\\\"><script>\"]\n")
+            _ = try loadConfiguration("broker:\n  ws_endpoints: [\"ws://a.example/\", \"ws://b\\\"><script>\"]\n")
             Issue.record("a quote in an endpoint was accepted")
         } catch {
             #expect("\(error)".contains("broker.ws_endpoints[1]"))
         }
         do {
-            _ = try load(nil, environment: ["WS_ENDPOINTS": "ws://a.example/,ws://"])
+            _ = try loadConfiguration(nil, environment: ["WS_ENDPOINTS": "ws://a.example/,ws://"])
             Issue.record("an endpoint without a host was accepted")
         } catch {
             #expect("\(error)".contains("WS_ENDPOINTS"))
         }
         do {
-            _ = try load(nil, flags: ConfigurationFlags(wsEndpoints: ["a.example:9001"]))
+            _ = try loadConfiguration(nil, flags: ConfigurationFlags(wsEndpoints: ["a.example:9001"]))
             Issue.record("an endpoint without ws:// was accepted")
         } catch {
             #expect("\(error)".contains("--ws-endpoint"))
