@@ -96,16 +96,26 @@ build_release() {
     local started=$SECONDS
     swift build -c release --disable-default-traits -debug-info-format none >>"$log" 2>&1 &
     local build=$!
+    # Samples of (seconds, steps done), for the estimate: the average pace since the start is
+    # too hopeful at the end, where the last fifty steps are the long Swift modules (half of
+    # the time); the pace over the last half minute sees that. The larger of the two is said.
+    local -a at=() steps=()
     while kill -0 "$build" 2>/dev/null; do
         sleep 5 & wait $! || true
         # SwiftPM's own counter: "[done/planned] Compiling …"
         local progress
         progress=$(grep -o '^\[[0-9]*/[0-9]*\]' "$log" | tail -n 1 | tr -d '[]') || true
         if [ -n "$progress" ]; then
-            local done=${progress%/*} planned=${progress#*/} elapsed=$((SECONDS - started)) left=""
-            if [ "$done" -gt 0 ] && [ "$planned" -gt 0 ]; then
-                left=$(( elapsed * (planned - done) / done ))
-                left=", about $(( (left + 59) / 60 )) min left"
+            local done=${progress%/*} planned=${progress#*/} left=""
+            at+=("$SECONDS") steps+=("$done")
+            if [ "$done" -gt 0 ] && [ "$planned" -gt "$done" ]; then
+                local seconds=$(( (SECONDS - started) * (planned - done) / done )) i=0
+                while [ $(( SECONDS - at[i] )) -gt 30 ]; do i=$((i + 1)); done
+                local window=$(( SECONDS - at[i] )) moved=$(( done - steps[i] ))
+                if [ "$window" -ge 20 ] && [ "$moved" -gt 0 ] && [ $(( window * (planned - done) / moved )) -gt "$seconds" ]; then
+                    seconds=$(( window * (planned - done) / moved ))
+                fi
+                left=", about $(( (seconds + 59) / 60 )) min left"
             fi
             step "building: step $done of $planned$left"
         else
