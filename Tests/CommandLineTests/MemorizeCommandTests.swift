@@ -4,12 +4,6 @@ import Testing
 
 @Suite("chatt-memorize on standard input, import and export")
 struct MemorizeCommandTests {
-    func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-memorize-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     /// No broker listens on port 9 of loopback: greetings fail, storing goes on.
     let offline = ["--broker", "mqtt://127.0.0.1:9", "--no-reverse-dns"]
 
@@ -29,7 +23,7 @@ struct MemorizeCommandTests {
 
     @Test("thousands of malformed lines mixed with valid ones: every valid line stored, exit 0 at end of input")
     func malformedMixed() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-memorize")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("chatt.db").path
         let bad = [
@@ -63,7 +57,7 @@ struct MemorizeCommandTests {
 
     @Test("the same id twice is stored once; export is JSON Lines oldest first")
     func idempotentAndExport() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-memorize")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("chatt.db").path
         // A sender's time is kept when it is plausible (within a day of receipt).
@@ -85,7 +79,7 @@ struct MemorizeCommandTests {
 
     @Test("--import reads the original's chatinfo.json")
     func importLegacy() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-memorize")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("chatt.db").path
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -29,8 +29,7 @@ struct MemorizeFailoverTests {
     func failover() async throws {
         try await withTestBroker(extraConfiguration: "log_type subscribe") { first in
             try await withTestBroker(extraConfiguration: "log_type subscribe") { second in
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-fo-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let directory = try temporaryDirectory("chatt-fo")
                 defer { try? FileManager.default.removeItem(at: directory) }
                 let db = directory.appendingPathComponent("chatt.db").path
                 let daemon = try ToolProcess(
@@ -75,8 +74,7 @@ struct MemorizeFailoverTests {
     func failoverAndBack() async throws {
         try await withTestBroker(persistence: true, extraConfiguration: "log_type subscribe") { first in
             try await withTestBroker(persistence: true, extraConfiguration: "log_type subscribe") { second in
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-fo-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let directory = try temporaryDirectory("chatt-fo")
                 defer { try? FileManager.default.removeItem(at: directory) }
                 let db = directory.appendingPathComponent("chatt.db").path
                 // The flag repeated, this time.

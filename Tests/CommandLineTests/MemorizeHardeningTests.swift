@@ -10,12 +10,6 @@ struct MemorizeHardeningTests {
     let memorize = productsDirectory.appendingPathComponent("chatt-memorize").path
     let environment = ["LOG_LEVEL": "info", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
 
-    func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatt-hard-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     func export(_ db: String) async throws -> [[String: Any]] {
         let run = try await runProduct("chatt-memorize", ["--export", "--db", db])
         #expect(run.status == 0, "\(run.stderr)")
@@ -37,7 +31,7 @@ struct MemorizeHardeningTests {
     @Test("a full disk under a queued backlog: memorize says so and exits non-zero (it wedged, deaf to SIGTERM); once space is back a restart stores all",
           .enabled(if: TmpfsMount.isAvailable))
     func fullDiskWithBacklog() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-hard")
         defer { try? FileManager.default.removeItem(at: directory) }
         let mount = try TmpfsMount(at: directory.appendingPathComponent("small"), megabytes: 16)
         defer { mount.unmount() }
@@ -76,7 +70,7 @@ struct MemorizeHardeningTests {
 
     @Test("SIGTERM ends memorize while its subscription waits behind unacknowledged messages")
     func sigtermBeforeTheSubscriptionIsGranted() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-hard")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("chatt.db").path
         try await withTestBroker(persistence: true) { broker in
@@ -108,7 +102,7 @@ struct MemorizeHardeningTests {
 
     @Test("a flood of QoS 0 past --max-queue-bytes is dropped and counted; QoS 1 never is")
     func qos0Backpressure() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-hard")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("chatt.db").path
         try await withTestBroker(persistence: true) { broker in
@@ -141,7 +135,7 @@ struct MemorizeHardeningTests {
     @Test("a NUL in a text or an id is refused with a log line, and the messages after it are stored (SQLite and PostgreSQL)",
           arguments: ["sqlite", "postgres"])
     func nulNeverBlocks(kind: String) async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-hard")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = kind == "sqlite"
             ? directory.appendingPathComponent("chatt.db").path : try await TestPostgres.running().makeDatabase()
@@ -165,7 +159,7 @@ struct MemorizeHardeningTests {
 
     @Test("without --client-id: a random id, kept in the database, the same after a restart, never the host name")
     func clientIDNobodyCanGuess() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-hard")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("chatt.db").path
         try await withTestBroker(persistence: true) { broker in
@@ -198,7 +192,7 @@ struct MemorizeHardeningTests {
 
     @Test("by default a greeting says no address and names no other nickname of that address (--greetings original does)")
     func quietGreetingByDefault() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-hard")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("chatt.db").path
         try await withTestBroker(extraConfiguration: "log_type subscribe") { broker in
@@ -220,7 +214,7 @@ struct MemorizeHardeningTests {
 
     @Test("a retained newtext without id is stored once (it came again on every start); duplicate keys are refused; a v2 event makes no room")
     func retainedDuplicateKeysAndGhostRooms() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory("chatt-hard")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("chatt.db").path
         try await withTestBroker(persistence: true) { broker in

@@ -42,3 +42,10 @@ extension ToolProcess {
     /// could lose its message.)
     var memorizeHasSubscribed: Bool { stderr.contains("[ChatMemorize] subscribed") }
 }
+
+/// A new empty folder in the temporary folder, named `prefix-<UUID>`; the caller removes it.
+func temporaryDirectory(_ prefix: String) throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}
