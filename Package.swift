@@ -27,15 +27,21 @@ let package = Package(
         .executable(name: "chatt-genpass", targets: ["chatt-genpass"]),
         .executable(name: "chatt-memorize", targets: ["chatt-memorize"]),
         .executable(name: "chatt-server", targets: ["chatt-server"]),
+        .executable(name: "chatt-push", targets: ["chatt-push"]),
     ],
     // PostgreSQL (--db postgres://…, several machines) costs postgres-nio and a second TLS
     // stack to build. It is on by default (`swift build`, the tests); run.sh builds the
     // one-machine SQLite chat without it (`--disable-default-traits`), in a fraction of the time:
     // then ChatStorePostgres compiles to an empty module (its files are `#if PostgreSQL`) and
     // postgres-nio is not built at all.
+    //
+    // WebPush (chatt-push's sender) costs async-http-client and its TLS and HTTP/2 stacks: on by
+    // default too; run.sh's first build leaves it out and builds chatt-push afterwards, in the
+    // background, once the chat runs (then ChatPush's sending files are `#if WebPush`).
     traits: [
         .trait(name: "PostgreSQL", description: "History in PostgreSQL too: --db postgres://… in both daemons."),
-        .default(enabledTraits: ["PostgreSQL"]),
+        .trait(name: "WebPush", description: "chatt-push sends Web Push notifications (async-http-client)."),
+        .default(enabledTraits: ["PostgreSQL", "WebPush"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,6 +59,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Libraries, from the bottom up.
@@ -68,6 +75,13 @@ let package = Package(
             name: "CMosquitto",
             pkgConfig: "libmosquitto",
             providers: [.apt(["libmosquitto-dev"])]
+        ),
+        // Web Push's cryptography (RFC 8291 payload encryption, RFC 8292 VAPID) and the
+        // subscription rules: pure, no I/O.
+        .target(
+            name: "ChatWebPush",
+            dependencies: ["ChatCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
         ),
         .target(
             name: "ChatMQTT",
@@ -112,7 +126,7 @@ let package = Package(
         .target(
             name: "ChatHTTP",
             dependencies: [
-                "ChatCore", "ChatStore", hummingbird, logging,
+                "ChatCore", "ChatStore", "ChatWebPush", hummingbird, logging,
                 // HTTP1Channel's idle timeout and the connection limit.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -121,6 +135,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // chatt-push: who gets a notification for which message, and (WebPush trait) the sender.
+        .target(
+            name: "ChatPush",
+            dependencies: [
+                "ChatCore", "ChatMQTT", "ChatStore", "ChatStorage", "ChatMemorize", "ChatWebPush", logging, serviceLifecycle,
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["WebPush"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["WebPush"])),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["WebPush"])),
             ],
             swiftSettings: strict
         ),
@@ -149,6 +175,12 @@ let package = Package(
                 "ChatHTTP", "ChatStore", "ChatStorage", "ChatDaemon", argumentParser, hummingbird, logging, serviceLifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "chatt-push",
+            dependencies: ["ChatPush", "ChatMemorize", "ChatDaemon", argumentParser, logging],
             swiftSettings: strict
         ),
 
@@ -220,6 +252,17 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChatWebPushTests",
+            dependencies: ["ChatWebPush", "ChatCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChatPushTests",
+            dependencies: ["ChatPush", "ChatWebPush", "ChatCore", "ChatStore", "ChatTestSupport", "ChatMQTT", logging, serviceLifecycle,
+                           .product(name: "Crypto", package: "swift-crypto"), hummingbird],
             swiftSettings: strict
         ),
         .testTarget(
