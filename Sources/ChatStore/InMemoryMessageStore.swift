@@ -25,6 +25,8 @@ public final class InMemoryMessageStore: MessageStore {
         var directs: [DirectConversation: [DirectMessage]] = [:]
         var directIDs: Set<String> = []
         var nextDirectKey: Int64 = 1
+        /// Web Push subscriptions, oldest first.
+        var pushSubscriptions: [StoredPushSubscription] = []
     }
 
     let state = Mutex(State())

@@ -93,6 +93,16 @@ public protocol MessageStore: Sendable {
     /// How many messages are stored.
     func messageCount() async throws -> Int
 
+    /// Keeps `subscription` (replacing one with the same endpoint, its room choices included,
+    /// but keeping its first `created`); returns whether it is new.
+    func savePushSubscription(_ subscription: StoredPushSubscription) async throws -> Bool
+
+    /// Removes the subscription of `endpoint` and its room choices; returns whether there was one.
+    func deletePushSubscription(endpoint: String) async throws -> Bool
+
+    /// Every push subscription, with its room choices, oldest first.
+    func pushSubscriptions() async throws -> [StoredPushSubscription]
+
     /// Throws, saying why, when the store cannot serve: the database does not answer, or
     /// (SQLite) its file was deleted or replaced while open. What `/healthz` asks.
     func checkHealth() async throws

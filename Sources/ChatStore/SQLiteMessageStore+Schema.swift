@@ -69,6 +69,7 @@ extension SQLiteMessageStore {
         registerConversationMigration(&migrator)
         registerVerdictMigration(&migrator)
         registerDirectMigration(&migrator)
+        registerPushMigration(&migrator)
         return migrator
     }
 

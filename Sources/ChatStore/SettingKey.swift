@@ -8,4 +8,7 @@ public enum SettingKey {
     /// How many held v2 events were dropped, oldest first, to keep the held count at its
     /// bound (a counter).
     public static let droppedHeldEvents = "memorize.dropped-held-events"
+    /// The chat's VAPID private key (Web Push, RFC 8292), base64url: made once by whichever
+    /// of chatt-server and chatt-push needs it first (``MessageStore/setting(_:default:)``).
+    public static let vapidPrivateKey = "push.vapid-private-key"
 }

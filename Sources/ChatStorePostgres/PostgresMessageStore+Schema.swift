@@ -11,7 +11,7 @@ extension PostgresMessageStore {
 
     /// The schema: the same tables as SQLite's, with a `tsvector` column and a GIN index
     /// for full-text search, and a sequence whose value changes after every write.
-    static let migrations: [Migration] = baseMigrations + [conversationMigration, verdictMigration, directMigration, directVerdictMigration]
+    static let migrations: [Migration] = baseMigrations + [conversationMigration, verdictMigration, directMigration, directVerdictMigration, pushMigration]
 
     private static let baseMigrations: [Migration] = [
         Migration(version: 1, name: "rooms, messages, full-text index, users", statements: [

@@ -52,6 +52,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The chat's name: the page's title and the installed app's name (env CHATT_NAME). Default: ChaTT.",
                                valueName: "text"))
     var name: String?
+    @Flag(name: .customLong("push-allow-loopback"),
+          help: ArgumentHelp("For tests only: accept Web Push subscriptions whose endpoint is on loopback (http or https), for a local test push service (env CHATT_PUSH_ALLOW_LOOPBACK=1). Off: https endpoints on public hosts only."))
+    var pushAllowLoopback = false
 
     /// Defaults < config file < environment < these flags; a wrong value ends the program
     /// with one line naming it.
@@ -59,7 +62,8 @@ struct ServerOptions: ParsableArguments {
         let flags = ConfigurationFlags(bind: bind, port: port, databasePath: db, wsPort: wsPort, wsPath: wsPath,
                                        webRoot: webRoot, historyPageSize: historyPageSize,
                                        scheme: scheme, schemeSalt: schemeSalt, maxRooms: maxRooms,
-                                       wsEndpoints: wsEndpoint.isEmpty ? nil : wsEndpoint, name: name)
+                                       wsEndpoints: wsEndpoint.isEmpty ? nil : wsEndpoint, name: name,
+                                       pushAllowsLoopback: pushAllowLoopback ? true : nil)
         do {
             return try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment,
                                                 flags: flags)

@@ -54,4 +54,11 @@ extension ForwardingMessageStore {
     }
     public func messageCount() async throws -> Int { try await inner.messageCount() }
     public func checkHealth() async throws { try await inner.checkHealth() }
+    public func savePushSubscription(_ subscription: StoredPushSubscription) async throws -> Bool {
+        try await inner.savePushSubscription(subscription)
+    }
+    public func deletePushSubscription(endpoint: String) async throws -> Bool {
+        try await inner.deletePushSubscription(endpoint: endpoint)
+    }
+    public func pushSubscriptions() async throws -> [StoredPushSubscription] { try await inner.pushSubscriptions() }
 }

@@ -27,14 +27,17 @@ public struct ConfigurationFlags: Sendable, Equatable {
     public var maxRooms: Int?
     /// `--name`
     public var name: String?
+    /// `--push-allow-loopback` (tests only); `nil` when not given
+    public var pushAllowsLoopback: Bool?
 
     /// Creates the set; every flag not named is "not given".
     public init(
         bind: String? = nil, port: Int? = nil, databasePath: String? = nil, wsPort: Int? = nil,
         wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil,
         scheme: String? = nil, schemeSalt: String? = nil, maxRooms: Int? = nil, wsEndpoints: [String]? = nil,
-        name: String? = nil
+        name: String? = nil, pushAllowsLoopback: Bool? = nil
     ) {
+        self.pushAllowsLoopback = pushAllowsLoopback
         self.name = name
         self.wsEndpoints = wsEndpoints
         self.scheme = scheme
@@ -107,6 +110,13 @@ extension ServerConfiguration {
             if let problem = Self.nameProblem(text) { throw .environment("CHATT_NAME", expected: problem, got: text) }
             name = text
         }
+        if let text = value("CHATT_PUSH_ALLOW_LOOPBACK") {
+            switch text {
+            case "1", "true": pushAllowsLoopback = true
+            case "0", "false", "": pushAllowsLoopback = false
+            default: throw .environment("CHATT_PUSH_ALLOW_LOOPBACK", expected: "1 or 0", got: text)
+            }
+        }
         if let name = value("CHATT_SCHEME") { unresolved.name = .init(value: name, source: "environment variable CHATT_SCHEME") }
         if let salt = value("CHATT_SCHEME_SALT") { unresolved.salt = .init(value: salt, source: "environment variable CHATT_SCHEME_SALT") }
 
@@ -163,6 +173,7 @@ extension ServerConfiguration {
             wsEndpoints = endpoints
         }
         if let root = flags.webRoot { webRoot = root }
+        if let allows = flags.pushAllowsLoopback { pushAllowsLoopback = allows }
         if let text = flags.name {
             if let problem = Self.nameProblem(text) {
                 throw ConfigurationError("--name: expected \(problem), got \(ConfigurationError.quoted(text))")

@@ -61,6 +61,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `CHATT_SCHEME_SALT`, `auth.scheme`/`auth.scheme_salt`); also the scheme of
     /// `auth.passphrase`. Legacy by default, so existing deployments keep working.
     public var scheme: CredentialScheme = .legacy
+    /// Whether `POST /data/push/subscriptions` accepts endpoints on loopback (and `http` there):
+    /// for tests only, with a local push endpoint (`--push-allow-loopback`,
+    /// `CHATT_PUSH_ALLOW_LOOPBACK=1`). Off: https on public hosts only.
+    public var pushAllowsLoopback = false
     /// Scheme settings read but not yet combined (each layer may give a part); empty once
     /// ``load(file:environment:flags:)`` returns.
     var unresolved = UnresolvedScheme()

@@ -50,6 +50,8 @@ public func buildRouter<Context: PeerAwareRequestContext>(
     HistoryController<Context, _>(
         store: store, pageSize: configuration.historyPageSize, lastInfoByteBudget: configuration.lastInfoByteBudget
     ).addRoutes(to: data)
+    PushController<Context, _>(store: store, allowsLoopback: configuration.pushAllowsLoopback, maxRooms: configuration.maxRooms)
+        .addRoutes(to: data)
     ControlController<Context, _>(store: store, maxBodyBytes: configuration.maxBodyBytes, maxRooms: configuration.maxRooms)
         .addRoutes(to: router.group("cmd"))
     return router
@@ -108,6 +110,7 @@ extension ServerConfiguration {
             "max_rooms": "\(maxRooms)",
             "protected": "\(isProtected)",
             "scheme": "\(scheme.name)",
+            "push_allow_loopback": "\(pushAllowsLoopback)",
         ]
         if let credentials {
             metadata["login"] = "\(credentials.maskedLogin)"

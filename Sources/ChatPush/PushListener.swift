@@ -1,0 +1,70 @@
+import ChatMemorize
+import ChatMQTT
+package import Logging
+import ServiceLifecycle
+
+/// chatt-push's connection to the broker, as a service: subscribes to every room's
+/// `newtext` and to `direct/#` (a clean session: what was published while chatt-push was
+/// down is not notified late) and hands each message to the dispatcher, until graceful
+/// shutdown.
+package struct PushListener: Service {
+    private let client: MQTTClient
+    private let dispatcher: PushDispatcher
+    private let logger: Logger
+
+    /// The filters subscribed to.
+    static let filters = ["rooms/+/newtext", "direct/#"]
+
+    /// A listener for `options`'s brokers that feeds `dispatcher`.
+    package init(options: PushOptions, dispatcher: PushDispatcher, logger: Logger) {
+        let first = options.brokers[0]
+        var configuration = MQTTConfiguration(
+            host: first.host, port: first.port, clientID: options.clientID,
+            username: first.username, password: first.password, cleanSession: true, acknowledgement: .onReceipt)
+        configuration.failoverBrokers = options.brokers.dropFirst().map { address in
+            MQTTBrokerEndpoint(host: address.host, port: address.port, username: address.username, password: address.password)
+        }
+        client = MQTTClient(configuration: configuration, logger: logger)
+        self.dispatcher = dispatcher
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in client.messages where !message.retain {
+                    if let event = PushEvent(topic: message.topic, payload: message.payload) {
+                        await dispatcher.handle(event)
+                    }
+                }
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await connectAndSubscribe() }
+            } catch let error as MQTTError where error.kind == .refused {
+                throw error
+            } catch {
+                logger.debug("stopped before the subscription was granted", metadata: ["error": "\(error)"])
+            }
+            try await client.run()
+            try await group.waitForAll()
+        }
+    }
+
+    private func connectAndSubscribe() async throws {
+        do {
+            try await client.connect()
+        } catch where error.kind == .refused {
+            // Wrong credentials do not get better by retrying.
+            throw error
+        } catch where error.kind == .cancelled {
+            throw error
+        } catch {
+            logger.warning("the broker does not answer yet; retrying", metadata: ["error": "\(error)"])
+        }
+        // Remembered by the client, and granted once it is connected.
+        for filter in Self.filters {
+            try await client.subscribe(filter, qos: .atLeastOnce)
+        }
+        logger.info("subscribed", metadata: ["filters": "\(Self.filters.joined(separator: " "))"])
+    }
+}
