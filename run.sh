@@ -19,7 +19,13 @@
 #               original's; a DATA_DIR with history but no salt stays legacy). The choice
 #               is remembered in DATA_DIR/scheme, so later runs keep it unasked.
 #   CHATT_BIN_DIR  folder holding chatt-genpass, chatt-memorize and chatt-server already
-#               built (e.g. .build/debug for the tests): use them and skip the build
+#               built (e.g. .build/debug for the tests): use them and skip the build; its
+#               chatt-push too when it has one (else no Web Push)
+#   CHATT_VAPID_SUBJECT  the contact push services see in Web Push's VAPID token
+#               (mailto:you@example.org or https://…; default mailto:chatt@localhost)
+# Web Push (chatt-push, notifications with no tab open) needs async-http-client, which the
+# first build leaves out to keep it short: once the chat runs, chatt-push is built in the
+# background (.build/push, log in .build/run-sh-push-build.log) and started when it is ready.
 # The broker gives chatt-memorize an account of its own (login chatt-memorize, a random
 # password made once in DATA_DIR/memorize-broker-password, mode 600) and keeps every client
 # to rooms/#, users/# and direct/# (DATA_DIR/mosquitto/acl); payloads stop at 256 KiB.
@@ -139,6 +145,28 @@ else
     bin=$root/.build/release
     build_release
 fi
+
+# chatt-push (Web Push) in its own build, in the background once the chat runs: with the
+# WebPush trait (async-http-client and its TLS stack, minutes to compile), release, in
+# .build/push so the chat's build above stays as it was. current_push says whether the
+# binary is newer than every source.
+push_bin=""
+push_build_pid=""
+if [ -n "${CHATT_BIN_DIR:-}" ]; then
+    [ -x "$bin/chatt-push" ] && push_bin=$bin/chatt-push
+else
+    push_bin=$root/.build/push/release/chatt-push
+fi
+push_current() {
+    [ -x "$push_bin" ] && [ -z "$(find Package.swift Sources -newer "$push_bin" -print -quit)" ]
+}
+build_push() {
+    local log=.build/run-sh-push-build.log
+    mkdir -p .build
+    : >"$log"
+    swift build -c release --disable-default-traits --traits WebPush --product chatt-push \
+        --scratch-path .build/push -debug-info-format none >>"$log" 2>&1 && touch "$push_bin"
+}
 
 mkdir -p "$DATA_DIR/mosquitto"
 conf=$DATA_DIR/mosquitto/mosquitto.conf
@@ -263,6 +291,12 @@ stop() {
     trap - INT TERM EXIT
     stopping=yes
     say "stopping…"
+    # A chatt-push build still running in the background is not left behind.
+    if [ -n "${push_build_pid:-}" ]; then
+        pkill -TERM -P "$push_build_pid" 2>/dev/null || true
+        kill -TERM "$push_build_pid" 2>/dev/null || true
+        wait "$push_build_pid" 2>/dev/null || true
+    fi
     for (( i=${#part_order[@]}-1; i>=0; i-- )); do
         local pid=${part_pid[${part_order[i]}]:-}
         [ -n "$pid" ] || continue
@@ -322,6 +356,10 @@ start_memorize() {
     CHATT_USER=$memorize_login CHATT_PASS=$memorize_password exec "$bin/chatt-memorize" --subscribe \
         --broker "mqtt://127.0.0.1:$MQTT_PORT" --db "$DATA_DIR/chatt.db"
 }
+start_push() {
+    CHATT_USER=$memorize_login CHATT_PASS=$memorize_password exec "$push_bin" \
+        --broker "mqtt://127.0.0.1:$MQTT_PORT" --db "$DATA_DIR/chatt.db"
+}
 server_args=(--db "$DATA_DIR/chatt.db" --bind "$BIND" --port "$HTTP_PORT" --ws-port "$WS_PORT")
 start_server() { HOST=$HOST WS_ENDPOINTS=${WS_ENDPOINTS:-} exec "$bin/chatt-server" "${server_args[@]}"; }
 
@@ -333,11 +371,30 @@ start_part server
 wait_port "$HTTP_PORT" chatt-server "${part_pid[server]}"
 
 step "ready: open http://${HOST:-localhost}:$HTTP_PORT/  (Ctrl-C stops everything; data in $DATA_DIR)"
+if [ -z "$push_bin" ]; then
+    say "Web Push is off: CHATT_BIN_DIR has no chatt-push"
+elif push_current || [ -n "${CHATT_BIN_DIR:-}" ]; then
+    start_part push
+    say "chatt-push started: Web Push notifications on"
+else
+    step "building chatt-push (Web Push) in the background; the chat works meanwhile (log: .build/run-sh-push-build.log)"
+    build_push &
+    push_build_pid=$!
+fi
 while true; do
     # Every second, every part: one that ended (whatever else happened meanwhile, a signal
     # or another part's restart) is started again. A signal ends the wait at once.
     sleep 1 & wait $! || true
     [ -z "$stopping" ] || break
+    if [ -n "$push_build_pid" ] && ! kill -0 "$push_build_pid" 2>/dev/null; then
+        if wait "$push_build_pid" && push_current; then
+            start_part push
+            step "chatt-push built and started: Web Push notifications on"
+        else
+            say "WARNING: the chatt-push build failed; the chat runs without Web Push (see .build/run-sh-push-build.log)"
+        fi
+        push_build_pid=""
+    fi
     for name in "${part_order[@]}"; do
         kill -0 "${part_pid[$name]}" 2>/dev/null && continue
         delay=${part_delay[$name]:-1}

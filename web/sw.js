@@ -80,3 +80,39 @@ self.addEventListener('fetch', (event) => {
       .then((cached) => cached || Response.error())));
   }
 });
+
+// Web Push (issue 19): chatt-push sends {"title","body","room","url"} encrypted for this
+// browser; one notification per room (a newer one replaces it). A click focuses an open page
+// (which shows the room) or opens one.
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data ? event.data.text() : '' };
+  }
+  const title = typeof data.title === 'string' && data.title !== '' ? data.title : 'ChaTT';
+  const room = typeof data.room === 'string' ? data.room : '';
+  event.waitUntil(self.registration.showNotification(title, {
+    body: typeof data.body === 'string' ? data.body : '',
+    tag: room !== '' ? `chatt-${room}` : 'chatt-direct',
+    icon: 'static/img/icon-192.png',
+    data: { url: typeof data.url === 'string' ? data.url : './', room },
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const { url = './', room = '' } = event.notification.data ?? {};
+  const target = new URL(url, self.registration.scope);
+  // Only this chat's pages: a url elsewhere is not followed.
+  const safe = target.origin === self.location.origin ? target.href : self.registration.scope;
+  event.waitUntil(self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((client) => scoped(new URL(client.url)) !== null);
+    if (open) {
+      if (room !== '') open.postMessage({ type: 'chatt-open-room', room });
+      return open.focus();
+    }
+    return self.clients.openWindow(safe);
+  }));
+});

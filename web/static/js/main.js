@@ -115,6 +115,7 @@ function start(nick, credentials, identity = null) {
   end();
   session = new Session({ config, nick, credentials, view, onRefused: backToForm, identity });
   session.start();
+  session.showPush();
 }
 
 function setBell(on) {
@@ -136,6 +137,8 @@ view.bind({
   setTopic: (text) => session?.setTopic(text) ?? false,
   archive: (room, on) => session?.archive(room, on),
   toggleBell: () => setBell(!bellOn()),
+  togglePush: () => session?.togglePush(),
+  setRoomNotify: (mode) => session?.setRoomNotify(mode),
   older: () => session?.older(),
   selectRoom: (name) => session?.selectRoom(name),
   stepRoom: (step) => session?.stepRoom(step),
@@ -167,3 +170,7 @@ if (saved && typeof saved.nick === 'string' && saved.signed === true) {
 }
 
 registerServiceWorker();
+// A click on a Web Push notification while the page is open: the worker asks it to show the room.
+navigator.serviceWorker?.addEventListener('message', (event) => {
+  if (event.data?.type === 'chatt-open-room' && typeof event.data.room === 'string') session?.selectRoom(event.data.room);
+});

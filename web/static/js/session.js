@@ -15,6 +15,9 @@ import { Presence } from './presence.js';
 import { parsePresence } from './events.js';
 import { IdentitySession, KeyBook } from './identity-session.js';
 import { directClosedNote } from './identity-view.js';
+import { roomChoice, setRoomChoice, shouldNotify } from './notify.js';
+import { PushControl, pushSupported } from './push.js';
+import { t } from './i18n.js';
 
 const BELL_KEY = 'chatt-bell';
 const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
@@ -60,6 +63,7 @@ export class Session {
     this.rooms = new RoomSettings(); // topics and archived rooms
     this.unseen = 0; // messages of others in the current room not seen yet (away from its end, or tab hidden)
     this.api = new HistoryApi({ credentials });
+    this.push = pushSupported() ? new PushControl({ api: this.api, nick }) : null;
     this.client = new MqttClient({
       urls: config.brokerUrls ?? [config.brokerUrl],
       clientId: `chatt_${Math.random().toString(36).slice(2, 12)}`,
@@ -297,6 +301,7 @@ export class Session {
     const name = state.current;
     const mark = this.read.get(name);
     view.showRoom(state.room(name), { firstUnread: state.firstAfter(name, mark) });
+    view.setRoomNotify(roomChoice(name));
     this.reachedEnd();
   }
 
@@ -456,7 +461,9 @@ export class Session {
       const bell = new Audio('static/snd/bell.wav');
       bell.play().catch(() => {});
     }
-    if (document.hidden && mentions(message.text, this.nick) && 'Notification' in window && Notification.permission === 'granted') {
+    // The room's choice (notify.js), as Web Push follows it: all, mentions only, or nothing.
+    if (document.hidden && shouldNotify(roomChoice(room), mentions(message.text, this.nick))
+        && 'Notification' in window && Notification.permission === 'granted') {
       const note = new Notification(`${message.author} in ${room}`, { body: message.text, tag: `chatt-${room}` });
       note.onclick = () => {
         window.focus();
@@ -467,6 +474,52 @@ export class Session {
   }
 
   // --- actions -------------------------------------------------------------------------
+
+  /** Shows whether this browser gets Web Push (the Notifications button); called at start. */
+  async showPush() {
+    if (!this.push) {
+      this.view.setPush('unsupported');
+      return;
+    }
+    const current = await this.push.current();
+    if (!this.disposed) this.view.setPush(current ? 'on' : 'off');
+  }
+
+  /** The Notifications button: subscribes this browser to Web Push, or unsubscribes it. */
+  async togglePush() {
+    const { view } = this;
+    if (!this.push) {
+      view.status(t('push.unsupported'), 'error');
+      return;
+    }
+    view.setPush('busy');
+    try {
+      if (await this.push.current()) {
+        await this.push.unsubscribe();
+        view.setPush('off');
+        view.status(t('push.off'));
+      } else {
+        await this.push.subscribe();
+        view.setPush('on');
+        view.status(t('push.on'));
+      }
+    } catch (error) {
+      view.setPush((await this.push.current()) ? 'on' : 'off');
+      const reason = error.message === 'push.denied' || error.message === 'push.unsupported' ? t(error.message) : error.message;
+      view.status(t('push.failed', { reason }), 'error');
+    }
+  }
+
+  /** The room's notification choice changed (all, mentions, none): kept, and sent with the subscription. */
+  async setRoomNotify(mode) {
+    const room = this.state.current;
+    if (!setRoomChoice(room, mode)) return;
+    try {
+      await this.push?.send();
+    } catch (error) {
+      this.view.status(t('push.failed', { reason: error.message }), 'error');
+    }
+  }
 
   selectRoom(name) {
     const { state, view } = this;

@@ -4,6 +4,7 @@
 // per animation frame (log.js), list items are moved into place, never rebuilt. The view
 // knows nothing of MQTT or HTTP: it reports what the reader does through the handlers
 // given to `bind()`.
+import { t } from './i18n.js';
 import { nickHue } from './render.js';
 import { MessageNodes, timeLabel, dayKey, isLong, timeTitle } from './message-node.js';
 import { MessageActions } from './actions.js';
@@ -194,6 +195,8 @@ export class View {
     });
     this.roomBar.bind({ setTopic: handlers.setTopic, archive: handlers.archive, done: () => this.input.focus() });
     this.$('bell').addEventListener('click', () => handlers.toggleBell());
+    this.$('push_toggle')?.addEventListener('click', () => handlers.togglePush());
+    this.$('room_notify')?.addEventListener('change', (event) => handlers.setRoomNotify(event.target.value));
     this.older.addEventListener('click', () => handlers.older());
     this.texts.addEventListener('scroll', () => {
       if (this.texts.scrollTop < 40) handlers.older();
@@ -288,6 +291,34 @@ export class View {
     const bell = this.$('bell');
     bell.setAttribute('aria-pressed', String(on));
     bell.title = on ? 'Bell on: click to silence it' : 'Bell off: click to ring on new messages';
+  }
+
+  /** The Notifications (Web Push) button: `on`, `off`, `busy` or `unsupported`. */
+  setPush(state) {
+    const button = this.$('push_toggle');
+    if (!button) return;
+    button.textContent = t('push.button');
+    button.setAttribute('aria-pressed', String(state === 'on'));
+    button.disabled = state === 'busy';
+    button.dataset.state = state;
+    button.title = t(`push.title.${state}`);
+  }
+
+  /** The current room's notification choice in its select (`all`, `mentions`, `none`). */
+  setRoomNotify(mode) {
+    const select = this.$('room_notify');
+    if (!select) return;
+    if (select.options.length === 0) {
+      for (const value of ['all', 'mentions', 'none']) {
+        const option = this.doc.createElement('option');
+        option.value = value;
+        option.textContent = t(`notify.${value}`);
+        select.append(option);
+      }
+      select.setAttribute('aria-label', t('notify.label'));
+      select.title = t('notify.label');
+    }
+    select.value = mode;
   }
 
   /** "Show more" / "Show less" of a long message. */

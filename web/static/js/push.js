@@ -1,0 +1,96 @@
+// Web Push (issue 19): on the member's click only, asks the Notification permission,
+// subscribes with the Push API (the chat's VAPID key from /data/push/key) and gives the
+// subscription to chatt-server with the member's nickname and choices per room; a second
+// click unsubscribes (DELETE). chatt-push then notifies this browser even with no tab open.
+import { base64UrlBytes, roomChoices } from './notify.js';
+
+/** Whether this browser can receive Web Push here (it needs a service worker: https or localhost). */
+export function pushSupported(win = globalThis) {
+  return Boolean(win.navigator?.serviceWorker && 'PushManager' in win && 'Notification' in win);
+}
+
+export class PushControl {
+  /**
+   * @param {object} options
+   * @param {import('./api.js').HistoryApi} options.api its headers carry HTTP Basic on a protected chat
+   * @param {string} options.nick
+   * @param {Navigator} [options.nav]
+   * @param {typeof Notification} [options.notification]
+   */
+  constructor({ api, nick, nav = globalThis.navigator, notification = globalThis.Notification }) {
+    this.api = api;
+    this.nick = nick;
+    this.nav = nav;
+    this.notification = notification;
+  }
+
+  async registration() {
+    const registration = await this.nav.serviceWorker.ready;
+    if (!registration?.pushManager) throw new Error('push.unsupported');
+    return registration;
+  }
+
+  /** The browser's current subscription, or null. */
+  async current() {
+    if (!this.nav?.serviceWorker) return null;
+    try {
+      return await (await this.registration()).pushManager.getSubscription();
+    } catch {
+      return null;
+    }
+  }
+
+  async request(method, path, body) {
+    const response = await this.api.fetch(`${this.api.base}${path}`, {
+      method,
+      headers: { ...this.api.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+    if (!response.ok) {
+      let reason = `HTTP ${response.status}`;
+      try {
+        const answer = await response.json();
+        if (typeof answer?.error?.message === 'string') reason = `${answer.error.message} (HTTP ${response.status})`;
+      } catch {
+        // not JSON: the status alone
+      }
+      throw new Error(reason);
+    }
+  }
+
+  /** Subscribes (asking the permission first); resolves once the server keeps it. */
+  async subscribe() {
+    const permission = await this.notification.requestPermission();
+    if (permission !== 'granted') throw new Error('push.denied');
+    const registration = await this.registration();
+    const key = await this.api.get('data/push/key', 'the notification key');
+    let subscription = await registration.pushManager.getSubscription();
+    if (!subscription) {
+      subscription = await registration.pushManager.subscribe({
+        userVisibleOnly: true, applicationServerKey: base64UrlBytes(key.publicKey),
+      });
+    }
+    await this.send(subscription);
+    return subscription;
+  }
+
+  /** Gives `subscription` (or the current one) to the server again: the choices changed. */
+  async send(subscription = null) {
+    const current = subscription ?? await this.current();
+    if (!current) return false;
+    await this.request('POST', 'data/push/subscriptions', {
+      subscription: current.toJSON(), nick: this.nick, rooms: roomChoices(),
+    });
+    return true;
+  }
+
+  /** Unsubscribes: the server forgets the endpoint, the browser drops the subscription. */
+  async unsubscribe() {
+    const current = await this.current();
+    if (!current) return;
+    await this.request('DELETE', 'data/push/subscriptions', { endpoint: current.endpoint });
+    await current.unsubscribe();
+  }
+}
