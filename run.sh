@@ -370,13 +370,17 @@ start_part memorize
 start_part server
 wait_port "$HTTP_PORT" chatt-server "${part_pid[server]}"
 
-step "ready: open http://${HOST:-localhost}:$HTTP_PORT/  (Ctrl-C stops everything; data in $DATA_DIR)"
+push_now=""
 if [ -z "$push_bin" ]; then
     say "Web Push is off: CHATT_BIN_DIR has no chatt-push"
 elif push_current || [ -n "${CHATT_BIN_DIR:-}" ]; then
     start_part push
-    say "chatt-push started: Web Push notifications on"
-else
+    push_now=yes
+fi
+step "ready: open http://${HOST:-localhost}:$HTTP_PORT/  (Ctrl-C stops everything; data in $DATA_DIR)"
+if [ -n "$push_now" ]; then
+    say "chatt-push runs: Web Push notifications on"
+elif [ -n "$push_bin" ]; then
     step "building chatt-push (Web Push) in the background; the chat works meanwhile (log: .build/run-sh-push-build.log)"
     build_push &
     push_build_pid=$!

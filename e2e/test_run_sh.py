@@ -169,7 +169,9 @@ def test_run_sh_runs_the_chat_and_stops_everything_on_sigterm(browsers):
             parts, url = chat.parts, chat.url
             # (run.sh's supervisor also has its one-second `sleep` now and then.)
             assert sorted(name for name in parts.values() if name != "sleep") == [
-                "chatt-memorize", "chatt-server", "mosquitto"], parts
+                "chatt-memorize", "chatt-push", "chatt-server", "mosquitto"], parts
+            # chatt-push (Web Push) runs beside memorize with memorize's broker account.
+            assert "chatt-push runs: Web Push notifications on" in chat.log.read_text()
             assert port_open(chat.ws_port) and port_open(chat.mqtt_port)
 
             ann_nick, bob_nick = unique("ann"), unique("bob")
@@ -201,7 +203,7 @@ def test_run_sh_runs_the_chat_and_stops_everything_on_sigterm(browsers):
             assert {"room": "main", "author": ann_nick, "text": text} in [
                 {k: m[k] for k in ("room", "author", "text")} for m in map(json.loads, export.splitlines())]
         # Leaving the block stopped run.sh with SIGTERM (exit 0): everything it started is gone.
-        wait_until(lambda: not any(alive(pid) for pid in parts), what="mosquitto, chatt-memorize and chatt-server to stop")
+        wait_until(lambda: not any(alive(pid) for pid in parts), what="mosquitto, chatt-memorize, chatt-push and chatt-server to stop")
         assert not any(port_open(port) for port in (chat.http_port, chat.mqtt_port, chat.ws_port))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
