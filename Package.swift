@@ -206,6 +206,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "chatt-bench-push",
+            dependencies: ["ChatCore", "ChatPush", "ChatWebPush", argumentParser, .product(name: "Crypto", package: "swift-crypto")],
+            path: "bench/Sources/chatt-bench-push",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "chatt-bench-fill",
             dependencies: ["ChatCore", "ChatStore", argumentParser],
             path: "bench/Sources/chatt-bench-fill",
@@ -267,7 +273,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["chatt-genpass", "chatt-memorize", "chatt-server", "chatt-fuzz", "ChatCore", "ChatTestSupport"],
+            dependencies: ["chatt-genpass", "chatt-memorize", "chatt-server", "chatt-push", "chatt-fuzz", "ChatCore", "ChatTestSupport"],
             swiftSettings: strict
         ),
     ],

@@ -11,6 +11,15 @@ package struct PushRequest: Sendable {
     /// `very-low`, `low`, `normal` or `high` (`Urgency`).
     package var urgency: String
 
+    /// A request of `body` for `endpoint`.
+    package init(endpoint: String, body: [UInt8], authorization: String, ttl: Int, urgency: String) {
+        self.endpoint = endpoint
+        self.body = body
+        self.authorization = authorization
+        self.ttl = ttl
+        self.urgency = urgency
+    }
+
     /// The request's headers, in the order they are sent.
     package var headers: [(String, String)] {
         [("Content-Type", "application/octet-stream"), ("Content-Encoding", "aes128gcm"),

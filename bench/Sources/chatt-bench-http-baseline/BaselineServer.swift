@@ -3,7 +3,8 @@ import Hummingbird
 import Logging
 
 /// The yardstick for bench/http.sh: Hummingbird answering `GET /data/lastinfo` with a fixed
-/// body of the same size as chatt-server's, and nothing else.
+/// body of the same size as chatt-server's, and nothing else; and bench/push.sh's push
+/// endpoint (`POST /push/<id>` → 201).
 @main
 struct BaselineServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,6 +24,11 @@ struct BaselineServer: AsyncParsableCommand {
         router.get("data/lastinfo") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: ResponseBody(byteBuffer: frozen))
+        }
+        // bench/push.sh's push endpoint: reads the body, answers 201 as a push service does.
+        router.post("push/:id") { request, _ in
+            _ = try await request.body.collect(upTo: 8_192)
+            return Response(status: .created)
         }
         var logger = Logger(label: "baseline")
         logger.logLevel = .warning
