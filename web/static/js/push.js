@@ -4,6 +4,8 @@
 // click unsubscribes (DELETE). chatt-push then notifies this browser even with no tab open.
 import { base64UrlBytes, roomChoices } from './notify.js';
 
+const REGISTRATION_PATIENCE = 10000; // ms the service worker may take to be ready
+
 /** Whether this browser can receive Web Push here (it needs a service worker: https or localhost). */
 export function pushSupported(win = globalThis) {
   return Boolean(win.navigator?.serviceWorker && 'PushManager' in win && 'Notification' in win);
@@ -25,7 +27,11 @@ export class PushControl {
   }
 
   async registration() {
-    const registration = await this.nav.serviceWorker.ready;
+    // `ready` waits for a worker forever: one that could not be registered means no push here.
+    let timer;
+    const gaveUp = new Promise((resolve) => { timer = setTimeout(() => resolve(null), REGISTRATION_PATIENCE); });
+    const registration = await Promise.race([this.nav.serviceWorker.ready, gaveUp]);
+    clearTimeout(timer);
     if (!registration?.pushManager) throw new Error('push.unsupported');
     return registration;
   }
