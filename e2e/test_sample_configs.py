@@ -697,7 +697,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 # --- 4. systemd -----------------------------------------------------------------------
 
-UNITS = {"chatt-server.service": "chatt-server", "chatt-memorize.service": "chatt-memorize"}
+UNITS = {"chatt-server.service": "chatt-server", "chatt-memorize.service": "chatt-memorize", "chatt-push.service": "chatt-push"}
 
 
 def exec_start(unit_text: str) -> list[str]:
