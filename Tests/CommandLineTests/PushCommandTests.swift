@@ -30,4 +30,23 @@ struct PushCommandTests {
         #expect(run.status == 64, "\(run.stderr)")
         #expect(run.stderr.contains(named), "\(run.stderr)")
     }
+
+    @Test("with a broker: subscribes, keeps the VAPID key in the database, and SIGTERM stops it with 0")
+    func runsAndStops() async throws {
+        try await withTestBroker { broker in
+            let directory = try temporaryDirectory("chatt-push-run")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let db = directory.appendingPathComponent("chatt.db").path
+            var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHATT_") }
+            env["LOG_LEVEL"] = "info"
+            let daemon = try ToolProcess(productsDirectory.appendingPathComponent("chatt-push").path,
+                                         ["--broker", broker.url, "--db", db], environment: env)
+            try await waitUntil("chatt-push to subscribe", timeout: .seconds(20)) { daemon.stderr.contains("[ChatPush] subscribed") }
+            #expect(daemon.stderr.contains("vapid-public-key="))
+            daemon.terminate()
+            let stopped = try await daemon.wait()
+            #expect(stopped.status == 0, "SIGTERM must stop it cleanly: \(stopped.stderr)")
+            #expect(stopped.stderr.contains("chatt-push stopped"))
+        }
+    }
 }
