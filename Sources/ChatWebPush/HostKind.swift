@@ -21,9 +21,10 @@ enum HostKind: Equatable {
                     || host.hasSuffix(".home.arpa") || !host.contains(".") {
             // A single-label name resolves on the local network only.
             self = .restricted
-        } else if host.allSatisfy({ $0.isNumber || $0 == "." }) {
-            // Digits and dots that are not four decimal octets (0x7f.1, 2130706433): a
-            // resolver may read them as an address; refuse rather than guess.
+        } else if let last = host.split(separator: ".").last, last.allSatisfy({ $0.isASCII && $0.isNumber }) || last.hasPrefix("0x") {
+            // Not four plain decimal octets, but a resolver (inet_aton) may still read it as an
+            // address: 127.1, 0177.0.0.1 (octal), 0x7f.0.0.1, 2130706433. No public name ends
+            // in a numeric label: refuse rather than guess.
             self = .restricted
         } else {
             self = .public
@@ -35,8 +36,9 @@ enum HostKind: Equatable {
         guard parts.count == 4 else { return nil }
         var octets: [UInt8] = []
         for part in parts {
+            // No leading zero: inet_aton reads 0177 as octal (127), not 177.
             guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let value = UInt8(part) else { return nil }
+                  part == "0" || !part.hasPrefix("0"), let value = UInt8(part) else { return nil }
             octets.append(value)
         }
         return octets

@@ -24,7 +24,8 @@ import Testing
         "https://[::1]/x", "https://10.1.2.3/x", "https://172.20.0.1/x", "https://192.168.1.1/x",
         "https://169.254.169.254/latest", "https://[fe80::1]/x", "https://[fd00::1]/x", "https://0.0.0.0/x",
         "https://[::]/x", "https://[::ffff:127.0.0.1]/x", "https://[::ffff:10.0.0.1]/x", "https://100.64.0.1/x",
-        "https://printer.local/x", "https://intranet/x", "https://2130706433/x", "https://user:pw@push.example.net/x",
+        "https://printer.local/x", "https://intranet/x", "https://2130706433/x", "https://127.1/x", "https://0177.0.0.1/x", "https://012.0.0.1/x",
+        "https://0x7f.0.0.1/x", "https://0x7f000001/x", "https://[::ffff:7f00:1]/x", "https://user:pw@push.example.net/x",
         "https://push.example.net/a b", "https://push.example.net/\u{7}", "https://push.example.net/" + String(repeating: "a", count: 2_100),
     ])
     func forbiddenEndpointsAreRefused(_ endpoint: String) {
