@@ -148,7 +148,7 @@ fi
 
 # chatt-push (Web Push) in its own build, in the background once the chat runs: with the
 # WebPush trait (async-http-client and its TLS stack, minutes to compile), release, in
-# .build/push so the chat's build above stays as it was. current_push says whether the
+# .build/push so the chat's build above stays as it was. push_current says whether the
 # binary is newer than every source.
 push_bin=""
 push_build_pid=""
