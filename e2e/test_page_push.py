@@ -218,6 +218,11 @@ def test_exactly_the_expected_pushes_arrive(push_chat, browsers):
         ann_page.element("push_toggle").click()
         ann_page.wait(lambda d: ann_page.element("push_toggle").get_attribute("aria-pressed") == "false", "the unsubscription")
         wait_until(lambda: ann.endpoint not in subscriptions(stack.db), what="ann's subscription deleted")
+
+        # A notification's click opens the page on its room (url "./?room=<room>", sw.js).
+        opened = browsers("opened").open(f"{url}?room={dev}").join(unique("cat"))
+        opened.wait(lambda d: opened.element("room_title").text == dev, "the page opened on the notification's room")
+        assert "room=" not in opened.driver.current_url
     finally:
         push.stop()
         endpoint.close()

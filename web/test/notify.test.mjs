@@ -52,3 +52,13 @@ test('every notification string is in both catalogs', () => {
     assert.equal(typeof fr[key], 'string', `fr: ${key}`);
   }
 });
+
+test("a notification's click opens the page on its room, once", async () => {
+  const { takeRoomFromUrl } = await import('../static/js/notify.js');
+  const replaced = [];
+  const hist = { state: null, replaceState: (_state, _title, url) => replaced.push(url) };
+  assert.equal(takeRoomFromUrl({ search: '?room=dev&x=1', pathname: '/chat/', hash: '' }, hist), 'dev');
+  assert.deepEqual(replaced, ['/chat/?x=1']);
+  assert.equal(takeRoomFromUrl({ search: '', pathname: '/', hash: '' }, hist), null);
+  assert.equal(takeRoomFromUrl({ search: '?other=1', pathname: '/', hash: '' }, hist), null);
+});

@@ -55,6 +55,25 @@ export function shouldNotify(mode, mentioned) {
   return mentioned;
 }
 
+/**
+ * The room a notification's click opened the page on (`./?room=<room>`, sw.js), or null;
+ * the parameter is taken out of the address so a reload does not go back to it.
+ */
+export function takeRoomFromUrl(loc = globalThis.location, hist = globalThis.history) {
+  if (!loc?.search) return null;
+  const params = new URLSearchParams(loc.search);
+  const room = params.get('room');
+  if (room === null) return null;
+  params.delete('room');
+  const rest = params.toString();
+  try {
+    hist?.replaceState(hist.state, '', `${loc.pathname}${rest ? `?${rest}` : ''}${loc.hash ?? ''}`);
+  } catch {
+    // a sandboxed page: the parameter stays
+  }
+  return room;
+}
+
 /** base64url (the VAPID public key) → bytes, for `pushManager.subscribe`'s `applicationServerKey`. */
 export function base64UrlBytes(text) {
   const base64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);

@@ -15,7 +15,7 @@ import { Presence } from './presence.js';
 import { parsePresence } from './events.js';
 import { IdentitySession, KeyBook } from './identity-session.js';
 import { directClosedNote } from './identity-view.js';
-import { roomChoice, setRoomChoice, shouldNotify } from './notify.js';
+import { roomChoice, setRoomChoice, shouldNotify, takeRoomFromUrl } from './notify.js';
 import { PushControl, pushSupported } from './push.js';
 import { t } from './i18n.js';
 
@@ -287,6 +287,11 @@ export class Session {
       }
     }
     this.syncUsers();
+    if (initial) {
+      // Opened by a click on a notification (sw.js): that room first.
+      const wanted = takeRoomFromUrl();
+      if (wanted !== null) state.select(wanted);
+    }
     for (const { room, message, index } of changes.messages) view.insertMessage(room, message, index);
     for (const { room, message } of changes.messages) this.conversation.arrived(room, message, false);
     for (const { room, message } of changes.updated) view.updateMessage(room, message);
