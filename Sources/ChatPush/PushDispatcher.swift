@@ -32,7 +32,7 @@ package actor PushDispatcher {
 
     private let store: any MessageStore
     private let sender: any PushSender
-    private let key: VAPIDKey
+    private var tokens: VAPIDTokens
     private let settings: Settings
     private let logger: Logger
     private var recentIDs: [String] = []
@@ -43,7 +43,7 @@ package actor PushDispatcher {
     package init(store: any MessageStore, sender: any PushSender, key: VAPIDKey, settings: Settings, logger: Logger) {
         self.store = store
         self.sender = sender
-        self.key = key
+        tokens = VAPIDTokens(key: key, subject: settings.subject)
         self.settings = settings
         self.logger = logger
     }
@@ -78,7 +78,7 @@ package actor PushDispatcher {
                 let checked = try PushSubscription(
                     endpoint: subscription.endpoint, p256dh: subscription.p256dh, auth: subscription.auth, policy: settings.policy)
                 let body = try PushEncryption.encrypt(notification.jsonBytes, for: checked)
-                let authorization = try key.authorization(for: checked.endpoint, subject: settings.subject)
+                let authorization = try tokens.authorization(for: checked.endpoint)
                 requests.append((subscription.nick, PushRequest(
                     endpoint: checked.endpoint, body: body, authorization: authorization, ttl: settings.ttl,
                     urgency: notification.kind == "message" ? "normal" : "high")))

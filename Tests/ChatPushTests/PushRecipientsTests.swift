@@ -1,4 +1,6 @@
 @testable import ChatPush
+import ChatWebPush
+import Foundation
 import ChatStore
 import Testing
 
@@ -53,5 +55,17 @@ struct PushRecipientsTests {
                 == .message(room: "main", author: "a", text: "t", id: nil))
         #expect(PushEvent(topic: "rooms/main/typing", payload: Array(#"{"author":"a","ts":1}"#.utf8)) == nil)
         #expect(PushEvent(topic: "rooms/main/newtext", payload: Array("not json".utf8)) == nil)
+    }
+}
+
+@Suite("VAPID tokens: one per push service and hour")
+struct VAPIDTokensTests {
+    @Test func reusedPerOriginForAnHourThenRenewed() throws {
+        var tokens = VAPIDTokens(key: VAPIDKey(), subject: "mailto:ops@example.org")
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let first = try tokens.authorization(for: "https://push.example/a", now: start)
+        #expect(try tokens.authorization(for: "https://push.example/b", now: start + 1_000) == first)
+        #expect(try tokens.authorization(for: "https://other.example/a", now: start + 1_000) != first)
+        #expect(try tokens.authorization(for: "https://push.example/a", now: start + 3_601) != first)
     }
 }

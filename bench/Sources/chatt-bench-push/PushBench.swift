@@ -4,6 +4,7 @@ import ChatPush
 import ChatWebPush
 import Crypto
 import Foundation
+import Synchronization
 
 /// bench/push.sh's client: Web Push requests as chatt-push makes them (RFC 8291 encryption
 /// with a fresh key and salt, a VAPID token, async-http-client), counted per second.
@@ -25,11 +26,12 @@ struct PushBench: AsyncParsableCommand {
         let subscription = try PushSubscription(
             endpoint: url, p256dh: Base64URL.encode(receiver.publicKey.x963Representation),
             auth: Base64URL.encode((0..<16).map { UInt8($0) }), policy: EndpointPolicy(allowsLoopback: true))
-        let key = VAPIDKey()
+        // As chatt-push's dispatcher: a fresh encryption per push, a VAPID token per origin and hour.
+        let tokens = SharedTokens(VAPIDTokens(key: VAPIDKey(), subject: VAPIDSubject.default))
         let payload = PushNotification.message(room: "main", author: "ann", text: "@bob: the benchmark's message, of a usual length", mention: true).jsonBytes
         @Sendable func request() throws -> PushRequest {
             PushRequest(endpoint: url, body: try PushEncryption.encrypt(payload, for: subscription),
-                        authorization: try key.authorization(for: url, subject: VAPIDSubject.default), ttl: 86_400, urgency: "high")
+                        authorization: try tokens.authorization(for: url), ttl: 86_400, urgency: "high")
         }
         switch mode {
         case "body":
@@ -76,5 +78,18 @@ struct PushBench: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(String(format: "%d pushes in %.2f s: %.0f/s (%d failed)", count, seconds, Double(count) / seconds, failed))
+    }
+}
+
+/// The tokens shared by the bench's concurrent sends.
+final class SharedTokens: Sendable {
+    private let tokens: Mutex<VAPIDTokens>
+
+    init(_ tokens: VAPIDTokens) {
+        self.tokens = Mutex(tokens)
+    }
+
+    func authorization(for endpoint: String) throws -> String {
+        try tokens.withLock { try $0.authorization(for: endpoint) }
     }
 }
