@@ -201,10 +201,10 @@ def test_everything_by_keyboard(open_chat, browsers):
     def key(browser, *keys):
         ActionChains(browser.driver).send_keys(*keys).perform()
 
-    # bob: Tab from the search field, past its scope and the bell, into the message list;
-    # ↑ to the last message, R replies.
+    # bob: Tab from the search field, past its scope, the room's notification choice, the bell
+    # and the Notifications button, into the message list; ↑ to the last message, R replies.
     bob.element("search").click()
-    for _ in range(3):
+    for _ in range(5):
         key(bob, Keys.TAB)
     bob.wait(lambda d: js(bob, "return document.activeElement?.id") == "all_texts", "the message list focused by Tab")
     key(bob, Keys.ARROW_UP)
