@@ -7,11 +7,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  catalogs, pickLanguage, t, plural, setLanguage, language, pageError, errorText, formatNumber,
+  languages, catalogLoaders, loadCatalog, pickLanguage, t, plural, setLanguage, language, pageError, errorText, formatNumber,
 } from '../static/js/i18n.js';
+import en from '../static/js/locales/en.js';
 
 const web = fileURLToPath(new URL('..', import.meta.url));
-const en = catalogs.en;
+// Every catalog, loaded as the page loads it.
+const catalogs = { en };
+for (const { tag } of languages) if (tag !== 'en') catalogs[tag] = await loadCatalog(tag);
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 /** Every .js file under web/static/js, catalogs included (they use no keys). */
@@ -35,6 +38,11 @@ function inFrench(body) {
     setLanguage('en', { remember: false });
   }
 }
+
+test('every language of the switch has a catalog, loaded on demand', () => {
+  assert.deepEqual(languages.map(({ tag }) => tag), ['en', 'fr']);
+  assert.deepEqual(Object.keys(catalogLoaders), ['fr']);
+});
 
 test('every catalog has exactly the keys of the English one', () => {
   for (const [tag, catalog] of Object.entries(catalogs)) {

@@ -3,11 +3,10 @@
 // choice (kept in localStorage) or else the first of the browser's languages that has a
 // catalog, or else English. Dates and numbers go through Intl in that language.
 // `--help` and the daemons' logs stay English; only the page is translated.
+// English is always loaded (the reference, the fallback and the text of errors' messages);
+// another catalog only when it is the page's language, before any module that imports this
+// one runs (a top-level await), so `t` is synchronous everywhere.
 import en from './locales/en.js';
-import fr from './locales/fr.js';
-
-/** The catalogs, by language tag. English is complete; a test checks the others have every key. */
-export const catalogs = Object.freeze({ en, fr });
 
 /** The languages the page speaks, with their own names (for the switch). */
 export const languages = Object.freeze([
@@ -15,14 +14,29 @@ export const languages = Object.freeze([
   { tag: 'fr', name: 'Français' },
 ]);
 
+/** How each catalog but English is loaded (a test checks each has every key of en.js). */
+export const catalogLoaders = Object.freeze({
+  fr: () => import('./locales/fr.js'),
+});
+
+const catalogs = { en }; // the catalogs loaded, by language tag
+const known = (tag) => languages.some((entry) => entry.tag === tag);
+
+/** Loads the catalog of `tag` (once); the catalog. */
+export async function loadCatalog(tag) {
+  if (!known(tag)) throw new Error(`no catalog for language ${tag}`);
+  catalogs[tag] ??= (await catalogLoaders[tag]()).default;
+  return catalogs[tag];
+}
+
 const STORAGE_KEY = 'chatt-language';
 
 /** The catalog language for a list of browser language tags (`fr-CA` → `fr`), English if none. */
 export function pickLanguage(preferred, stored = null) {
-  if (stored && Object.hasOwn(catalogs, stored)) return stored;
+  if (stored && known(stored)) return stored;
   for (const tag of preferred ?? []) {
     const base = String(tag).toLowerCase().split('-')[0];
-    if (Object.hasOwn(catalogs, base)) return base;
+    if (known(base)) return base;
   }
   return 'en';
 }
@@ -36,6 +50,13 @@ function storedLanguage() {
 }
 
 let current = pickLanguage(globalThis.navigator?.languages, storedLanguage());
+if (current !== 'en') {
+  try {
+    await loadCatalog(current);
+  } catch {
+    current = 'en'; // the file could not be loaded (offline before the worker kept it): English
+  }
+}
 
 /** The language the page speaks now. */
 export function language() {
@@ -43,11 +64,12 @@ export function language() {
 }
 
 /**
- * Speaks `tag` from now on (and remembers it for the next opens when `remember`);
- * strings already on the page are not redrawn: the switch reloads the page.
+ * Speaks `tag` from now on (and remembers it for the next opens when `remember`), in
+ * English until its catalog is loaded (`loadCatalog`); strings already on the page are
+ * not redrawn: the switch stores the choice and reloads the page, which loads it.
  */
 export function setLanguage(tag, { remember = true } = {}) {
-  if (!Object.hasOwn(catalogs, tag)) throw new Error(`no catalog for language ${tag}`);
+  if (!known(tag)) throw new Error(`no catalog for language ${tag}`);
   current = tag;
   if (remember) {
     try {
@@ -65,7 +87,7 @@ export function setLanguage(tag, { remember = true } = {}) {
  * Numbers among `params` are written in the language's way (`1 234` in French).
  */
 export function t(key, params = {}) {
-  return fill(catalogs[current][key] ?? en[key] ?? key, params, current);
+  return fill(catalogs[current]?.[key] ?? en[key] ?? key, params, current);
 }
 
 function fill(text, params, tag) {
@@ -99,7 +121,7 @@ export function plural(key, count, params = {}) {
     plurals.set(current, rules);
   }
   const form = rules.select(count);
-  const catalog = catalogs[current];
+  const catalog = catalogs[current] ?? en;
   const chosen = [`${key}.${form}`, `${key}.other`].find((k) => Object.hasOwn(catalog, k) || Object.hasOwn(en, k)) ?? `${key}.other`;
   return t(chosen, { count, ...params });
 }
