@@ -2,6 +2,7 @@
 // images whose address is http(s), and emoticon pictures (spans that the style draws from
 // our own static files). `parseText` is pure (a list of parts); `toNodes` turns parts into
 // nodes with createElement/createTextNode/setAttribute (and clones of those) only.
+import { t } from './i18n.js';
 
 export const EMOTICONS = {
   ':))': 'shappy',
@@ -164,7 +165,7 @@ export function toNodes(doc, parts) {
         img.setAttribute('loading', 'lazy');
         img.setAttribute('referrerpolicy', 'no-referrer');
         img.setAttribute('tabindex', '0');
-        img.setAttribute('title', 'click to enlarge');
+        img.setAttribute('title', t('image.enlarge'));
         return img;
       }
       case 'emoticon':

@@ -15,6 +15,7 @@ import { Presence } from './presence.js';
 import { parsePresence } from './events.js';
 import { IdentitySession, KeyBook } from './identity-session.js';
 import { directClosedNote } from './identity-view.js';
+import { t, errorText } from './i18n.js';
 
 const BELL_KEY = 'chatt-bell';
 const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
@@ -77,9 +78,7 @@ export class Session {
     });
     this.ids = new IdentitySession({
       nick, own: identity, book: new KeyBook(storage(), config.brokerUrl),
-      onKeyChanged: (who, refused) => view.status(refused
-        ? `Warning: someone announced another key for ${who}; the chat's pinned key stays, and messages signed with the other show as forged.`
-        : `Warning: ${who}'s key changed. Their messages are now checked against the new key; ask them whether they made it.`, 'error'),
+      onKeyChanged: (who, refused) => view.status(t(refused ? 'identity.keyRefused' : 'identity.keyChanged', { nick: who }), 'error'),
     });
     this.direct = null; // DirectMessages (direct.js), loaded at start for a member with keys
     this.directWaiting = []; // direct messages that came before it was loaded
@@ -92,7 +91,7 @@ export class Session {
     this.listeners = [
       ['connect', (event) => this.onConnect(event)],
       ['offline', ({ error, retryIn }) => this.onOffline(error, retryIn)],
-      ['error', (error) => this.onRefused(sentence(error.message))],
+      ['error', (error) => this.onRefused(sentence(errorText(error)))],
       ['message', (message) => this.onMessage(message)],
     ];
   }
@@ -104,7 +103,7 @@ export class Session {
     this.startDirect();
     this.syncRooms();
     this.syncUsers();
-    view.status(`Connecting to ${this.client.url}…`);
+    view.status(t('status.connecting', { url: this.client.url }));
     for (const [name, fn] of this.listeners) this.client.on(name, fn);
     this.ownPresence.start();
     this.client.connect();
@@ -156,7 +155,7 @@ export class Session {
       this.view.nickExtra = (nick, item) => this.directView?.decorateNick(nick, item);
       this.syncUsers();
       for (const [topic, text] of this.directWaiting.splice(0)) this.direct.onMessage(topic, text).catch(() => {});
-    }, (error) => this.view.status(`Direct messages are not available: ${error.message}.`, 'error'));
+    }, (error) => this.view.status(t('direct.unavailable', { reason: errorText(error) }), 'error'));
   }
 
   endDirect() {
@@ -191,7 +190,7 @@ export class Session {
 
   onOffline(error, retryIn) {
     this.attempts = (this.attempts ?? 0) + 1;
-    this.view.status(sentence(`${error.message}; reconnecting: trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
+    this.view.status(sentence(t('status.reconnecting', { reason: errorText(error), seconds: Math.ceil(retryIn / 1000), attempt: this.attempts })), 'error');
     this.view.showRetry(true);
     if (!this.client.everConnected && !this.savedShown) this.showSaved();
   }
@@ -239,7 +238,7 @@ export class Session {
       view.showChat();
       this.selectRoom('main');
     }
-    view.status(reconnected ? 'Connected again; fetching what was missed…' : 'Connected; loading history…');
+    view.status(t(reconnected ? 'status.reconnected' : 'status.loadingHistory'));
     try {
       const data = await api.lastinfo();
       if (this.disposed) return;
@@ -248,8 +247,8 @@ export class Session {
       if (!reconnected) this.fillView();
     } catch (error) {
       if (this.disposed) return;
-      if (error.status === 401) this.onRefused('The server refused the passphrase: check it and join again.');
-      else view.status(`Connected, but ${error.message}.`, 'error');
+      if (error.status === 401) this.onRefused(t('status.refused'));
+      else view.status(t('status.connectedBut', { reason: errorText(error) }), 'error');
     }
   }
 
@@ -338,7 +337,7 @@ export class Session {
       this.view.clearError();
       return true;
     } catch (error) {
-      if (!this.disposed) this.view.status(sentence(error.message), 'error');
+      if (!this.disposed) this.view.status(sentence(errorText(error)), 'error');
       return false;
     } finally {
       this.loading = false;
@@ -457,7 +456,7 @@ export class Session {
       bell.play().catch(() => {});
     }
     if (document.hidden && mentions(message.text, this.nick) && 'Notification' in window && Notification.permission === 'granted') {
-      const note = new Notification(`${message.author} in ${room}`, { body: message.text, tag: `chatt-${room}` });
+      const note = new Notification(t('notification.mention', { nick: message.author, room }), { body: message.text, tag: `chatt-${room}` });
       note.onclick = () => {
         window.focus();
         this.selectRoom(room);
@@ -518,7 +517,7 @@ export class Session {
       .catch((error) => {
         if (this.disposed) return;
         view.failed(message.id);
-        view.status(`Not sent: ${error.message}.`, 'error');
+        view.status(t('status.notSent', { reason: errorText(error) }), 'error');
       });
     return true;
   }
@@ -549,7 +548,7 @@ export class Session {
       view.showSearchResults(search.query, page.results, { hasMore: page.hasMore, append, allRooms: search.room === null });
       view.clearError();
     } catch (error) {
-      if (!this.disposed) view.status(sentence(error.message), 'error');
+      if (!this.disposed) view.status(sentence(errorText(error)), 'error');
     }
   }
 
@@ -580,7 +579,7 @@ export class Session {
       const past = stopBelow !== null && oldest !== null && oldest < stopBelow;
       if (!(past ? view.showEarlier(this.state.current) : await this.loadOlder())) break;
     }
-    if (!this.disposed && !show()) view.status('That message is no longer in the history.', 'error');
+    if (!this.disposed && !show()) view.status(t('status.notInHistory'), 'error');
   }
 
   // --- room topics and archive ---------------------------------------------------------
@@ -623,7 +622,7 @@ export class Session {
     this.roomEvent(room, verb, payload); // at once; the broker's copy changes nothing more
     this.client.publish(`rooms/${room}/${verb}`, payload, { qos: 1 })
       .then(() => this.view.clearError(), (error) => {
-        if (!this.disposed) this.view.status(`Not sent: ${error.message}.`, 'error');
+        if (!this.disposed) this.view.status(t('status.notSent', { reason: errorText(error) }), 'error');
       });
   }
 
@@ -676,7 +675,7 @@ export class Session {
     }
     if (state.addRoom(name) >= 0) this.syncRooms();
     client.publish(topics.roomNew(name), '', { qos: 1 })
-      .then(() => view.clearError(), (error) => view.status(sentence(error.message), 'error'));
+      .then(() => view.clearError(), (error) => view.status(sentence(errorText(error)), 'error'));
     this.selectRoom(name);
     return true;
   }
