@@ -308,7 +308,7 @@ export class MqttClient {
       this.nextId = (this.nextId % 65535) + 1;
       if (!this.inflight.has(id)) return id;
     }
-    throw new Error('too many MQTT messages waiting for an acknowledgement');
+    throw pageError('mqtt.inflightFull');
   }
 
   // QoS 0 resolves once written, QoS 1 on PUBACK; while offline it waits for the next connect.

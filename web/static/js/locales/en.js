@@ -42,6 +42,7 @@ export default Object.freeze({
   'mqtt.unreachable': 'cannot reach the broker at {url}',
   'mqtt.unreachableBecause': 'cannot reach the broker at {url}: {reason}',
   'mqtt.stopped': 'the MQTT client is stopped',
+  'mqtt.inflightFull': 'too many MQTT messages waiting for an acknowledgement',
   'mqtt.queueFull': 'too many messages waiting for the broker',
   'mqtt.notConnected': 'not connected',
   'mqtt.keepalive': 'the broker stopped answering (keepalive)',
