@@ -155,3 +155,17 @@ test('a page error keeps its English message and is shown in the reader\'s langu
     assert.equal(errorText(new Error('plain')), 'plain');
   });
 });
+
+test('day separators and times in the page\'s language, through Intl', async () => {
+  const { dayLabel } = await import('../static/js/view.js');
+  const { timeLabel } = await import('../static/js/message-node.js');
+  const now = new Date(2026, 11, 2, 9, 30);
+  assert.equal(dayLabel(new Date(2026, 11, 2, 8).getTime(), now), 'Today');
+  assert.equal(timeLabel(new Date(2026, 11, 2, 20, 5)), '20:05');
+  inFrench(() => {
+    assert.equal(dayLabel(new Date(2026, 11, 2, 8).getTime(), now), 'Aujourd’hui');
+    assert.equal(dayLabel(new Date(2026, 11, 1, 23).getTime(), now), 'Hier');
+    assert.equal(dayLabel(new Date(2026, 10, 29, 12).getTime(), now), 'dimanche 29 novembre 2026');
+    assert.equal(timeLabel(new Date(2026, 11, 2, 20, 5)), '20:05');
+  });
+});

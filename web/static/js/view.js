@@ -23,12 +23,16 @@ function dateTimeLabel(ts) {
   return `${formatDate(date, { year: 'numeric', month: 'short', day: 'numeric' })} ${timeLabel(date)}`;
 }
 
+const relativeDays = new Map(); // language -> Intl.RelativeTimeFormat (a log labels its days at every frame)
+
 /** "Today", "Yesterday" (Intl.RelativeTimeFormat's words) or the date, for the separator above a day's first message. */
 export function dayLabel(ts, now = new Date()) {
   const date = new Date(ts);
   const relative = (days) => {
-    const words = new Intl.RelativeTimeFormat(language(), { numeric: 'auto' }).format(days, 'day');
-    return `${words[0].toLocaleUpperCase(language())}${words.slice(1)}`;
+    const tag = language();
+    if (!relativeDays.has(tag)) relativeDays.set(tag, new Intl.RelativeTimeFormat(tag, { numeric: 'auto' }));
+    const words = relativeDays.get(tag).format(days, 'day');
+    return `${words[0].toLocaleUpperCase(tag)}${words.slice(1)}`;
   };
   if (dayKey(date) === dayKey(now)) return relative(0);
   const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
