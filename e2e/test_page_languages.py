@@ -1,8 +1,12 @@
 """Issue 19, "Languages": a browser in French gets the page in French (the join form, the
 chat, its day separators, search counts and the status line), the switch `#language` is
-on the join form and in the chat (at the foot of the online list), and choosing English there reloads the page in English
-(the choice kept). Screenshots in French at phone and desktop sizes go to test-output/,
-and the longer French strings must not push anything out of the window."""
+on the join form and in the chat (at the foot of the online list), and choosing English
+there reloads the page in English (the choice kept). In the French chat, with the message
+toolbar open and search results shown, no text, title, placeholder or aria-label is an
+English catalog text. Screenshots in French at phone and desktop sizes go to
+test-output/, and the longer French strings must not push anything out of the window."""
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from harness import ROOT, newtext, unique
@@ -36,6 +40,35 @@ for (const el of document.querySelectorAll('button, input, select, textarea, lab
   if (r.left < -1 || r.right > innerWidth + 1) out.push(`${el.id || el.className || el.tagName} ${r.left.toFixed(0)}..${r.right.toFixed(0)}`);
 }
 return out;
+"""
+
+
+# Every text of the page that is an English catalog text (one that French says otherwise):
+# text nodes and the title, placeholder and aria-label of every element, hidden or not.
+ENGLISH_LEFT = r"""
+const done = arguments[arguments.length - 1];
+Promise.all([import('./static/js/locales/en.js'), import('./static/js/locales/fr.js')]).then(([en, fr]) => {
+  const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Texts that differ between the languages and hold words (not just placeholders and punctuation).
+  const english = Object.keys(en.default).filter((key) => en.default[key] !== fr.default[key]
+    && /[A-Za-z]/.test(en.default[key].replace(/\{\w+\}/g, ''))).map((key) =>
+    [key, new RegExp(`^${escape(en.default[key]).replace(/\\\{\w+\\\}/g, '.+')}$`)]);
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest('.text, .quote-text, .room-name, .author, .nick, option')) texts.push(node.data.trim());
+  }
+  for (const el of document.querySelectorAll('[title], [placeholder], [aria-label]')) {
+    for (const name of ['title', 'placeholder', 'aria-label']) if (el.hasAttribute(name)) texts.push(el.getAttribute(name).trim());
+  }
+  const left = [];
+  for (const text of texts) {
+    if (text === '') continue;
+    const found = english.find(([, pattern]) => pattern.test(text));
+    if (found) left.push(`${found[0]}: ${text}`);
+  }
+  done(left);
+}, (error) => done([`catalogs not loaded: ${error}`]));
 """
 
 
@@ -101,5 +134,12 @@ def test_the_page_in_french_and_back_to_english(open_chat, browsers):
     desk.wait(lambda d: room in desk.rooms(), "the room")
     desk.select_room(room)
     assert words(desk)["rooms"] == "Salons"
+    # Nothing left in English: with the message toolbar open and search results shown.
+    node = desk.driver.find_element(By.CSS_SELECTOR, f'#all_texts .log[data-room="{room}"] .msg')
+    ActionChains(desk.driver).move_to_element(node).perform()
+    desk.wait(lambda d: node.find_elements(By.CSS_SELECTOR, ".msg-actions"), "the message toolbar")
+    desk.element("search").send_keys("bonjour\n")
+    desk.wait(lambda d: desk.element("search_results").is_displayed(), "the search results")
+    assert desk.driver.execute_async_script(ENGLISH_LEFT) == []
     assert desk.driver.execute_script(OUT_OF_VIEW) == []
     assert desk.driver.save_screenshot(str(OUT / "languages-fr-desktop-chat.png"))
