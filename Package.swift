@@ -211,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatMemorizeTests",
-            dependencies: ["ChatMemorize", "ChatTestSupport"],
+            dependencies: ["ChatMemorize", "ChatTestSupport", serviceLifecycle, logging],
             swiftSettings: strict
         ),
         .testTarget(

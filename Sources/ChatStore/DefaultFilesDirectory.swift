@@ -15,4 +15,12 @@ public enum DefaultFilesDirectory {
         let directory = URL(fileURLWithPath: database).deletingLastPathComponent().path
         return directory == "/" ? "/files" : directory + "/files"
     }
+
+    /// The default for the history at `location`.
+    public static func path(for location: StoreLocation, environment: [String: String]) -> String {
+        switch location {
+        case .sqlite(let file): Self.path(databasePath: file, environment: environment)
+        case .postgres: Self.path(databasePath: "postgres://", environment: environment)
+        }
+    }
 }
