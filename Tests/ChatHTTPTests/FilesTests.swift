@@ -265,7 +265,11 @@ struct FilesTests {
             #expect(accepted.status == .created)
             let url = try #require(try accepted.json() as? [String: Any])["url"] as? String ?? ""
             try await client.execute(uri: url, method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: url, method: .get, headers: auth) { #expect($0.status == .ok) }
+            try await client.execute(uri: url, method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.cacheControl] == "private, max-age=31536000, immutable",
+                        "public would let a shared cache give a protected chat's file to anyone")
+            }
         }
     }
 

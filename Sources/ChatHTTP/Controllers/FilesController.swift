@@ -17,18 +17,28 @@ internal import NIOCore
 ///   `application/octet-stream` with `Content-Disposition: attachment`, so that nothing
 ///   uploaded ever runs as a page of this origin. Always `X-Content-Type-Options: nosniff`,
 ///   `Content-Security-Policy: default-src 'none'`, immutable caching (the URL names the
-///   content) and byte ranges. 404 for a malformed or unknown hash.
+///   content; `private` on a protected chat) and byte ranges. 404 for a malformed or unknown hash.
 public struct FilesController<Context: RequestContext>: Sendable {
     let directory: FileDirectory
     let maxUploadBytes: Int
+    let isProtected: Bool
     let logger: Logger
     let fileIO = FileIO()
 
-    /// Stores uploads in `directory`, each at most `maxUploadBytes`.
-    public init(directory: String, maxUploadBytes: Int, logger: Logger) {
+    /// Stores uploads in `directory`, each at most `maxUploadBytes`; `isProtected`: the
+    /// routes are behind HTTP Basic (then no shared cache may keep a file).
+    public init(directory: String, maxUploadBytes: Int, isProtected: Bool = false, logger: Logger) {
         self.directory = FileDirectory(path: directory)
         self.maxUploadBytes = maxUploadBytes
+        self.isProtected = isProtected
         self.logger = logger
+    }
+
+    /// Immutable: the URL names the content. `public` for an open chat; `private` behind
+    /// HTTP Basic, since `public` would let a shared cache keep an answer to a request with
+    /// `Authorization` and give it to anyone (RFC 9111, 3.5).
+    var cacheControl: String {
+        "\(isProtected ? "private" : "public"), max-age=31536000, immutable"
     }
 
     /// The policy of every answer: the file may load nothing and run nothing, even opened alone.
@@ -93,7 +103,7 @@ public struct FilesController<Context: RequestContext>: Sendable {
         var headers: HTTPFields = [
             .contentSecurityPolicy: Self.contentSecurityPolicy,
             .xContentTypeOptions: "nosniff",
-            .cacheControl: "public, max-age=31536000, immutable",
+            .cacheControl: cacheControl,
             .acceptRanges: "bytes",
             .eTag: eTag,
         ]

@@ -55,7 +55,7 @@ public func buildRouter<Context: PeerAwareRequestContext>(
     FilesController<Context>(
         directory: configuration.filesDirectory
             ?? DefaultFilesDirectory.path(databasePath: configuration.databasePath, environment: [:]),
-        maxUploadBytes: configuration.maxUploadBytes, logger: logger
+        maxUploadBytes: configuration.maxUploadBytes, isProtected: configuration.isProtected, logger: logger
     ).addRoutes(to: files)
     ControlController<Context, _>(store: store, maxBodyBytes: configuration.maxBodyBytes, maxRooms: configuration.maxRooms)
         .addRoutes(to: router.group("cmd"))
