@@ -123,3 +123,44 @@ def test_a_refused_upload_shows_the_servers_reason_and_sends_nothing(protected_c
     ann.wait(lambda d: "claims to be image/png" in ann.status(), "the server's reason in the status line")
     assert "fake.png" in ann.status()
     assert ann.texts(room) == ["the refusal room"]
+
+
+GIVE_FILE = """
+const [how, name, type, data] = arguments;
+const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+const transfer = new DataTransfer();
+transfer.items.add(new File([bytes], name, { type }));
+if (how === 'paste') {
+  document.getElementById('input_text').dispatchEvent(
+    new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+} else {
+  const target = document.getElementById('all_texts');
+  target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+}
+"""
+
+
+def test_a_pasted_picture_and_a_dropped_file(protected_chat, browsers):
+    room = unique("pasted")
+    protected_chat.publish([(f"rooms/{room}/newtext", newtext("sam", "the paste room"))])
+    ann = browsers("ann").open(protected_chat.server.url).join(unique("ann"), PASSPHRASE)
+    ann.wait(lambda d: room in ann.rooms(), "the room")
+    ann.select_room(room)
+
+    icon = (Path(__file__).resolve().parent.parent / "web" / "static" / "img" / "icon-192.png").read_bytes()
+    ann.driver.execute_script(GIVE_FILE, "paste", "image.png", "image/png", base64.b64encode(icon).decode())
+    ann.wait(lambda d: (ann.driver.execute_script(IMAGE_BOX, "image.png") or {}).get("loaded"), "the pasted picture")
+    box = ann.driver.execute_script(IMAGE_BOX, "image.png")
+    assert (box["width"], box["height"]) == ("192", "192")
+    assert ann.element("input_text").get_attribute("value") == "", "a pasted file is not pasted as text"
+
+    notes = b"shopping list: bread, cheese"
+    ann.driver.execute_script(GIVE_FILE, "drop", "notes 1.txt", "text/plain", base64.b64encode(notes).decode())
+    link = ann.wait(lambda d: d.execute_script("return document.querySelector('#all_texts a.file-link')"), "the file's link")
+    assert link.get_attribute("download") == "notes 1.txt"
+    assert link.text.strip() == "notes 1.txt"
+    href = link.get_attribute("href")
+    assert href.startswith(protected_chat.server.url + "data/files/") and href.endswith("/notes%201.txt")
+    assert fetch(protected_chat, href[len(protected_chat.server.url):]) == notes
+    assert "dropping" not in ann.element("chat").get_attribute("class")
