@@ -121,6 +121,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Yams", package: "Yams"),
+                // Uploads: streamed to a file while hashed.
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -208,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatMemorizeTests",
-            dependencies: ["ChatMemorize", "ChatTestSupport"],
+            dependencies: ["ChatMemorize", "ChatTestSupport", serviceLifecycle, logging],
             swiftSettings: strict
         ),
         .testTarget(

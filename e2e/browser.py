@@ -54,7 +54,9 @@ return [...log.querySelectorAll('.msg')].map((m) => ({
 # requests that failed because a test stopped the broker or gave a wrong passphrase.
 # http://127.0.0.1:9/ is the dead address that the injection payloads' images point to.
 EXPECTED_NOISE = ("WebSocket connection to", "the server responded with a status of 401", "favicon.ico",
-                  "http://127.0.0.1:9/")
+                  "http://127.0.0.1:9/",
+                  # an upload the server refused (the page shows its reason in the status line)
+                  "/data/files?name=")
 
 
 def chrome_options(width: int = 1200, height: int = 800, network_log: bool = False,

@@ -43,6 +43,14 @@ export class HistoryApi {
     this.fetch = fetchFunction;
   }
 
+  /** The bytes of `path` (an uploaded file, `data/files/…`), as a Blob. */
+  async blob(path) {
+    const headers = { ...this.headers, Accept: '*/*' };
+    const response = await this.fetch(`${this.base}${path}`, { headers, credentials: 'omit' });
+    if (!response.ok) throw new HttpError(response.status, path);
+    return response.blob();
+  }
+
   /** GET `path` as JSON; `what` is the catalog key naming it in errors (`api.what.…`). */
   async get(path, what) {
     let response;

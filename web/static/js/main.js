@@ -131,6 +131,7 @@ function setBell(on) {
 view.bind({
   join,
   send: (text, replyTo) => session?.send(text, replyTo) ?? false,
+  upload: (files) => session?.upload(files),
   edit: (id, text) => session?.edit(id, text) ?? false,
   remove: (id) => session?.remove(id),
   react: (id, emoji) => session?.react(id, emoji) ?? false,

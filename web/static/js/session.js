@@ -15,6 +15,7 @@ import { Presence } from './presence.js';
 import { parsePresence } from './events.js';
 import { IdentitySession, KeyBook } from './identity-session.js';
 import { directClosedNote } from './identity-view.js';
+import { uploadProblem, uploadName, uploadMessage, withoutMetadata, upload } from './upload.js';
 import { t, errorText } from './i18n.js';
 
 const BELL_KEY = 'chatt-bell';
@@ -100,6 +101,7 @@ export class Session {
   start() {
     const { state, view } = this;
     view.reset(this.nick);
+    view.showFiles((path) => this.api.blob(path), this.config.protected);
     this.startDirect();
     this.syncRooms();
     this.syncUsers();
@@ -113,6 +115,7 @@ export class Session {
   dispose() {
     if (this.disposed) return;
     this.disposed = true;
+    this.view.showFiles(null);
     clearInterval(this.presence);
     this.stopCatchUp();
     this.conversation.dispose();
@@ -134,6 +137,7 @@ export class Session {
     this.stopCatchUp();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.end();
+    this.view.showFiles(null);
     this.disposed = true;
   }
 
@@ -520,6 +524,40 @@ export class Session {
         view.status(t('status.notSent', { reason: errorText(error) }), 'error');
       });
     return true;
+  }
+
+  /**
+   * Sends photos and files to the current room, one after the other: each uploaded to
+   * chatt-server (a JPEG first drawn again without its EXIF, unless the member keeps the
+   * original), then a message showing it. A refusal shows the server's reason.
+   */
+  async upload(files) {
+    const { view } = this;
+    for (const file of files) {
+      if (this.disposed) return;
+      const name = uploadName(file);
+      const problem = uploadProblem(file, this.config.maxUploadBytes);
+      if (problem) {
+        view.status(problem, 'error');
+        continue;
+      }
+      try {
+        view.uploadProgress(0, name);
+        const blob = view.keepOriginalPhotos() ? file : await withoutMetadata(file);
+        const answer = await upload({
+          blob, name, authorization: this.api.headers.Authorization ?? null,
+          onProgress: (fraction) => view.uploadProgress(fraction, name),
+        });
+        if (this.disposed) return;
+        view.clearError();
+        this.send(uploadMessage(answer, globalThis.location.origin));
+      } catch (error) {
+        if (this.disposed) return;
+        view.status(t('upload.failed', { name, reason: error.message }), 'error');
+      } finally {
+        view.uploadProgress(null);
+      }
+    }
   }
 
   /** Searches this room or, with `scope` "all", every room; the first page. */

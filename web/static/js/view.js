@@ -11,6 +11,8 @@ import { RoomLog, TAIL } from './log.js';
 import { RoomBar } from './room-bar.js';
 import { parseQuery, countLabel, highlighted } from './search.js';
 import { t, plural, language, formatDate, formatNumber } from './i18n.js';
+import { UploadControls } from './upload-view.js';
+import { FileImages } from './files.js';
 
 // Per animation frame: ms of message insertion, and messages made (their layout follows
 // in the same frame); what is left waits for the next frame, so input is never held up.
@@ -126,6 +128,8 @@ export class View {
       if (event.target.value === '') this.hideSearch();
     });
     this.roomBar = new RoomBar(doc, this.$);
+    this.uploads = new UploadControls(doc, this.$);
+    this.files = null; // the FileImages of the session, while one shows uploaded files
     this.icon = doc.querySelector('link[rel="icon"]');
     this.plainIcon = this.icon?.getAttribute('href') ?? null;
     this.newBelow = 0;
@@ -200,6 +204,7 @@ export class View {
       if (this.$('search').value.trim() !== '') handlers.search(this.$('search').value, this.$('search_scope').value);
     });
     this.roomBar.bind({ setTopic: handlers.setTopic, archive: handlers.archive, done: () => this.input.focus() });
+    this.uploads.bind((files) => handlers.upload(files));
     this.$('bell').addEventListener('click', () => handlers.toggleBell());
     this.older.addEventListener('click', () => handlers.older());
     this.texts.addEventListener('scroll', () => {
@@ -245,6 +250,25 @@ export class View {
       if (event.persisted) win.location.reload(); // back from the bfcache: the connection is gone
     });
     win.addEventListener('pagehide', () => handlers.leave());
+  }
+
+  /**
+   * Shows the uploaded files of the log with `loadBlob(path)` (the session's, with the
+   * credentials); `downloads`: file links need it too (a protected chat). null stops.
+   */
+  showFiles(loadBlob, downloads = false) {
+    this.files?.dispose();
+    this.files = loadBlob ? new FileImages(this.doc, this.texts, loadBlob, downloads) : null;
+  }
+
+  /** Whether photos are sent as they are, EXIF and location included (the member's choice). */
+  keepOriginalPhotos() {
+    return this.uploads.keepOriginal();
+  }
+
+  /** The upload progress bar at `fraction` (0–1) of `name`; null hides it. */
+  uploadProgress(fraction, name = '') {
+    this.uploads.show(fraction, name);
   }
 
   /** An error in the status line goes once a later action succeeded. */
