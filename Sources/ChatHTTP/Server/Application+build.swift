@@ -80,7 +80,9 @@ public func buildApplication(
         ?? ServerConfiguration.automaticMaxConnections(openFileLimit: OpenFileLimit.current())
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ContinueHandler()],
+            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
         configuration: .init(
             address: .hostname(configuration.bind, port: configuration.port), serverName: "ChaTT",
             availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)),
