@@ -54,19 +54,22 @@ return [...log.querySelectorAll('.msg')].map((m) => ({
 # requests that failed because a test stopped the broker or gave a wrong passphrase.
 # http://127.0.0.1:9/ is the dead address that the injection payloads' images point to.
 EXPECTED_NOISE = ("WebSocket connection to", "the server responded with a status of 401", "favicon.ico",
-                  "http://127.0.0.1:9/")
+                  "http://127.0.0.1:9/",
+                  # an upload the server refused (the page shows its reason in the status line)
+                  "/data/files?name=")
 
 
 def chrome_options(width: int = 1200, height: int = 800, network_log: bool = False,
-                   host_names: tuple[str, ...] = ()) -> webdriver.ChromeOptions:
+                   host_names: tuple[str, ...] = (), lang: str = "en-US") -> webdriver.ChromeOptions:
     """`host_names` resolve to 127.0.0.1: a page opened by such a name is not a secure
-    context (no crypto.subtle), as a chat on a LAN over plain http."""
+    context (no crypto.subtle), as a chat on a LAN over plain http. `lang`: the browser's
+    language (navigator.languages), English unless a test asks for another."""
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      f"--window-size={width},{height}", "--no-first-run", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--disable-extensions",
-                     "--lang=en-US", "--force-prefers-reduced-motion",
+                     f"--lang={lang}", "--force-prefers-reduced-motion",
                      # Nothing leaves the machine: any host but 127.0.0.1 fails to resolve.
                      "--host-resolver-rules=" + "".join(f"MAP {name} 127.0.0.1, " for name in host_names)
                      + "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
@@ -75,15 +78,16 @@ def chrome_options(width: int = 1200, height: int = 800, network_log: bool = Fal
     if network_log:  # DevTools Network events, for the byte counts of bench/page.sh
         logs["performance"] = "ALL"
     options.set_capability("goog:loggingPrefs", logs)
+    options.add_experimental_option("prefs", {"intl.accept_languages": lang})
     return options
 
 
 class Browser:
     def __init__(self, name: str = "browser", width: int = 1200, height: int = 800, network_log: bool = False,
-                 host_names: tuple[str, ...] = ()):
+                 host_names: tuple[str, ...] = (), lang: str = "en-US"):
         self.name = name
         service = Service("/usr/bin/chromedriver", log_output=os.devnull)
-        self.driver = webdriver.Chrome(options=chrome_options(width, height, network_log, host_names), service=service)
+        self.driver = webdriver.Chrome(options=chrome_options(width, height, network_log, host_names, lang), service=service)
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TRAP})
         self.console: list[dict] = []
 

@@ -763,7 +763,7 @@ def test_chatt_yaml_lists_every_key_chatt_server_knows():
             known[section] = []
         else:
             known[section].append(match.group(1))
-    assert set(known) == {"http", "database", "broker", "history", "auth"}, known
+    assert set(known) == {"http", "files", "database", "broker", "history", "auth"}, known
     import yaml
 
     sample = yaml.safe_load((cs.SAMPLES / "chatt.yaml").read_text())

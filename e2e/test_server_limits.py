@@ -133,3 +133,37 @@ def test_a_flood_of_slow_connections_does_not_lock_others_out(server):
     finally:
         for sock in held:
             sock.close()
+
+
+def read_head(sock: socket.socket, deadline: float = DEADLINE) -> bytes:
+    """Bytes up to the end of one answer's head (an empty line), or what came before the
+    connection closed or the deadline passed."""
+    data = b""
+    end = time.monotonic() + deadline
+    while b"\r\n\r\n" not in data and time.monotonic() < end:
+        sock.settimeout(max(0.1, end - time.monotonic()))
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_an_upload_that_expects_100_continue_gets_it_before_sending_its_body(server):
+    # curl sends `Expect: 100-continue` for bodies over 1 MB and waits a second for the
+    # answer before sending anyway; the server said nothing, so every such upload waited
+    # (and a client waiting longer than the idle timeout was cut off). It failed before.
+    body = b"hello, files"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=DEADLINE) as sock:
+        sock.sendall(b"POST /data/files?name=note.txt HTTP/1.1\r\nHost: chatt\r\n"
+                     b"Content-Type: text/plain\r\nContent-Length: %d\r\n"
+                     b"Expect: 100-continue\r\n\r\n" % len(body))
+        interim = read_head(sock)
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim
+        sock.sendall(body)
+        rest = interim.split(b"\r\n\r\n", 1)[1]
+        final = rest if b"\r\n\r\n" in rest else rest + read_head(sock)
+        assert final.startswith(b"HTTP/1.1 201"), final

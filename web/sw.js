@@ -91,15 +91,33 @@ self.addEventListener('push', (event) => {
   } catch {
     data = { body: event.data ? event.data.text() : '' };
   }
-  const title = typeof data.title === 'string' && data.title !== '' ? data.title : 'ChaTT';
   const room = typeof data.room === 'string' ? data.room : '';
-  event.waitUntil(self.registration.showNotification(title, {
-    body: typeof data.body === 'string' ? data.body : '',
-    tag: room !== '' ? `chatt-${room}` : 'chatt-direct',
-    icon: 'static/img/icon-192.png',
-    data: { url: typeof data.url === 'string' ? data.url : './', room },
+  event.waitUntil(localTexts().then((texts) => {
+    let title = typeof data.title === 'string' && data.title !== '' ? data.title : 'ChaTT';
+    let body = typeof data.body === 'string' ? data.body : '';
+    // The page's language when it left its texts (push.js); the server's English otherwise.
+    const from = typeof data.from === 'string' ? data.from : '';
+    const fill = (text) => text.replace('{from}', from).replace('{room}', room);
+    if (texts && data.kind === 'direct' && from !== '' && typeof texts.direct === 'string') body = fill(texts.direct);
+    else if (texts && (data.kind === 'mention' || data.kind === 'message') && from !== '' && typeof texts.message === 'string') title = fill(texts.message);
+    return self.registration.showNotification(title, {
+      body,
+      tag: room !== '' ? `chatt-${room}` : 'chatt-direct',
+      icon: 'static/img/icon-192.png',
+      data: { url: typeof data.url === 'string' ? data.url : './', room },
+    });
   }));
 });
+
+/** The notification texts the page left in its language (push.js `leaveTexts`), or null. */
+async function localTexts() {
+  try {
+    const answer = await caches.open('chatt-push-texts').then((cache) => cache.match('push-texts.json'));
+    return answer ? await answer.json() : null;
+  } catch {
+    return null;
+  }
+}
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();

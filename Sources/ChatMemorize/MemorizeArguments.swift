@@ -22,6 +22,14 @@ package struct MemorizeArguments: Sendable, Hashable {
     package var maxOnline = MemorizeOptions.defaultOnlineLimit
     package var maxQueueBytes = 64 * 1024 * 1024
     package var sweepSeconds = 60.0
+    /// `--files-dir`; `nil`: `CHATT_FILES_DIR`, else `files/` beside the SQLite file.
+    package var filesDir: String?
+    /// `--files-max-age`, as given (`30d`).
+    package var filesMaxAge: String?
+    /// `--files-max-bytes`.
+    package var filesMaxBytes: Int64?
+    /// How often uploaded files are swept, in seconds (hidden, for tests).
+    package var filesSweepSeconds = 600.0
 
     /// The defaults, as the command's flags have them.
     package init() {}
@@ -95,5 +103,27 @@ extension MemorizeOptions {
             throw MemorizeArgumentError("--sweep-seconds must be positive")
         }
         sweepInterval = .milliseconds(Int(arguments.sweepSeconds * 1_000))
+
+        var files = FileRetention(directory: DefaultFilesDirectory.path(for: database, environment: environment))
+        if let directory = environment["CHATT_FILES_DIR"], !directory.isEmpty { files.directory = directory }
+        if let directory = arguments.filesDir {
+            guard !directory.isEmpty else { throw MemorizeArgumentError("--files-dir must name a directory") }
+            files.directory = directory
+        }
+        if let text = arguments.filesMaxAge {
+            guard let age = FileRetention.duration(parsing: text) else {
+                throw MemorizeArgumentError("--files-max-age must be a positive duration like 30d, 12h, 90m or 3600 (seconds), not '\(text)'")
+            }
+            files.maxAge = age
+        }
+        if let bytes = arguments.filesMaxBytes {
+            guard bytes > 0 else { throw MemorizeArgumentError("--files-max-bytes must be positive") }
+            files.maxBytes = bytes
+        }
+        guard arguments.filesSweepSeconds > 0, arguments.filesSweepSeconds.isFinite else {
+            throw MemorizeArgumentError("--files-sweep-seconds must be positive")
+        }
+        files.interval = .milliseconds(Int(arguments.filesSweepSeconds * 1_000))
+        self.files = files
     }
 }

@@ -58,6 +58,9 @@ struct MemorizeService: Service {
             "client-id": "\(options.clientID.map { $0.prefix(20) + "…" } ?? "")",
             "shared-group": "\(options.sharedGroup ?? "none")",
             "legacy-server": "\(options.legacyServer?.absoluteString ?? "none")",
+            "files-dir": "\(options.files.directory)",
+            "files-max-age": "\(options.files.maxAge.map { "\($0)" } ?? "none")",
+            "files-max-bytes": "\(options.files.maxBytes.map(String.init) ?? "none")",
         ])
 
         // Shut down in reverse order: ingest first (it stores what is left), the broker last.
@@ -76,6 +79,7 @@ struct MemorizeService: Service {
             services.append(.init(service: PresenceService(
                 options: options, store: store, lock: storage.leaderLock, resolver: resolver, clock: clock, logger: logger)))
         }
+        services.append(.init(service: FileSweeper(retention: options.files, store: store, clock: clock, logger: logger)))
         services.append(pipeline.ingestService)
 
         if options.input == .standardInput {

@@ -55,6 +55,8 @@ package struct MemorizeOptions: Sendable {
     package var greets = true
     /// How often idle users are swept.
     package var sweepInterval: Duration = .seconds(60)
+    /// The retention of uploaded files (`--files-dir`, `--files-max-age`, `--files-max-bytes`).
+    package var files: FileRetention
     /// The greeting and idle timing.
     package var rules = GreetingRules.quiet
 
@@ -68,6 +70,8 @@ package struct MemorizeOptions: Sendable {
     package init(clientID: String? = nil, database: StoreLocation) {
         self.clientID = clientID
         self.database = database
+        self.files = FileRetention(directory: DefaultFilesDirectory.path(
+            for: database, environment: ProcessInfo.processInfo.environment))
     }
 
     /// What the subscription asks for: `rooms/#`, `users/#` and `direct/#`, each under
@@ -91,3 +95,4 @@ package struct MemorizeOptions: Sendable {
         return try await store.setting(SettingKey.memorizeClientID, default: Self.randomClientID())
     }
 }
+

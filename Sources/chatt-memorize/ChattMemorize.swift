@@ -46,6 +46,12 @@ struct ChattMemorize: AsyncParsableCommand {
             Keys (SPEC.md, identity): the first key announced on users/<nick>/key is pinned \
             for that nickname; a different one later is refused and logged. \
             --forget-key NICK releases it. bot's key is made once and kept in the database.
+
+            Uploaded files (chatt-server's --files-dir): every 10 minutes, a file that no \
+            message refers to any more (its message deleted or edited away) is removed once it \
+            is an hour old (the upload comes before its message); --files-max-age and \
+            --files-max-bytes remove files by age and to a size budget, oldest first. Each \
+            removal is logged.
             """)
 
     @Flag(help: "Subscribe to rooms/#, users/# and direct/# on the broker instead of reading standard input.")
@@ -101,6 +107,18 @@ struct ChattMemorize: AsyncParsableCommand {
 
     @Option(help: .hidden)
     var sweepSeconds: Double = 60
+
+    @Option(help: ArgumentHelp("The directory of uploaded photos and files, chatt-server's --files-dir (env CHATT_FILES_DIR). Default: files/ beside the SQLite file ($DATA_DIR/files).", valueName: "path"))
+    var filesDir: String?
+
+    @Option(help: ArgumentHelp("Remove uploaded files older than this, whether a message shows them or not: 30d, 12h, 90m, or seconds. Default: no age limit.", valueName: "duration"))
+    var filesMaxAge: String?
+
+    @Option(help: ArgumentHelp("When uploaded files take more than this many bytes, remove the oldest until they fit. Default: no budget.", valueName: "bytes"))
+    var filesMaxBytes: Int64?
+
+    @Option(help: .hidden)
+    var filesSweepSeconds: Double = 600
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment

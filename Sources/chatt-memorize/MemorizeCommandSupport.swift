@@ -28,6 +28,10 @@ enum MemorizeCommandSupport {
         arguments.maxOnline = command.maxOnline
         arguments.maxQueueBytes = command.maxQueueBytes
         arguments.sweepSeconds = command.sweepSeconds
+        arguments.filesDir = command.filesDir
+        arguments.filesMaxAge = command.filesMaxAge
+        arguments.filesMaxBytes = command.filesMaxBytes
+        arguments.filesSweepSeconds = command.filesSweepSeconds
         return arguments
     }
 

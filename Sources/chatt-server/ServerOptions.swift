@@ -49,6 +49,14 @@ struct ServerOptions: ParsableArguments {
             help: ArgumentHelp("The most rooms /cmd/setChannels and /cmd/setRoomMessages let exist; a request that would make more is refused (409) and writes nothing. Same meaning as chatt-memorize's --max-rooms. Default: 1000.",
                                valueName: "n"))
     var maxRooms: Int?
+    @Option(name: .customLong("files-dir"),
+            help: ArgumentHelp("Where uploaded photos and files are kept, each named by its SHA-256 (env CHATT_FILES_DIR); several servers may share one directory (docs/scaling.md). chatt-memorize's retention removes from the same directory. Default: files/ beside the SQLite file ($DATA_DIR/files).",
+                               valueName: "path"))
+    var filesDir: String?
+    @Option(name: .customLong("max-upload-bytes"),
+            help: ArgumentHelp("The largest upload accepted (POST /data/files), in bytes; a larger one is refused with 413 (env CHATT_MAX_UPLOAD_BYTES). Default: 20971520 (20 MB).",
+                               valueName: "n"))
+    var maxUploadBytes: Int?
     @Option(help: ArgumentHelp("The chat's name: the page's title and the installed app's name (env CHATT_NAME). Default: ChaTT.",
                                valueName: "text"))
     var name: String?
@@ -63,7 +71,8 @@ struct ServerOptions: ParsableArguments {
                                        webRoot: webRoot, historyPageSize: historyPageSize,
                                        scheme: scheme, schemeSalt: schemeSalt, maxRooms: maxRooms,
                                        wsEndpoints: wsEndpoint.isEmpty ? nil : wsEndpoint, name: name,
-                                       pushAllowsLoopback: pushAllowLoopback ? true : nil)
+                                       pushAllowsLoopback: pushAllowLoopback ? true : nil,
+                                       filesDirectory: filesDir, maxUploadBytes: maxUploadBytes)
         do {
             return try ServerConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment,
                                                 flags: flags)
@@ -94,7 +103,8 @@ enum ChattServerHelp {
 
         Settings come from the flags, then the environment, then the config file, then the \
         defaults. Environment: HOST (the broker's host name for the page; empty = the \
-        page's own), WS_PORT, WS_ENDPOINTS, CHATT_WEB_ROOT, LOG_LEVEL.
+        page's own), WS_PORT, WS_ENDPOINTS, CHATT_WEB_ROOT, CHATT_FILES_DIR, \
+        CHATT_MAX_UPLOAD_BYTES, LOG_LEVEL.
 
         Protection: when CHATT_USER and CHATT_PASS are set, or USER and PASS with PASS set \
         (what `chatt-genpass --env PASSPHRASE` prints), or auth.passphrase in the config \

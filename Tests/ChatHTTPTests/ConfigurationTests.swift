@@ -1,5 +1,6 @@
 import ChatCore
 import ChatHTTP
+import ChatStore
 import Foundation
 import Testing
 
@@ -30,7 +31,9 @@ struct ConfigurationTests {
         let configuration = try ServerConfiguration.load(file: nil, environment: ["USER": "someone", "HOME": "/home/someone"])
         var expected = ServerConfiguration()
         expected.databasePath = "/home/someone/.local/share/chatt/chatt.db"
+        expected.filesDirectory = "/home/someone/.local/share/chatt/files"
         #expect(configuration == expected)
+        #expect(configuration.maxUploadBytes == 20 * 1024 * 1024)
         #expect(configuration.bind == "127.0.0.1" && configuration.port == 8080 && configuration.wsPort == 9001)
         #expect(configuration.wsPath == "/" && configuration.brokerHost == "" && configuration.brokerTLS == .auto)
         #expect(configuration.historyPageSize == 50 && configuration.trustedProxies.isEmpty)
@@ -65,7 +68,9 @@ struct ConfigurationTests {
     @Test func theSampleFileLoads() throws {
         let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sample_configs/chatt.yaml").path
         let configuration = try ServerConfiguration.load(file: sample, environment: [:])
-        #expect(configuration == ServerConfiguration())
+        var expected = ServerConfiguration()
+        expected.filesDirectory = DefaultFilesDirectory.path(databasePath: expected.databasePath, environment: [:])
+        #expect(configuration == expected)
     }
 
     @Test func environmentBeatsTheFileAndFlagsBeatBoth() throws {
@@ -146,5 +151,26 @@ struct ConfigurationTests {
         let logged = configuration.loggingMetadata.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         #expect(!logged.contains("secretpass") && !logged.contains("secretlogin"))
         #expect(logged.contains("protected=true"))
+    }
+
+    @Test("uploads: files beside the database by default; the limit and the directory from each layer")
+    func uploadSettings() throws {
+        #expect(try ServerConfiguration.load(file: nil, environment: ["DATA_DIR": "/srv/chatt"]).filesDirectory == "/srv/chatt/files")
+        #expect(try loadConfiguration(nil, flags: ConfigurationFlags(databasePath: "/d/x.db")).filesDirectory == "/d/files")
+        #expect(try loadConfiguration(nil, environment: ["DATA_DIR": "/srv/chatt"], flags: ConfigurationFlags(databasePath: "postgres://u@db/chatt")).filesDirectory
+            == "/srv/chatt/files", "with PostgreSQL, $DATA_DIR/files")
+        let file = "files:\n  dir: /shared/files\n  max_upload_bytes: 1048576\n"
+        let fromFile = try loadConfiguration(file)
+        #expect(fromFile.filesDirectory == "/shared/files" && fromFile.maxUploadBytes == 1_048_576)
+        let fromEnvironment = try loadConfiguration(file, environment: ["CHATT_FILES_DIR": "/e", "CHATT_MAX_UPLOAD_BYTES": "2048"])
+        #expect(fromEnvironment.filesDirectory == "/e" && fromEnvironment.maxUploadBytes == 2048)
+        let fromFlags = try loadConfiguration(file, environment: ["CHATT_MAX_UPLOAD_BYTES": "2048"],
+                                              flags: ConfigurationFlags(filesDirectory: "/f", maxUploadBytes: 4096))
+        #expect(fromFlags.filesDirectory == "/f" && fromFlags.maxUploadBytes == 4096)
+        let wrongInFile = #expect(throws: ConfigurationError.self) { try loadConfiguration("files:\n  max_upload_bytes: lots\n") }
+        #expect(wrongInFile?.description == "config key `files.max_upload_bytes`: expected a number, got \"lots\"")
+        let wrongFlag = #expect(throws: ConfigurationError.self) { try loadConfiguration(nil, flags: ConfigurationFlags(maxUploadBytes: 0)) }
+        #expect(wrongFlag?.description == "--max-upload-bytes: expected a number of bytes 1–4294967296, got 0")
+        #expect(throws: ConfigurationError.self) { try loadConfiguration(nil, environment: ["CHATT_MAX_UPLOAD_BYTES": "-1"]) }
     }
 }

@@ -37,7 +37,7 @@ test('room names', () => {
 
 test('message length in UTF-8 bytes', () => {
   assert.equal(textProblem('é'.repeat(8192)), null);
-  assert.match(textProblem('é'.repeat(8193)), /too long: 16386 bytes/);
+  assert.match(textProblem('é'.repeat(8193)), /too long: 16,386 bytes/);
 });
 
 test('topics', () => {

@@ -151,3 +151,39 @@ test('nickname hue is stable and spread', () => {
   assert.ok(hues.size >= 6);
   for (const h of hues) assert.ok(h >= 0 && h < 360);
 });
+
+const SHA = 'ab'.repeat(32);
+
+test(':img:(/data/files/…) of an upload: a picture of this chat, its size from the fragment', () => {
+  const [part] = parseText(`:img:(/data/files/${SHA}/my%20cat.png#w=640&h=480)`);
+  assert.deepEqual(part, {
+    type: 'image', src: null, text: `:img:(/data/files/${SHA}/my%20cat.png#w=640&h=480)`,
+    file: { path: `data/files/${SHA}/my%20cat.png`, name: 'my cat.png', width: 640, height: 480 },
+  });
+  const [img] = renderText(fakeDocument, `:img:(/data/files/${SHA}/cat.png#w=1024&h=512)`);
+  assert.equal(img.getAttribute('data-file'), `data/files/${SHA}/cat.png`);
+  assert.equal(img.getAttribute('src'), null, 'files.js sets it, with the credentials');
+  assert.equal(img.getAttribute('width'), '1024');
+  assert.equal(img.getAttribute('height'), '512');
+  assert.equal(img.getAttribute('alt'), 'cat.png');
+  assert.equal(img.getAttribute('style'), 'aspect-ratio: 1024 / 512', 'the box has the picture\'s shape before it loads');
+  // Without a size: still a picture of this chat.
+  assert.equal(parseText(`:img:(/data/files/${SHA}/x.gif)`)[0].file.width, undefined);
+});
+
+test('only /data/files/<64 hex>/<name> is a chat file; other relative paths stay text', () => {
+  for (const bad of [`/data/files/${SHA.slice(1)}/x.png`, `/data/files/${SHA.toUpperCase()}/x.png`, `/data/lastinfo`,
+    `/data/files/${SHA}/a/b.png`, `//evil.example/data/files/${SHA}/x.png`, `/data/files/${SHA}/x.png#w=1&h=1&onerror=x`]) {
+    assert.deepEqual(parseText(`:img:(${bad})`), [text(`:img:(${bad})`)], bad);
+  }
+});
+
+test('a link to a file of this chat downloads under its name; of another chat, an ordinary link', async () => {
+  const { chatFile } = await import('../static/js/render.js');
+  const origin = 'https://chat.example';
+  assert.deepEqual(chatFile(`https://chat.example/data/files/${SHA}/notes%201.txt`, origin),
+    { path: `data/files/${SHA}/notes%201.txt`, name: 'notes 1.txt' });
+  assert.equal(chatFile(`https://other.example/data/files/${SHA}/notes.txt`, origin), null);
+  assert.equal(chatFile(`https://chat.example/data/rooms/x`, origin), null);
+  assert.equal(chatFile(`https://chat.example/data/files/${SHA}/%E0%A4%A.txt`, origin), null, 'a broken escape');
+});

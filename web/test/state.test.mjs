@@ -211,16 +211,18 @@ function fakeDoc(metas) {
 
 test('config from meta tags, with defaults', () => {
   assert.deepEqual(readConfig(fakeDoc({}), { hostname: 'chat.example', protocol: 'http:' }), {
-    brokerUrl: 'ws://chat.example:9001/', brokerUrls: ['ws://chat.example:9001/'], address: 'unknown', protected: false, scheme: 'legacy', salt: '', historyPageSize: null, name: 'ChaTT',
+    brokerUrl: 'ws://chat.example:9001/', brokerUrls: ['ws://chat.example:9001/'], address: 'unknown', protected: false, scheme: 'legacy', salt: '', historyPageSize: null, name: 'ChaTT', maxUploadBytes: null,
   });
   assert.equal(readConfig(fakeDoc({}), { hostname: 'chat.example', protocol: 'https:' }).brokerUrl, 'wss://chat.example:9001/');
   assert.deepEqual(readConfig(fakeDoc({
     'chatt-client-address': '10.0.0.7', 'chatt-broker-host': '', 'chatt-broker-port': '443',
     'chatt-broker-path': 'mqtt', 'chatt-broker-tls': 'auto', 'chatt-protected': 'true',
   }), { hostname: 'chat.example', protocol: 'https:' }), {
-    brokerUrl: 'wss://chat.example:443/mqtt', brokerUrls: ['wss://chat.example:443/mqtt'], address: '10.0.0.7', protected: true, scheme: 'legacy', salt: '', historyPageSize: null, name: 'ChaTT',
+    brokerUrl: 'wss://chat.example:443/mqtt', brokerUrls: ['wss://chat.example:443/mqtt'], address: '10.0.0.7', protected: true, scheme: 'legacy', salt: '', historyPageSize: null, name: 'ChaTT', maxUploadBytes: null,
   });
   assert.equal(readConfig(fakeDoc({ 'chatt-name': ' Les copains ' }), { hostname: 'h', protocol: 'http:' }).name, 'Les copains');
+  assert.equal(readConfig(fakeDoc({ 'chatt-max-upload-bytes': '20971520' }), { hostname: 'h', protocol: 'http:' }).maxUploadBytes, 20971520);
+  assert.equal(readConfig(fakeDoc({ 'chatt-max-upload-bytes': '-1' }), { hostname: 'h', protocol: 'http:' }).maxUploadBytes, null);
   const strong = readConfig(fakeDoc({ 'chatt-scheme': 'strong', 'chatt-scheme-salt': ' 5FsG5mQesFB0tp8zvN_9sQ ' }),
     { hostname: 'h', protocol: 'http:' });
   assert.equal(strong.scheme, 'strong');

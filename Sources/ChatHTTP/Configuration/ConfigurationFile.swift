@@ -138,6 +138,15 @@ extension ServerConfiguration {
                 config.maxConnections = try value.string().isEmpty ? nil : value.integer(in: connectionLimits)
             }),
         ]),
+        ("files", [
+            ("dir", { config, value throws(ConfigurationError) in
+                let directory = try value.string()
+                config.filesDirectory = directory.isEmpty ? nil : directory
+            }),
+            ("max_upload_bytes", { config, value throws(ConfigurationError) in
+                config.maxUploadBytes = try value.integer(in: uploadSizes)
+            }),
+        ]),
         ("database", [
             ("path", { config, value throws(ConfigurationError) in config.databasePath = try value.string(allowEmpty: false) }),
         ]),

@@ -29,15 +29,21 @@ public struct ConfigurationFlags: Sendable, Equatable {
     public var name: String?
     /// `--push-allow-loopback` (tests only); `nil` when not given
     public var pushAllowsLoopback: Bool?
+    /// `--files-dir`
+    public var filesDirectory: String?
+    /// `--max-upload-bytes`
+    public var maxUploadBytes: Int?
 
     /// Creates the set; every flag not named is "not given".
     public init(
         bind: String? = nil, port: Int? = nil, databasePath: String? = nil, wsPort: Int? = nil,
         wsPath: String? = nil, webRoot: String? = nil, historyPageSize: Int? = nil,
         scheme: String? = nil, schemeSalt: String? = nil, maxRooms: Int? = nil, wsEndpoints: [String]? = nil,
-        name: String? = nil, pushAllowsLoopback: Bool? = nil
+        name: String? = nil, pushAllowsLoopback: Bool? = nil, filesDirectory: String? = nil, maxUploadBytes: Int? = nil
     ) {
         self.pushAllowsLoopback = pushAllowsLoopback
+        self.filesDirectory = filesDirectory
+        self.maxUploadBytes = maxUploadBytes
         self.name = name
         self.wsEndpoints = wsEndpoints
         self.scheme = scheme
@@ -79,6 +85,10 @@ extension ServerConfiguration {
         try configuration.apply(environment: environment)
         try configuration.apply(flags: flags)
         try configuration.resolveScheme()
+        if configuration.filesDirectory == nil {
+            configuration.filesDirectory = DefaultFilesDirectory.path(
+                databasePath: configuration.databasePath, environment: environment)
+        }
         return configuration
     }
 
@@ -106,6 +116,13 @@ extension ServerConfiguration {
             wsEndpoints = endpoints
         }
         if let root = value("CHATT_WEB_ROOT") { webRoot = root }
+        if let directory = value("CHATT_FILES_DIR") { filesDirectory = directory }
+        if let text = value("CHATT_MAX_UPLOAD_BYTES") {
+            guard let bytes = Int(text), Self.uploadSizes.contains(bytes) else {
+                throw .environment("CHATT_MAX_UPLOAD_BYTES", expected: "a number of bytes \(Self.uploadSizes.lowerBound)–\(Self.uploadSizes.upperBound)", got: text)
+            }
+            maxUploadBytes = bytes
+        }
         if let text = value("CHATT_NAME") {
             if let problem = Self.nameProblem(text) { throw .environment("CHATT_NAME", expected: problem, got: text) }
             name = text
@@ -174,6 +191,16 @@ extension ServerConfiguration {
         }
         if let root = flags.webRoot { webRoot = root }
         if let allows = flags.pushAllowsLoopback { pushAllowsLoopback = allows }
+        if let directory = flags.filesDirectory {
+            guard !directory.isEmpty else { throw ConfigurationError("--files-dir: expected a directory, got \"\"") }
+            filesDirectory = directory
+        }
+        if let bytes = flags.maxUploadBytes {
+            guard Self.uploadSizes.contains(bytes) else {
+                throw ConfigurationError("--max-upload-bytes: expected a number of bytes \(Self.uploadSizes.lowerBound)–\(Self.uploadSizes.upperBound), got \(bytes)")
+            }
+            maxUploadBytes = bytes
+        }
         if let text = flags.name {
             if let problem = Self.nameProblem(text) {
                 throw ConfigurationError("--name: expected \(problem), got \(ConfigurationError.quoted(text))")
@@ -200,6 +227,7 @@ extension ServerConfiguration {
     static let brokerPorts = 1...65535
     static let historyPageSizes = 1...maximumHistoryPageSize
     static let bodySizes = 1024...(256 * 1024 * 1024)
+    static let uploadSizes = 1...(4 * 1024 * 1024 * 1024)
     static let roomLimits = 1...1_000_000
     static let idleTimeouts = 1...3600
     static let connectionLimits = 1...1_000_000

@@ -54,6 +54,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The most connections open at once (`http.max_connections`); past it, new ones wait in
     /// the listen queue. `nil`: ``automaticMaxConnections(openFileLimit:)``.
     public var maxConnections: Int?
+    /// Where uploaded files are kept, each named by its SHA-256 (`--files-dir`,
+    /// `CHATT_FILES_DIR`, `files.dir`); several servers may share one directory. `nil`:
+    /// ``ChatStore/DefaultFilesDirectory`` (`files` beside the SQLite file).
+    public var filesDirectory: String?
+    /// The largest upload accepted, in bytes (`--max-upload-bytes`, `CHATT_MAX_UPLOAD_BYTES`,
+    /// `files.max_upload_bytes`); 20 MB by default.
+    public var maxUploadBytes = ServerConfiguration.defaultMaxUploadBytes
     /// The HTTP Basic pair `/data/*` demands; `nil` when the server is not protected.
     public var credentials: HTTPCredentials?
     /// How the page derives the pair from the passphrase, told to it in the `chatt-scheme`
@@ -81,6 +88,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The default ``lastInfoByteBudget``: 1 MiB, about ten times what 20 rooms of 50
     /// ordinary messages take.
     public static let defaultLastInfoByteBudget = 1024 * 1024
+    /// The default ``maxUploadBytes``: 20 MB.
+    public static let defaultMaxUploadBytes = 20 * 1024 * 1024
     /// The default ``maxRooms``: chatt-memorize's default.
     public static let defaultMaxRooms = 1000
 

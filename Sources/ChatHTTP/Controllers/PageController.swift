@@ -84,6 +84,8 @@ public struct PageController<Context: PeerAwareRequestContext>: Sendable {
             ("chatt-scheme-salt", configuration.scheme.salt?.text ?? ""),
             ("chatt-history-page-size", String(configuration.historyPageSize)),
             ("chatt-name", configuration.name),
+            // The upload limit, so the page refuses a larger file before sending it.
+            ("chatt-max-upload-bytes", String(configuration.maxUploadBytes)),
         ]
     }
 }

@@ -7,9 +7,10 @@ internal import HTTPTypes
 /// They go on every response (errors included), so no HTML the server sends can lack them.
 public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The policy: scripts and styles from the server only, WebSockets to any host (the
-    /// broker may live elsewhere), images from anywhere (`:img:(url)` in messages).
+    /// broker may live elsewhere), images from anywhere (`:img:(url)` in messages) and from
+    /// `blob:` (an uploaded picture of a protected chat, fetched with the credentials).
     public static var contentSecurityPolicy: String {
-        "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' http: https: data:; "
+        "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' http: https: data: blob:; "
             + "style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     }
 
@@ -20,7 +21,10 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var response = try await Response.answering(request, context: context, next: next)
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        // A stricter policy set by the route (an uploaded file's `default-src 'none'`) stays.
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicyHeader] = "no-referrer"
         return response

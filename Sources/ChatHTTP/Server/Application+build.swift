@@ -5,8 +5,8 @@ internal import HummingbirdCore
 public import Logging
 internal import NIOCore
 
-/// Builds the router: the page, its files, the manifest and service worker, the history API (behind HTTP Basic when the server
-/// is protected), the loopback-only control API, health and metrics.
+/// Builds the router: the page, its files, the manifest and service worker, the history API and
+/// the uploaded files (behind HTTP Basic when the server is protected), the loopback-only control API, health and metrics.
 ///
 /// Generic over the request context so tests can play any peer address; the server uses
 /// ``ChatRequestContext``.
@@ -27,7 +27,7 @@ public func buildRouter<Context: PeerAwareRequestContext>(
 ) -> Router<Context> {
     let webRoot = webRoot ?? configuration.webRoot ?? WebRoot.locateForCurrentProcess()
     let metrics = ServerMetrics()
-    let files = FileCache()
+    let cache = FileCache()
     // HEAD answers as GET does, without the body (it was 404).
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
@@ -35,10 +35,10 @@ public func buildRouter<Context: PeerAwareRequestContext>(
     router.add(middleware: ErrorLoggingMiddleware(logger: logger))
 
     let root = router.group()
-    PageController<Context>(webRoot: webRoot, configuration: configuration, cache: files, logger: logger)
+    PageController<Context>(webRoot: webRoot, configuration: configuration, cache: cache, logger: logger)
         .addRoutes(to: root)
-    StaticFileController<Context>(webRoot: webRoot, cache: files).addRoutes(to: root)
-    AppShellController<Context>(webRoot: webRoot, cache: files, name: configuration.name).addRoutes(to: root)
+    StaticFileController<Context>(webRoot: webRoot, cache: cache).addRoutes(to: root)
+    AppShellController<Context>(webRoot: webRoot, cache: cache, name: configuration.name).addRoutes(to: root)
     HealthController<Context, _>(store: store).addRoutes(to: root)
     let auth = configuration.credentials.map { credentials in
         BasicAuthMiddleware<Context>(credentials: credentials, trustedProxies: configuration.trustedProxies, logger: logger)
@@ -52,6 +52,13 @@ public func buildRouter<Context: PeerAwareRequestContext>(
     ).addRoutes(to: data)
     PushController<Context, _>(store: store, allowsLoopback: configuration.pushAllowsLoopback, maxRooms: configuration.maxRooms)
         .addRoutes(to: data)
+    let files = router.group("data/files")
+    if let auth { files.add(middleware: auth) }
+    FilesController<Context>(
+        directory: configuration.filesDirectory
+            ?? DefaultFilesDirectory.path(databasePath: configuration.databasePath, environment: [:]),
+        maxUploadBytes: configuration.maxUploadBytes, isProtected: configuration.isProtected, logger: logger
+    ).addRoutes(to: files)
     ControlController<Context, _>(store: store, maxBodyBytes: configuration.maxBodyBytes, maxRooms: configuration.maxRooms)
         .addRoutes(to: router.group("cmd"))
     return router
@@ -75,7 +82,9 @@ public func buildApplication(
         ?? ServerConfiguration.automaticMaxConnections(openFileLimit: OpenFileLimit.current())
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ContinueHandler()],
+            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
         configuration: .init(
             address: .hostname(configuration.bind, port: configuration.port), serverName: "ChaTT",
             availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)),
@@ -102,6 +111,8 @@ extension ServerConfiguration {
             "web_root": "\(webRoot ?? "(auto)")",
             "trusted_proxies": "\(trustedProxies.map(\.ip).joined(separator: ","))",
             "max_body_bytes": "\(maxBodyBytes)",
+            "files_dir": "\(filesDirectory ?? "(beside the database)")",
+            "max_upload_bytes": "\(maxUploadBytes)",
             "broker_host": "\(brokerHost.isEmpty ? "(the page's host)" : brokerHost)",
             "ws_port": "\(wsPort)",
             "ws_path": "\(wsPath)",

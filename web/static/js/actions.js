@@ -8,6 +8,7 @@
 // replyTo) → bool, edit(id, text) → bool, remove(id), react(id, emoji) → bool, typed(),
 // jumpToMessage(id).
 import { copyButton } from './markdown.js';
+import { t, plural, formatDate, formatNumber } from './i18n.js';
 
 export const COMMON_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'];
 const LONG_PRESS = 500; // ms
@@ -25,7 +26,7 @@ export class MessageActions {
     // One toolbar, moved to the message it acts on.
     this.toolbar = el('div', 'msg-actions');
     this.toolbar.setAttribute('role', 'toolbar');
-    this.toolbar.setAttribute('aria-label', 'Message actions');
+    this.toolbar.setAttribute('aria-label', t('actions.toolbar'));
     const button = (action, label, title) => {
       const b = el('button', `act act-${action}`, label);
       b.type = 'button';
@@ -35,33 +36,33 @@ export class MessageActions {
       return b;
     };
     this.buttons = {
-      reply: button('reply', '↩', 'Reply (R)'),
-      react: button('react', '☺+', 'React (+)'),
-      edit: button('edit', '✎', 'Edit (E)'),
-      remove: button('remove', '🗑', 'Delete (Delete)'),
+      reply: button('reply', '↩', t('actions.reply')),
+      react: button('react', '☺+', t('actions.react')),
+      edit: button('edit', '✎', t('actions.edit')),
+      remove: button('remove', '🗑', t('actions.delete')),
     };
     this.confirmBox = el('span', 'confirm-delete');
-    this.confirmBox.append(el('span', null, 'Delete this message? '), button('confirm-remove', 'Delete', 'Delete it'),
-      button('keep', 'Keep', 'Keep it'));
+    this.confirmBox.append(el('span', null, `${t('actions.confirmDelete')} `), button('confirm-remove', t('actions.deleteButton'), t('actions.deleteIt')),
+      button('keep', t('actions.keep'), t('actions.keepIt')));
     this.confirmBox.hidden = true;
     this.toolbar.append(...Object.values(this.buttons), this.confirmBox);
     // The picker: common emoji, or any typed one.
     this.picker = el('div', 'react-picker');
     this.picker.setAttribute('role', 'dialog');
-    this.picker.setAttribute('aria-label', 'Add a reaction');
+    this.picker.setAttribute('aria-label', t('actions.picker'));
     for (const emoji of COMMON_EMOJI) {
       const b = el('button', 'pick', emoji);
       b.type = 'button';
       b.dataset.emoji = emoji;
-      b.setAttribute('aria-label', `React ${emoji}`);
+      b.setAttribute('aria-label', t('actions.reactWith', { emoji }));
       this.picker.append(b);
     }
     this.pickerForm = el('form', 'pick-other');
     this.pickerInput = el('input');
-    this.pickerInput.setAttribute('aria-label', 'Any emoji');
-    this.pickerInput.placeholder = 'other';
+    this.pickerInput.setAttribute('aria-label', t('actions.anyEmoji'));
+    this.pickerInput.placeholder = t('actions.other');
     this.pickerInput.maxLength = 64;
-    const add = el('button', 'pick-add', 'Add');
+    const add = el('button', 'pick-add', t('actions.add'));
     add.type = 'submit';
     this.pickerForm.append(this.pickerInput, add);
     this.picker.append(this.pickerForm);
@@ -201,14 +202,14 @@ export class MessageActions {
 
   startReply(message) {
     this.mode = { kind: 'reply', id: message.id };
-    this.composeText.replaceChildren(this.view.el('span', 'compose-kind', 'Replying to '), this.quoteText(message));
+    this.composeText.replaceChildren(this.view.el('span', 'compose-kind', `${t('compose.replying')} `), this.quoteText(message));
     this.compose.hidden = false;
     this.input.focus();
   }
 
   startEdit(message) {
     this.mode = { kind: 'edit', id: message.id };
-    this.composeText.replaceChildren(this.view.el('span', 'compose-kind', 'Editing your message (Escape cancels)'));
+    this.composeText.replaceChildren(this.view.el('span', 'compose-kind', t('compose.editing')));
     this.compose.hidden = false;
     this.input.value = message.text;
     this.input.focus();
@@ -312,8 +313,8 @@ export class MessageActions {
     const code = button.closest('pre')?.querySelector('code');
     if (!code) return;
     const done = () => {
-      button.textContent = 'Copied';
-      setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+      button.textContent = t('code.copied');
+      setTimeout(() => { button.textContent = t('code.copy'); }, 1500);
     };
     const clipboard = this.doc.defaultView.navigator.clipboard;
     if (clipboard?.writeText) {
@@ -369,10 +370,10 @@ export class MessageActions {
   quoteText(message) {
     const span = this.view.el('span', 'quote-text');
     if (!message) {
-      span.textContent = 'a message not loaded';
+      span.textContent = t('quote.notLoaded');
       return span;
     }
-    const text = message.deleted ? 'message deleted' : message.text.replace(/\s+/g, ' ');
+    const text = message.deleted ? t('message.deleted') : message.text.replace(/\s+/g, ' ');
     span.append(this.view.el('b', null, `${message.author}: `),
       this.view.el('span', null, text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH)}…` : text));
     return span;
@@ -384,7 +385,7 @@ export class MessageActions {
       const quote = this.view.el('button', 'reply-quote');
       quote.type = 'button';
       quote.dataset.target = message.replyTo;
-      quote.title = 'Show the message this replies to';
+      quote.title = t('quote.show');
       const original = room?.byId.get(message.replyTo);
       if (!original) this.missing.add(message.replyTo);
       quote.append(this.quoteText(original));
@@ -392,12 +393,12 @@ export class MessageActions {
     }
     if (message.deleted) {
       node.classList.add('deleted');
-      text.replaceChildren(this.view.el('i', null, 'message deleted'));
+      text.replaceChildren(this.view.el('i', null, t('message.deleted')));
       return;
     }
     if (message.edited != null) {
-      const mark = this.view.el('span', 'edited', '(edited)');
-      mark.title = `edited ${new Date(message.edited).toLocaleString()}`;
+      const mark = this.view.el('span', 'edited', t('message.edited'));
+      mark.title = t('message.editedAt', { date: formatDate(new Date(message.edited), { dateStyle: 'medium', timeStyle: 'short' }) });
       text.after(mark);
     }
     if (message.reactions?.size > 0) {
@@ -408,9 +409,9 @@ export class MessageActions {
         chip.dataset.emoji = emoji;
         const names = [...who];
         chip.title = names.join(', ');
-        chip.setAttribute('aria-label', `${emoji} ${names.length}: ${names.join(', ')}`);
+        chip.setAttribute('aria-label', plural('reactions.label', names.length, { emoji, names: names.join(', ') }));
         chip.setAttribute('aria-pressed', String(who.has(this.view.me)));
-        chip.append(this.view.el('span', 'emoji', emoji), this.view.el('span', 'count', String(names.length)));
+        chip.append(this.view.el('span', 'emoji', emoji), this.view.el('span', 'count', formatNumber(names.length)));
         row.append(chip);
       }
       node.append(row);
@@ -433,9 +434,9 @@ export class MessageActions {
   setTyping(names) {
     if (!this.typingLine) return;
     const text = names.length === 0 ? ''
-      : names.length === 1 ? `${names[0]} is typing…`
-        : names.length === 2 ? `${names[0]} and ${names[1]} are typing…`
-          : `${names.length} people are typing…`;
+      : names.length === 1 ? t('typing.oneNick', { nick: names[0] })
+        : names.length === 2 ? t('typing.twoNicks', { first: names[0], second: names[1] })
+          : plural('typing.many', names.length);
     if (this.typingLine.textContent !== text) this.typingLine.textContent = text;
   }
 }

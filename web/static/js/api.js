@@ -1,13 +1,22 @@
 // The history API of chatt-server: /data/lastinfo, older pages, search. With a
 // protected server every call sends HTTP Basic with the derived pair.
 import { entryToMessage } from './wire.js';
+import { pageError } from './i18n.js';
 
 export class HttpError extends Error {
-  /** `reason`: the server's own words (its JSON error message), shown when there is one. */
+  /**
+   * `what`: a catalog key naming what was asked (`api.what.…`); `reason`: the server's own
+   * words (its JSON error message, not translated), shown when there is one.
+   */
   constructor(status, what, reason = null) {
-    super(status === 401
-      ? 'the server refused the passphrase (HTTP 401): check it and join again'
-      : `cannot load ${what}: ${reason ? `${reason.slice(0, 200)} (HTTP ${status})` : `HTTP ${status}`}`);
+    const code = String(status);
+    const { message, key, params } = status === 401
+      ? pageError('api.refused')
+      : reason ? pageError('api.httpReason', { what: pageError(what), reason: reason.slice(0, 200), status: code })
+        : pageError('api.http', { what: pageError(what), status: code });
+    super(message);
+    this.key = key;
+    this.params = params;
     this.name = 'HttpError';
     this.status = status;
   }
@@ -34,12 +43,21 @@ export class HistoryApi {
     this.fetch = fetchFunction;
   }
 
+  /** The bytes of `path` (an uploaded file, `data/files/…`), as a Blob. */
+  async blob(path) {
+    const headers = { ...this.headers, Accept: '*/*' };
+    const response = await this.fetch(`${this.base}${path}`, { headers, credentials: 'omit' });
+    if (!response.ok) throw new HttpError(response.status, path);
+    return response.blob();
+  }
+
+  /** GET `path` as JSON; `what` is the catalog key naming it in errors (`api.what.…`). */
   async get(path, what) {
     let response;
     try {
       response = await this.fetch(`${this.base}${path}`, { headers: this.headers, cache: 'no-store', credentials: 'omit' });
     } catch (error) {
-      throw new Error(`cannot load ${what}: ${error.message}`);
+      throw pageError('api.cannotLoad', { what: pageError(what), reason: error });
     }
     if (!response.ok) {
       // chatt-server says why ({"error": {"message": …}}): a search word too short, too many
@@ -56,13 +74,13 @@ export class HistoryApi {
     try {
       return await response.json();
     } catch {
-      throw new Error(`cannot load ${what}: the answer is not JSON`);
+      throw pageError('api.notJson', { what: pageError(what) });
     }
   }
 
   /** { users, rooms, messages: { room: [entry…] } } as the server sent it. */
   lastinfo() {
-    return this.get('data/lastinfo', 'the recent messages');
+    return this.get('data/lastinfo', 'api.what.recent');
   }
 
   /**
@@ -72,7 +90,7 @@ export class HistoryApi {
   async older(room, before, limit = null) {
     const query = new URLSearchParams({ before: String(before) });
     if (limit !== null) query.set('limit', String(limit));
-    const data = await this.get(`data/rooms/${encodeURIComponent(room)}/messages?${query}`, 'older messages');
+    const data = await this.get(`data/rooms/${encodeURIComponent(room)}/messages?${query}`, 'api.what.older');
     const list = Array.isArray(data?.messages) ? data.messages : [];
     return { messages: list.map(entryToMessage).filter(Boolean), hasMore: data?.hasMore === true };
   }
@@ -85,7 +103,7 @@ export class HistoryApi {
     const query = new URLSearchParams({ q });
     if (before !== null) query.set('before', String(before));
     const path = room === null ? `data/search?${query}` : `data/rooms/${encodeURIComponent(room)}/search?${query}`;
-    const data = await this.get(path, 'the search results');
+    const data = await this.get(path, 'api.what.search');
     const list = room === null
       ? (Array.isArray(data?.results) ? data.results : []).map((r) => ({ room: r?.room, message: entryToMessage(r?.message) }))
       : (Array.isArray(data?.messages) ? data.messages : []).map((entry) => ({ room, message: entryToMessage(entry) }));
@@ -99,7 +117,7 @@ export class HistoryApi {
   async around(room, id, limit = null) {
     const query = new URLSearchParams({ around: id });
     if (limit !== null) query.set('limit', String(limit));
-    const data = await this.get(`data/rooms/${encodeURIComponent(room)}/messages?${query}`, 'the message replied to');
+    const data = await this.get(`data/rooms/${encodeURIComponent(room)}/messages?${query}`, 'api.what.replied');
     const list = Array.isArray(data?.messages) ? data.messages : [];
     return { messages: list.map(entryToMessage).filter(Boolean), hasMore: data?.hasMore === true };
   }
@@ -107,7 +125,7 @@ export class HistoryApi {
   /** Search results of a room, newest first. */
   async search(room, q) {
     const query = new URLSearchParams({ q });
-    const data = await this.get(`data/rooms/${encodeURIComponent(room)}/search?${query}`, 'the search results');
+    const data = await this.get(`data/rooms/${encodeURIComponent(room)}/search?${query}`, 'api.what.search');
     const list = Array.isArray(data?.messages) ? data.messages : [];
     return list.map(entryToMessage).filter(Boolean);
   }

@@ -41,5 +41,7 @@ export function readConfig(doc, location) {
     historyPageSize: pageSize(meta(doc, 'chatt-history-page-size')),
     // The chat's name (`--name`): the title, as the installed app's name in the manifest.
     name: meta(doc, 'chatt-name') || 'ChaTT',
+    // The largest upload chatt-server takes (`--max-upload-bytes`); null when it does not say.
+    maxUploadBytes: /^\d{1,12}$/.test(meta(doc, 'chatt-max-upload-bytes') ?? '') ? Number(meta(doc, 'chatt-max-upload-bytes')) : null,
   };
 }

@@ -5,6 +5,7 @@
 import { EventApplier, parseRoomEvent, TYPING_SHOWN, emojiProblem } from './events.js';
 import { newMessageId } from './wire.js';
 import { topics, textProblem } from './names.js';
+import { t, errorText } from './i18n.js';
 
 /** Typing events at most this often (ms) while the reader types: readers show one 5 s. */
 export const TYPING_EVERY = 3000;
@@ -98,7 +99,7 @@ export class Conversation {
       ? this.sign(topic, payload).then((event) => this.client.publish(topic, JSON.stringify(event), { qos }))
       : this.client.publish(topic, JSON.stringify(payload), { qos });
     return sent.catch((error) => {
-      this.view.status(`Not sent: ${error.message}.`, 'error');
+      this.view.status(t('status.notSent', { reason: errorText(error) }), 'error');
     });
   }
 

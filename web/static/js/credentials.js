@@ -3,6 +3,7 @@
 // arithmetic: doubles, `%` as a double remainder, and the passphrase read as UTF-16 code
 // units. The "strong" scheme is in strong.js; derivePair() picks the chat's.
 import { makeStrongPair } from './strong.js';
+import { pageError } from './i18n.js';
 
 const MODULUS = 2147483647;
 const DIGIT_LIMIT = 308;
@@ -25,10 +26,7 @@ function seedOf(passphrase) {
   const seed = digits === '' ? 0 : Number(digits);
   if (!Number.isFinite(seed)) {
     const significant = digits.replace(/^0+/, '').length;
-    throw new Error(
-      `passphrase too long: the original derivation never finishes past ${DIGIT_LIMIT} ` +
-        `digits (this one has ${significant}); use a shorter passphrase`,
-    );
+    throw pageError('passphrase.tooLong', { limit: DIGIT_LIMIT, count: significant });
   }
   return seed;
 }
@@ -90,5 +88,5 @@ export function makeRandomPair(passphrase) {
 export async function derivePair(chat, passphrase) {
   if (chat.scheme === 'legacy') return makeRandomPair(passphrase);
   if (chat.scheme === 'strong') return makeStrongPair(passphrase, chat.salt);
-  throw new Error(`this chat uses the passphrase scheme "${chat.scheme}", which this page does not know: reload the page`);
+  throw pageError('passphrase.unknownScheme', { scheme: chat.scheme });
 }

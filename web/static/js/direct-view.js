@@ -8,6 +8,8 @@ import { renderMarkdown } from './markdown.js';
 import { verdictMark } from './identity-view.js';
 import { nickHue } from './render.js';
 import { NO_SECRET } from './direct.js';
+import { t, plural, errorText, formatNumber } from './i18n.js';
+import { timeLabel, fullDate } from './message-node.js';
 
 export class DirectView {
   /**
@@ -25,7 +27,7 @@ export class DirectView {
     this.section = this.el('div', 'direct-section');
     this.list = this.el('ul', 'direct-list');
     this.list.id = 'direct_list';
-    this.section.append(this.el('h2', null, 'Direct'), this.list);
+    this.section.append(this.el('h2', null, t('direct.heading')), this.list);
     if (!direct.available) this.section.append(this.el('p', 'direct-closed', NO_SECRET));
     rooms?.insertBefore(this.section, doc.getElementById('new_room_form'));
     this.panel = this.makePanel();
@@ -71,9 +73,9 @@ export class DirectView {
     panel.hidden = true;
     panel.setAttribute('aria-labelledby', 'direct_title');
     const head = this.el('header', 'bar');
-    this.title = this.el('h2', null, 'Direct');
+    this.title = this.el('h2', null, t('direct.heading'));
     this.title.id = 'direct_title';
-    const close = this.el('button', null, 'Back to the room');
+    const close = this.el('button', null, t('direct.back'));
     close.id = 'direct_close';
     close.type = 'button';
     close.addEventListener('click', () => this.hide());
@@ -90,8 +92,8 @@ export class DirectView {
     this.input = this.el('textarea');
     this.input.id = 'direct_text';
     this.input.rows = 1;
-    this.input.setAttribute('aria-label', 'Direct message');
-    this.input.placeholder = 'Direct message (sealed for the two of you)';
+    this.input.setAttribute('aria-label', t('direct.inputLabel'));
+    this.input.placeholder = t('direct.placeholder');
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey) {
         event.preventDefault();
@@ -99,7 +101,7 @@ export class DirectView {
       }
       if (event.key === 'Escape') this.hide();
     });
-    const send = this.el('button', null, 'Send');
+    const send = this.el('button', null, t('input.send'));
     send.type = 'submit';
     form.append(this.input, send);
     form.addEventListener('submit', (event) => {
@@ -121,15 +123,15 @@ export class DirectView {
     const button = this.el('button', 'direct-start', '✉');
     button.type = 'button';
     button.dataset.directNick = nick;
-    button.title = `Direct message to ${nick}`;
-    button.setAttribute('aria-label', `Direct message to ${nick}`);
+    button.title = t('direct.to', { nick });
+    button.setAttribute('aria-label', button.title);
     item.append(button);
   }
 
   /** Opens the conversation with `peer`. */
   show(peer) {
     this.open = peer;
-    this.title.textContent = `Direct: ${peer}`;
+    this.title.textContent = t('direct.with', { nick: peer });
     this.notice.textContent = this.direct.available ? '' : NO_SECRET;
     this.panel.hidden = false;
     this.renderLog();
@@ -154,7 +156,7 @@ export class DirectView {
         this.input.value = text;
       }
     } catch (error) {
-      this.notice.textContent = `Not sent: ${error.message}.`;
+      this.notice.textContent = t('status.notSent', { reason: errorText(error) });
     }
   }
 
@@ -178,8 +180,8 @@ export class DirectView {
         this.list.append(item);
         this.items.set(peer, button);
       }
-      button.querySelector('.unread').textContent = unread > 0 ? String(unread) : '';
-      button.setAttribute('aria-label', unread > 0 ? `Direct with ${peer}, ${unread} unread` : `Direct with ${peer}`);
+      button.querySelector('.unread').textContent = unread > 0 ? formatNumber(unread) : '';
+      button.setAttribute('aria-label', unread > 0 ? plural('direct.unread', unread, { nick: peer }) : t('direct.listItem', { nick: peer }));
     }
   }
 
@@ -195,9 +197,9 @@ export class DirectView {
     if (message.id) node.dataset.id = message.id;
     if (message.author === this.direct.nick) node.classList.add('mine');
     const date = new Date(message.ts);
-    const time = this.el('time', 'time', `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`);
+    const time = this.el('time', 'time', timeLabel(date));
     time.setAttribute('datetime', date.toISOString());
-    time.title = date.toLocaleString();
+    time.title = fullDate(date);
     const author = this.el('span', 'author', message.author);
     author.style.setProperty('--hue', String(nickHue(message.author)));
     const text = this.el('span', 'text');

@@ -9,6 +9,7 @@ import { nickProblem } from './names.js';
 import { isEventId } from './events.js';
 import { newMessageId } from './wire.js';
 import { NO_SECRET } from './identity-view.js';
+import { t } from './i18n.js';
 
 export { NO_SECRET };
 
@@ -100,9 +101,9 @@ export class DirectMessages {
     if (!this.ids.own) return { ...base, text: '', problem: NO_SECRET };
     const peer = envelope.from === this.nick ? envelope.to : envelope.from;
     const keys = this.ids.book.get(peer);
-    if (!keys) return { ...base, text: '', problem: `Cannot open this message: ${peer}'s key is not known here yet.`, waiting: { topic, envelope } };
+    if (!keys) return { ...base, text: '', problem: t('direct.keyUnknown', { nick: peer }), waiting: { topic, envelope } };
     const opened = await openDirect(this.ids.own, keys, topic, envelope);
-    if (!opened) return { ...base, text: '', problem: 'This message could not be decrypted (not sealed for these keys, or altered on the way).' };
+    if (!opened) return { ...base, text: '', problem: t('direct.undecryptable') };
     return { ...base, text: opened.text, verdict: opened.signed ? 'verified' : 'forged', ...(opened.replyTo ? { replyTo: opened.replyTo } : {}) };
   }
 
@@ -157,7 +158,7 @@ export class DirectMessages {
   async send(peer, text) {
     if (!this.ids.own) return { problem: NO_SECRET };
     const keys = this.ids.book.get(peer);
-    if (!keys) return { problem: `${peer} has no key yet: they need to join with a personal secret first.` };
+    if (!keys) return { problem: t('direct.noKey', { nick: peer }) };
     const id = newMessageId();
     const ts = Date.now();
     const { topic, payload } = await sealDirect(this.ids.own, peer, keys.dh, { text, id, ts });
@@ -191,7 +192,7 @@ export class DirectMessages {
     const [a, b] = conversation.topic.split('/').slice(1);
     let data;
     try {
-      data = await this.api.get(`data/direct/${encodeURIComponent(a)}/${encodeURIComponent(b)}/messages?limit=${limit}`, 'the direct messages');
+      data = await this.api.get(`data/direct/${encodeURIComponent(a)}/${encodeURIComponent(b)}/messages?limit=${limit}`, 'api.what.direct');
     } catch {
       return 0;
     }

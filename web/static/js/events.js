@@ -5,6 +5,7 @@
 // is applied once; an event whose target is not known yet is held (at most HOLD_LIMIT, for
 // HOLD_MS) and applied when the target arrives.
 import { nickProblem } from './names.js';
+import { t } from './i18n.js';
 
 /** An event's id, and a message's id as a target or replyTo: 8–64 of [A-Za-z0-9_-]. */
 export const EVENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -30,11 +31,11 @@ export function characters(text) {
 
 /** Is `emoji` a reaction ChatCore takes: 1–16 characters, not blank, no control characters? */
 export function emojiProblem(emoji) {
-  if (typeof emoji !== 'string' || emoji.trim() === '') return 'Type an emoji.';
+  if (typeof emoji !== 'string' || emoji.trim() === '') return t('reactions.empty');
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/u.test(emoji)) return 'A reaction cannot contain control characters.';
+  if (/[\u0000-\u001f\u007f-\u009f]/u.test(emoji)) return t('reactions.control');
   const count = characters(emoji);
-  if (count > 16) return `A reaction has at most 16 characters (this one has ${count}).`;
+  if (count > 16) return t('reactions.long', { max: 16, count });
   return null;
 }
 

@@ -6,8 +6,14 @@ import { Session, sentence, bellOn, storeBell } from './session.js';
 import { View } from './view.js';
 import { nickProblem } from './names.js';
 import { registerServiceWorker, forgetHistory } from './pwa.js';
+import { t, pageError, errorText, translatePage } from './i18n.js';
+import { bindLanguageSwitch } from './language-switch.js';
 
 const config = readConfig(document, location);
+translatePage(document);
+// The "not sent yet" of a queued message is drawn by chatt.css from this property.
+document.documentElement.style.setProperty('--queued-label', `" — ${t('message.queued').replace(/["\\]/g, '\\$&')}"`);
+bindLanguageSwitch(document.getElementById('language'));
 const view = new View(document);
 view.setName(config.name);
 const SESSION_KEY = 'chatt-session';
@@ -52,7 +58,7 @@ async function deriveKeys(secret, nick) {
   if (secret === '') return null;
   const { deriveIdentity, identitySupported } = await import('./identity.js');
   if (!identitySupported()) {
-    throw new Error('this page cannot use a personal secret here: it needs https (or localhost) for its cryptography; leave the field empty to join without one');
+    throw pageError('join.secretNeedsHttps');
   }
   const started = performance.now();
   let identity;
@@ -60,7 +66,7 @@ async function deriveKeys(secret, nick) {
     identity = await deriveIdentity(secret, nick);
   } catch (error) {
     // Browsers before Ed25519/X25519 in WebCrypto (Chrome 113–, Firefox 129–, Safari 17–).
-    throw new Error(`this browser cannot make the keys of a personal secret (${error.message}); update it, or leave the field empty to join without one`);
+    throw pageError('join.secretUnsupported', { reason: error.message });
   }
   window.chattKeyDerivationMs = performance.now() - started;
   return identity;
@@ -78,7 +84,7 @@ function join({ passphrase, nick, remember, secret = '' }) {
   // A remembered session asked only for its personal secret: its pair is still here.
   const resumed = passphrase === '' && resumable?.nick === nick ? resumable : null;
   if (config.protected && passphrase === '' && !resumed) {
-    view.status('This chat is protected: enter its passphrase.', 'error');
+    view.status(t('join.protectedEnter'), 'error');
     view.focusField('passphrase');
     return;
   }
@@ -86,8 +92,8 @@ function join({ passphrase, nick, remember, secret = '' }) {
   view.setJoining(true);
   // 600,000 PBKDF2 iterations for the strong scheme: a moment with WebCrypto, a second or
   // more without it (plain http on a LAN).
-  if (passphrase !== '' && config.scheme !== 'legacy') view.status('Deriving the login from the passphrase…');
-  if (secret !== '') view.status('Deriving your keys from the personal secret…');
+  if (passphrase !== '' && config.scheme !== 'legacy') view.status(t('join.derivingLogin'));
+  if (secret !== '') view.status(t('join.derivingKeys'));
   // An empty passphrase means "no protection": nothing to derive, and the derivations
   // (credentials.js, strong.js) are not even loaded.
   const derivation = passphrase === ''
@@ -106,7 +112,7 @@ function join({ passphrase, nick, remember, secret = '' }) {
     (error) => {
       joining = false;
       view.setJoining(false);
-      view.status(sentence(error.message.startsWith('passphrase too long') ? `the ${error.message}` : error.message), 'error');
+      view.status(sentence(errorText(error)), 'error');
     },
   );
 }
@@ -126,6 +132,7 @@ function setBell(on) {
 view.bind({
   join,
   send: (text, replyTo) => session?.send(text, replyTo) ?? false,
+  upload: (files) => session?.upload(files),
   edit: (id, text) => session?.edit(id, text) ?? false,
   remove: (id) => session?.remove(id),
   react: (id, emoji) => session?.react(id, emoji) ?? false,
@@ -160,7 +167,7 @@ if (saved && typeof saved.nick === 'string' && saved.signed === true) {
   // joining unsigned (the others' pages would show every message as forged).
   resumable = { nick: saved.nick, credentials: saved.credentials ?? null };
   view.showForm({ nick: saved.nick, remember: true, protectedChat: config.protected, focus: 'secret' });
-  view.status('Enter your personal secret again to join as before (it is never stored).');
+  view.status(t('join.secretAgain'));
 } else if (saved && typeof saved.nick === 'string') {
   view.showForm({ nick: saved.nick, remember: true, protectedChat: config.protected });
   start(saved.nick, saved.credentials ?? null);

@@ -6,6 +6,7 @@
 // original's links, :img:(url) and emoticons (render.js). A text with none of it is the
 // plain text of render.js, node for node.
 import { parseText, toNodes, mayHaveTokens } from './render.js';
+import { t } from './i18n.js';
 
 const FENCE = /^ {0,3}```\s*([A-Za-z0-9_+#.-]{0,32})\s*$/;
 const FENCE_END = /^ {0,3}```\s*$/;
@@ -238,8 +239,8 @@ export function copyButton(doc, pre) {
   if (first?.nodeType === 1 && first.getAttribute('class') === 'md-copy') return first;
   const copy = element(doc, 'button', 'md-copy');
   copy.setAttribute('type', 'button');
-  copy.setAttribute('title', 'Copy the code');
-  copy.textContent = 'Copy';
+  copy.setAttribute('title', t('code.copyTitle'));
+  copy.textContent = t('code.copy');
   pre.insertBefore(copy, pre.firstChild);
   return copy;
 }

@@ -11,13 +11,17 @@
 import { verdictMark } from './identity-view.js';
 import { mentions, nickHue } from './render.js';
 import { appendMarkdown, rendersAsText, textOutsideCode } from './markdown.js';
+import { formatDate } from './i18n.js';
 
-const pad = (n) => String(n).padStart(2, '0');
-
-/** "20:15": the time of day of `ts` (ms, or a Date), in the reader's zone. */
+/** "20:15": the time of day of `ts` (ms, or a Date), in the reader's zone, on 24 hours in every language. */
 export function timeLabel(ts) {
   const date = ts instanceof Date ? ts : new Date(ts);
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return formatDate(date, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}
+
+/** The full date and time of `date` in the page's language, for tooltips. */
+export function fullDate(date) {
+  return formatDate(date, { dateStyle: 'full', timeStyle: 'short' });
 }
 
 /** The reader's calendar day of `date`, as a key ("2026-12-1"). */
@@ -128,5 +132,5 @@ export class MessageNodes {
 export function timeTitle(time) {
   if (time.title || !time.dateTime) return;
   const date = new Date(time.dateTime);
-  if (!Number.isNaN(date.getTime())) time.title = date.toLocaleString();
+  if (!Number.isNaN(date.getTime())) time.title = fullDate(date);
 }

@@ -8,6 +8,7 @@
 //   await client.publish('rooms/main/newtext', json, { qos: 1 });
 
 import { Endpoints } from './endpoints.js';
+import { pageError } from './i18n.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -15,18 +16,17 @@ const decoder = new TextDecoder();
 const CONNECT = 1, CONNACK = 2, PUBLISH = 3, PUBACK = 4, PUBREC = 5, PUBREL = 6, PUBCOMP = 7;
 const SUBSCRIBE = 8, SUBACK = 9, PINGREQ = 12, PINGRESP = 13, DISCONNECT = 14;
 
-const REFUSALS = {
-  1: 'the broker does not speak MQTT 3.1.1',
-  2: 'the broker refused the client id',
-  3: 'the MQTT service is unavailable',
-  4: 'wrong login or password (check the passphrase)',
-  5: 'not authorized (check the passphrase)',
-};
+// CONNACK return codes 1-5 (keys `mqtt.refusal.1` … of the catalogs).
+const REFUSALS = new Set([1, 2, 3, 4, 5]);
 
 /** The broker answered CONNECT with a refusal; reconnecting will not help. */
 export class ConnectionRefusedError extends Error {
   constructor(code) {
-    super(`the broker refused the connection: ${REFUSALS[code] ?? `return code ${code}`}`);
+    const reason = REFUSALS.has(code) ? pageError(`mqtt.refusal.${code}`) : pageError('mqtt.refusal.other', { code: String(code) });
+    const { message, key, params } = pageError('mqtt.refused', { reason });
+    super(message);
+    this.key = key;
+    this.params = params;
     this.name = 'ConnectionRefusedError';
     this.returnCode = code;
   }
@@ -127,7 +127,7 @@ export class PacketReader {
         }
       }
       if (!complete) {
-        if (i >= offset + 5) throw new Error('malformed MQTT remaining length');
+        if (i >= offset + 5) throw pageError('mqtt.malformed');
         break;
       }
       if (joined.length - i < length) break;
@@ -224,7 +224,7 @@ export class MqttClient {
     }
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
-    const timeout = new Error(`no answer from the broker at ${this.url}`);
+    const timeout = pageError('mqtt.noAnswer', { url: this.url });
     this.pingTimer = setTimeout(() => this.drop(socket, timeout), this.options.connectTimeout);
     socket.onopen = () => {
       const { clientId, username, password, will, keepalive } = this.options;
@@ -244,8 +244,8 @@ export class MqttClient {
     socket.onerror = () => {}; // a close event follows; browsers give no detail here
     socket.onclose = (event) => {
       if (socket !== this.socket) return;
-      const reason = event && event.reason ? `: ${event.reason}` : '';
-      this.lost(new Error(`cannot reach the broker at ${this.url}${reason}`));
+      const reason = event && event.reason ? event.reason : null;
+      this.lost(reason ? pageError('mqtt.unreachableBecause', { url: this.url, reason }) : pageError('mqtt.unreachable', { url: this.url }));
     };
   }
 
@@ -308,7 +308,7 @@ export class MqttClient {
       this.nextId = (this.nextId % 65535) + 1;
       if (!this.inflight.has(id)) return id;
     }
-    throw new Error('too many MQTT messages waiting for an acknowledgement');
+    throw pageError('mqtt.inflightFull');
   }
 
   // QoS 0 resolves once written, QoS 1 on PUBACK; while offline it waits for the next connect.
@@ -316,8 +316,8 @@ export class MqttClient {
     const qos = options.qos ?? 0;
     if (qos !== 0 && qos !== 1) return Promise.reject(new Error('only QoS 0 and 1 are supported'));
     if (!this.connected) {
-      if (this.stopped) return Promise.reject(new Error('the MQTT client is stopped'));
-      if (this.queue.length >= this.options.maxQueue) return Promise.reject(new Error('too many messages waiting for the broker'));
+      if (this.stopped) return Promise.reject(pageError('mqtt.stopped'));
+      if (this.queue.length >= this.options.maxQueue) return Promise.reject(pageError('mqtt.queueFull'));
       return new Promise((resolve, reject) => this.queue.push({ topic, payload, options, resolve, reject }));
     }
     if (qos === 0) {
@@ -334,7 +334,7 @@ export class MqttClient {
 
   /** Subscribes; resolves with the granted QoS per topic (128 = refused). */
   subscribe(subscriptions) {
-    if (!this.connected) return Promise.reject(new Error('not connected'));
+    if (!this.connected) return Promise.reject(pageError('mqtt.notConnected'));
     const packetId = this.packetId();
     return new Promise((resolve, reject) => {
       this.inflight.set(packetId, { resolve, reject, retry: null });
@@ -347,7 +347,7 @@ export class MqttClient {
     this.awaitingPong = false;
     this.pingTimer = setInterval(() => {
       if (this.awaitingPong) {
-        this.drop(this.socket, new Error('the broker stopped answering (keepalive)'));
+        this.drop(this.socket, pageError('mqtt.keepalive'));
         return;
       }
       this.awaitingPong = true;
@@ -393,7 +393,7 @@ export class MqttClient {
     this.socket = null;
     this.connected = false;
     if (socket) socket.close();
-    const error = new Error('the MQTT client is stopped');
+    const error = pageError('mqtt.stopped');
     for (const entry of this.inflight.values()) entry.reject(error);
     this.inflight.clear();
     for (const item of this.queue.splice(0)) item.reject(error);

@@ -1,5 +1,7 @@
 // The naming rules of SPEC.md, as the Swift side (ChatCore Nickname, RoomName) checks them.
-// Each check returns null when the name is fine, or a sentence saying what is wrong.
+// Each check returns null when the name is fine, or a sentence saying what is wrong (in the
+// page's language: i18n.js).
+import { t } from './i18n.js';
 
 export const NICK_MAX = 32;
 export const ROOM_MAX = 64;
@@ -9,28 +11,28 @@ export const TEXT_MAX_BYTES = 16 * 1024;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 
 export function nickProblem(nick) {
-  if (typeof nick !== 'string' || nick.length === 0) return 'Choose a nickname.';
+  if (typeof nick !== 'string' || nick.length === 0) return t('names.nickEmpty');
   const forbidden = /[/+#]/.exec(nick) ?? CONTROL.exec(nick);
   if (forbidden) {
     return forbidden[0] >= ' ' && !CONTROL.test(forbidden[0])
-      ? `A nickname cannot contain “${forbidden[0]}” (no /, + or #).`
-      : 'A nickname cannot contain control characters or line breaks.';
+      ? t('names.nickForbidden', { character: forbidden[0] })
+      : t('names.nickControl');
   }
   const length = [...nick].length;
-  if (length > NICK_MAX) return `A nickname has at most ${NICK_MAX} characters (this one has ${length}).`;
+  if (length > NICK_MAX) return t('names.nickLong', { max: NICK_MAX, count: length });
   return null;
 }
 
 export function roomProblem(room) {
-  if (typeof room !== 'string' || room.length === 0) return 'Give the room a name.';
-  if (!/^[A-Za-z0-9-]+$/.test(room)) return 'A room name is made of ASCII letters, digits and “-” only.';
-  if (room.length > ROOM_MAX) return `A room name has at most ${ROOM_MAX} characters (this one has ${room.length}).`;
+  if (typeof room !== 'string' || room.length === 0) return t('names.roomEmpty');
+  if (!/^[A-Za-z0-9-]+$/.test(room)) return t('names.roomCharacters');
+  if (room.length > ROOM_MAX) return t('names.roomLong', { max: ROOM_MAX, count: room.length });
   return null;
 }
 
 export function textProblem(text) {
   const bytes = new TextEncoder().encode(text).length;
-  if (bytes > TEXT_MAX_BYTES) return `The message is too long: ${bytes} bytes, at most ${TEXT_MAX_BYTES}.`;
+  if (bytes > TEXT_MAX_BYTES) return t('names.textLong', { count: bytes, max: TEXT_MAX_BYTES });
   return null;
 }
 

@@ -3,6 +3,8 @@
 // subscription to chatt-server with the member's nickname and choices per room; a second
 // click unsubscribes (DELETE). chatt-push then notifies this browser even with no tab open.
 import { base64UrlBytes, roomChoices } from './notify.js';
+import { HttpError } from './api.js';
+import { pageError, t } from './i18n.js';
 
 const REGISTRATION_PATIENCE = 10000; // ms the service worker may take to be ready
 
@@ -19,11 +21,12 @@ export class PushControl {
    * @param {Navigator} [options.nav]
    * @param {typeof Notification} [options.notification]
    */
-  constructor({ api, nick, nav = globalThis.navigator, notification = globalThis.Notification }) {
+  constructor({ api, nick, nav = globalThis.navigator, notification = globalThis.Notification, caches = globalThis.caches }) {
     this.api = api;
     this.nick = nick;
     this.nav = nav;
     this.notification = notification;
+    this.caches = caches;
   }
 
   async registration() {
@@ -32,7 +35,7 @@ export class PushControl {
     const gaveUp = new Promise((resolve) => { timer = setTimeout(() => resolve(null), REGISTRATION_PATIENCE); });
     const registration = await Promise.race([this.nav.serviceWorker.ready, gaveUp]);
     clearTimeout(timer);
-    if (!registration?.pushManager) throw new Error('push.unsupported');
+    if (!registration?.pushManager) throw pageError('push.unsupported');
     return registration;
   }
 
@@ -55,23 +58,24 @@ export class PushControl {
       credentials: 'omit',
     });
     if (!response.ok) {
-      let reason = `HTTP ${response.status}`;
+      let reason = null;
       try {
         const answer = await response.json();
-        if (typeof answer?.error?.message === 'string') reason = `${answer.error.message} (HTTP ${response.status})`;
+        if (typeof answer?.error?.message === 'string') reason = answer.error.message;
       } catch {
         // not JSON: the status alone
       }
-      throw new Error(reason);
+      if (response.status === 401) throw new HttpError(401, 'api.what.pushSubscription');
+      throw pageError('push.refused', { reason: reason ?? '', status: String(response.status) });
     }
   }
 
   /** Subscribes (asking the permission first); resolves once the server keeps it. */
   async subscribe() {
     const permission = await this.notification.requestPermission();
-    if (permission !== 'granted') throw new Error('push.denied');
+    if (permission !== 'granted') throw pageError('push.denied');
     const registration = await this.registration();
-    const key = await this.api.get('data/push/key', 'the notification key');
+    const key = await this.api.get('data/push/key', 'api.what.pushKey');
     let subscription = await registration.pushManager.getSubscription();
     if (!subscription) {
       subscription = await registration.pushManager.subscribe({
@@ -86,10 +90,25 @@ export class PushControl {
   async send(subscription = null) {
     const current = subscription ?? await this.current();
     if (!current) return false;
+    await this.leaveTexts();
     await this.request('POST', 'data/push/subscriptions', {
       subscription: current.toJSON(), nick: this.nick, rooms: roomChoices(),
     });
     return true;
+  }
+
+  /**
+   * Leaves `pushTexts()` where sw.js finds them (at every subscription and every open of a
+   * subscribed page, so a change of language reaches the next notification); without Cache
+   * Storage the server's English texts stay.
+   */
+  async leaveTexts() {
+    try {
+      const cache = await this.caches?.open(TEXTS_CACHE);
+      await cache?.put(TEXTS_KEY, new Response(JSON.stringify(pushTexts()), { headers: { 'Content-Type': 'application/json' } }));
+    } catch {
+      // a private window may refuse storage: the server's English texts are shown then
+    }
   }
 
   /** Unsubscribes: the server forgets the endpoint, the browser drops the subscription. */
@@ -99,4 +118,19 @@ export class PushControl {
     await this.request('DELETE', 'data/push/subscriptions', { endpoint: current.endpoint });
     await current.unsubscribe();
   }
+}
+
+/** The Cache Storage entry where the page leaves sw.js its notification texts (the same names in sw.js). */
+export const TEXTS_CACHE = 'chatt-push-texts';
+export const TEXTS_KEY = 'push-texts.json';
+
+/**
+ * The notification texts in the page's language, `{from}` and `{room}` left for sw.js to
+ * fill: chatt-push's own titles are English, and a worker cannot read the page's catalogs.
+ */
+export function pushTexts() {
+  return {
+    message: t('notification.mention', { nick: '{from}', room: '{room}' }),
+    direct: t('push.directBody', { nick: '{from}' }),
+  };
 }

@@ -2,6 +2,7 @@
 // images whose address is http(s), and emoticon pictures (spans that the style draws from
 // our own static files). `parseText` is pure (a list of parts); `toNodes` turns parts into
 // nodes with createElement/createTextNode/setAttribute (and clones of those) only.
+import { t } from './i18n.js';
 
 export const EMOTICONS = {
   ':))': 'shappy',
@@ -46,6 +47,41 @@ export function safeHttpUrl(raw) {
   return url.href;
 }
 
+// An uploaded file of this chat (issue 19): `/data/files/<sha256>/<name>`, with the size of a
+// picture in the fragment (`#w=640&h=480`) so that its room is kept before it loads.
+const FILE_PATH = /^\/data\/files\/([0-9a-f]{64})\/([^/?#\s]+)(?:#w=(\d{1,5})&h=(\d{1,5}))?$/;
+
+/**
+ * `raw` as an uploaded file of this chat: its path relative to the page
+ * (`data/files/<sha256>/<name>`, fetched with the chat's credentials), the file's name and,
+ * for a picture, its size; null for anything else. `origin`: this page's origin, which an
+ * absolute link must have (the same path on another chat is that chat's file).
+ */
+export function chatFile(raw, origin = globalThis.location?.origin ?? null) {
+  if (typeof raw !== 'string') return null;
+  let path = raw;
+  if (/^https?:\/\//i.test(raw)) {
+    const href = safeHttpUrl(raw);
+    if (href === null || origin === null) return null;
+    const url = new URL(href);
+    if (url.origin !== origin) return null;
+    path = url.pathname + url.hash;
+  }
+  const match = FILE_PATH.exec(path);
+  if (!match) return null;
+  let name;
+  try {
+    name = decodeURIComponent(match[2]);
+  } catch {
+    return null;
+  }
+  const file = { path: `data/files/${match[1]}/${match[2]}`, name };
+  const width = Number(match[3]);
+  const height = Number(match[4]);
+  if (width > 0 && height > 0) Object.assign(file, { width, height });
+  return file;
+}
+
 // Punctuation that ends a sentence rather than the link: "see http://x.org." or "(http://x.org)".
 function trimLink(raw) {
   let end = raw.length;
@@ -82,11 +118,15 @@ export function parseText(text) {
     let part = null;
     if (image !== undefined) {
       const src = safeHttpUrl(image);
+      const file = src ? null : chatFile(image);
       if (src) part = { type: 'image', src, text: whole };
+      else if (file) part = { type: 'image', src: null, file, text: whole };
     } else if (link !== undefined) {
       consumed = trimLink(link);
       const href = safeHttpUrl(consumed);
-      if (href) part = { type: 'link', href, text: consumed };
+      const file = href ? chatFile(href) : null;
+      if (file) part = { type: 'link', href, file, text: consumed };
+      else if (href) part = { type: 'link', href, text: consumed };
     } else if (emoticon !== undefined) {
       part = { type: 'emoticon', name: EMOTICONS[emoticon], text: emoticon };
     }
@@ -152,19 +192,29 @@ export function toNodes(doc, parts) {
         const a = doc.createElement('a');
         a.setAttribute('href', part.href);
         a.setAttribute('rel', 'noopener noreferrer');
+        if (part.file) {
+          // A file of this chat: downloaded under its name (files.js fetches it with the
+          // credentials of a protected chat).
+          a.setAttribute('class', 'file-link');
+          a.setAttribute('data-file', part.file.path);
+          a.setAttribute('download', part.file.name);
+          a.textContent = part.file.name;
+          return a;
+        }
         a.setAttribute('target', '_blank');
         a.textContent = part.text;
         return a;
       }
       case 'image': {
         const img = doc.createElement('img');
+        if (part.file) return fileImage(doc, img, part);
         img.setAttribute('src', part.src);
         img.setAttribute('alt', part.text);
         img.setAttribute('class', 'inline-image');
         img.setAttribute('loading', 'lazy');
         img.setAttribute('referrerpolicy', 'no-referrer');
         img.setAttribute('tabindex', '0');
-        img.setAttribute('title', 'click to enlarge');
+        img.setAttribute('title', t('image.enlarge'));
         return img;
       }
       case 'emoticon':
@@ -173,6 +223,29 @@ export function toNodes(doc, parts) {
         return doc.createTextNode(part.text);
     }
   });
+}
+
+/** The largest side, in CSS pixels, of an uploaded picture in the log (a click enlarges it). */
+export const FILE_IMAGE_SIDE = 256;
+
+// An uploaded picture: its source is set by files.js (fetched with the credentials of a
+// protected chat), and its box has the picture's shape from the start, so nothing below it
+// moves when it loads.
+function fileImage(doc, img, part) {
+  const { file } = part;
+  img.setAttribute('data-file', file.path);
+  img.setAttribute('alt', file.name);
+  img.setAttribute('class', file.width ? 'inline-image file-image sized' : 'inline-image file-image');
+  img.setAttribute('tabindex', '0');
+  img.setAttribute('title', file.name);
+  if (file.width) {
+    img.setAttribute('width', String(file.width));
+    img.setAttribute('height', String(file.height));
+    const scale = Math.min(1, FILE_IMAGE_SIDE / file.width, FILE_IMAGE_SIDE / file.height);
+    img.style.setProperty('width', `${Math.max(1, Math.round(file.width * scale))}px`);
+    img.style.setProperty('aspect-ratio', `${file.width} / ${file.height}`);
+  }
+  return img;
 }
 
 /** Text -> nodes in one step. */

@@ -1,6 +1,7 @@
 // The room's topic under its name (with its "edit topic" control), the archive button, and
 // the "Archived rooms" list: the part of the view for issue 18's rooms. Built with
 // createElement/textContent only. The View makes it and hands it its elements.
+import { t } from './i18n.js';
 
 export class RoomBar {
   /** @param {Document} doc @param {(id: string) => HTMLElement} $ the view's element lookup */
@@ -71,19 +72,18 @@ export class RoomBar {
     this.archived = archived;
     this.topicText = topic?.text ?? '';
     this.topicLine.textContent = this.topicText;
-    this.topicLine.title = topic ? `Topic set by ${topic.author}` : '';
-    this.editButton.title = topic ? 'Edit the topic' : 'Set a topic';
+    this.topicLine.title = topic ? t('topic.setBy', { nick: topic.author }) : '';
+    this.editButton.title = t(topic ? 'topic.edit' : 'topic.set');
+    this.editButton.setAttribute('aria-label', this.editButton.title);
     this.archiveButton.hidden = room === 'main'; // main always exists, and always shows
-    this.archiveButton.textContent = archived ? 'Unarchive' : 'Archive';
-    this.archiveButton.title = archived
-      ? 'Show this room in the list again, for everyone'
-      : 'Archive this room: hide it from the list for everyone (its history stays)';
+    this.archiveButton.textContent = t(archived ? 'archive.unarchive' : 'archive.archive');
+    this.archiveButton.title = t(archived ? 'archive.unarchiveTitle' : 'archive.archiveTitle');
   }
 
   /** The archived rooms, each with "open" (its name) and "Unarchive". */
   showArchived(rooms) {
     this.showButton.hidden = rooms.length === 0;
-    this.showButton.textContent = `Archived rooms (${rooms.length})`;
+    this.showButton.textContent = t('rooms.archivedCount', { count: rooms.length });
     if (rooms.length === 0) {
       this.list.hidden = true;
       this.showButton.setAttribute('aria-expanded', 'false');
@@ -99,8 +99,8 @@ export class RoomBar {
       unarchive.type = 'button';
       unarchive.className = 'unarchive';
       unarchive.dataset.unarchive = name;
-      unarchive.textContent = 'Unarchive';
-      unarchive.setAttribute('aria-label', `Unarchive ${name}`);
+      unarchive.textContent = t('archive.unarchive');
+      unarchive.setAttribute('aria-label', t('archive.unarchiveRoom', { room: name }));
       item.append(open, unarchive);
       return item;
     }));

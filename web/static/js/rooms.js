@@ -2,6 +2,7 @@
 // /data/lastinfo and the live `rooms/<room>/topic` and `rooms/<room>/archive` events, and
 // the payloads it publishes. No DOM here (room-bar.js shows them).
 import { nickProblem } from './names.js';
+import { t } from './i18n.js';
 
 export const TOPIC_MAX_BYTES = 512;
 
@@ -107,8 +108,8 @@ export function archivePayload(author, on, id, ts = Date.now()) {
 
 /** Why `text` cannot be a topic, or null. */
 export function topicProblem(text) {
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(text)) return 'A topic is one line, without control characters.';
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(text)) return t('topic.oneLine');
   const bytes = byteLength(text);
-  if (bytes > TOPIC_MAX_BYTES) return `The topic is too long: ${bytes} bytes, at most ${TOPIC_MAX_BYTES}.`;
+  if (bytes > TOPIC_MAX_BYTES) return t('topic.tooLong', { count: bytes, max: TOPIC_MAX_BYTES });
   return null;
 }

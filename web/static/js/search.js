@@ -1,6 +1,7 @@
 // Search: what the reader typed (words and `from:nick`), the result count ("50+" while
 // more exist), and a result's text with its matches wrapped in <mark>. DOM only through
 // createElement/textContent; never HTML from a message.
+import { t, plural } from './i18n.js';
 
 /** "from:ann pizza" → { words: ['pizza'], author: 'ann' }. */
 export function parseQuery(q) {
@@ -14,10 +15,9 @@ export function parseQuery(q) {
   return { words, author };
 }
 
-/** "1 result", "37 results", "50+ results" (when more exist than shown). */
+/** "1 result", "37 results", "50+ results" (when more exist than shown), in the page's language. */
 export function countLabel(shown, hasMore) {
-  if (hasMore) return `${shown}+ results`;
-  return `${shown} result${shown === 1 ? '' : 's'}`;
+  return hasMore ? t('search.countMore', { count: shown }) : plural('search.count', shown);
 }
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');

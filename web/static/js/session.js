@@ -17,7 +17,8 @@ import { IdentitySession, KeyBook } from './identity-session.js';
 import { directClosedNote } from './identity-view.js';
 import { roomChoice, setRoomChoice, shouldNotify, takeRoomFromUrl } from './notify.js';
 import { PushControl, pushSupported } from './push.js';
-import { t } from './i18n.js';
+import { uploadProblem, uploadName, uploadMessage, withoutMetadata, upload } from './upload.js';
+import { t, errorText } from './i18n.js';
 
 const BELL_KEY = 'chatt-bell';
 const CATCH_UP_AFTER = [2000, 5000, 10000, 30000]; // ms after a reconnect: the history again
@@ -81,9 +82,7 @@ export class Session {
     });
     this.ids = new IdentitySession({
       nick, own: identity, book: new KeyBook(storage(), config.brokerUrl),
-      onKeyChanged: (who, refused) => view.status(refused
-        ? `Warning: someone announced another key for ${who}; the chat's pinned key stays, and messages signed with the other show as forged.`
-        : `Warning: ${who}'s key changed. Their messages are now checked against the new key; ask them whether they made it.`, 'error'),
+      onKeyChanged: (who, refused) => view.status(t(refused ? 'identity.keyRefused' : 'identity.keyChanged', { nick: who }), 'error'),
     });
     this.direct = null; // DirectMessages (direct.js), loaded at start for a member with keys
     this.directWaiting = []; // direct messages that came before it was loaded
@@ -96,7 +95,7 @@ export class Session {
     this.listeners = [
       ['connect', (event) => this.onConnect(event)],
       ['offline', ({ error, retryIn }) => this.onOffline(error, retryIn)],
-      ['error', (error) => this.onRefused(sentence(error.message))],
+      ['error', (error) => this.onRefused(sentence(errorText(error)))],
       ['message', (message) => this.onMessage(message)],
     ];
   }
@@ -105,10 +104,11 @@ export class Session {
   start() {
     const { state, view } = this;
     view.reset(this.nick);
+    view.showFiles((path) => this.api.blob(path), this.config.protected);
     this.startDirect();
     this.syncRooms();
     this.syncUsers();
-    view.status(`Connecting to ${this.client.url}…`);
+    view.status(t('status.connecting', { url: this.client.url }));
     for (const [name, fn] of this.listeners) this.client.on(name, fn);
     this.ownPresence.start();
     this.client.connect();
@@ -118,6 +118,7 @@ export class Session {
   dispose() {
     if (this.disposed) return;
     this.disposed = true;
+    this.view.showFiles(null);
     clearInterval(this.presence);
     this.stopCatchUp();
     this.conversation.dispose();
@@ -139,6 +140,7 @@ export class Session {
     this.stopCatchUp();
     for (const [name, fn] of this.listeners) this.client.off(name, fn);
     this.client.end();
+    this.view.showFiles(null);
     this.disposed = true;
   }
 
@@ -160,7 +162,7 @@ export class Session {
       this.view.nickExtra = (nick, item) => this.directView?.decorateNick(nick, item);
       this.syncUsers();
       for (const [topic, text] of this.directWaiting.splice(0)) this.direct.onMessage(topic, text).catch(() => {});
-    }, (error) => this.view.status(`Direct messages are not available: ${error.message}.`, 'error'));
+    }, (error) => this.view.status(t('direct.unavailable', { reason: errorText(error) }), 'error'));
   }
 
   endDirect() {
@@ -195,7 +197,7 @@ export class Session {
 
   onOffline(error, retryIn) {
     this.attempts = (this.attempts ?? 0) + 1;
-    this.view.status(sentence(`${error.message}; reconnecting: trying again in ${Math.ceil(retryIn / 1000)} s (attempt ${this.attempts})`), 'error');
+    this.view.status(sentence(t('status.reconnecting', { reason: errorText(error), seconds: Math.ceil(retryIn / 1000), attempt: this.attempts })), 'error');
     this.view.showRetry(true);
     if (!this.client.everConnected && !this.savedShown) this.showSaved();
   }
@@ -243,7 +245,7 @@ export class Session {
       view.showChat();
       this.selectRoom('main');
     }
-    view.status(reconnected ? 'Connected again; fetching what was missed…' : 'Connected; loading history…');
+    view.status(t(reconnected ? 'status.reconnected' : 'status.loadingHistory'));
     try {
       const data = await api.lastinfo();
       if (this.disposed) return;
@@ -252,8 +254,8 @@ export class Session {
       if (!reconnected) this.fillView();
     } catch (error) {
       if (this.disposed) return;
-      if (error.status === 401) this.onRefused('The server refused the passphrase: check it and join again.');
-      else view.status(`Connected, but ${error.message}.`, 'error');
+      if (error.status === 401) this.onRefused(t('status.refused'));
+      else view.status(t('status.connectedBut', { reason: errorText(error) }), 'error');
     }
   }
 
@@ -348,7 +350,7 @@ export class Session {
       this.view.clearError();
       return true;
     } catch (error) {
-      if (!this.disposed) this.view.status(sentence(error.message), 'error');
+      if (!this.disposed) this.view.status(sentence(errorText(error)), 'error');
       return false;
     } finally {
       this.loading = false;
@@ -469,7 +471,7 @@ export class Session {
     // The room's choice (notify.js), as Web Push follows it: all, mentions only, or nothing.
     if (document.hidden && shouldNotify(roomChoice(room), mentions(message.text, this.nick))
         && 'Notification' in window && Notification.permission === 'granted') {
-      const note = new Notification(`${message.author} in ${room}`, { body: message.text, tag: `chatt-${room}` });
+      const note = new Notification(t('notification.mention', { nick: message.author, room }), { body: message.text, tag: `chatt-${room}` });
       note.onclick = () => {
         window.focus();
         this.selectRoom(room);
@@ -487,7 +489,9 @@ export class Session {
       return;
     }
     const current = await this.push.current();
-    if (!this.disposed) this.view.setPush(current ? 'on' : 'off');
+    if (this.disposed) return;
+    this.view.setPush(current ? 'on' : 'off');
+    if (current) await this.push.leaveTexts();
   }
 
   /** The Notifications button: subscribes this browser to Web Push, or unsubscribes it. */
@@ -510,8 +514,7 @@ export class Session {
       }
     } catch (error) {
       view.setPush((await this.push.current()) ? 'on' : 'off');
-      const reason = error.message === 'push.denied' || error.message === 'push.unsupported' ? t(error.message) : error.message;
-      view.status(t('push.failed', { reason }), 'error');
+      view.status(t('push.failed', { reason: errorText(error) }), 'error');
     }
   }
 
@@ -522,7 +525,7 @@ export class Session {
     try {
       await this.push?.send();
     } catch (error) {
-      this.view.status(t('push.failed', { reason: error.message }), 'error');
+      this.view.status(t('push.failed', { reason: errorText(error) }), 'error');
     }
   }
 
@@ -576,9 +579,43 @@ export class Session {
       .catch((error) => {
         if (this.disposed) return;
         view.failed(message.id);
-        view.status(`Not sent: ${error.message}.`, 'error');
+        view.status(t('status.notSent', { reason: errorText(error) }), 'error');
       });
     return true;
+  }
+
+  /**
+   * Sends photos and files to the current room, one after the other: each uploaded to
+   * chatt-server (a JPEG first drawn again without its EXIF, unless the member keeps the
+   * original), then a message showing it. A refusal shows the server's reason.
+   */
+  async upload(files) {
+    const { view } = this;
+    for (const file of files) {
+      if (this.disposed) return;
+      const name = uploadName(file);
+      const problem = uploadProblem(file, this.config.maxUploadBytes);
+      if (problem) {
+        view.status(problem, 'error');
+        continue;
+      }
+      try {
+        view.uploadProgress(0, name);
+        const blob = view.keepOriginalPhotos() ? file : await withoutMetadata(file);
+        const answer = await upload({
+          blob, name, authorization: this.api.headers.Authorization ?? null,
+          onProgress: (fraction) => view.uploadProgress(fraction, name),
+        });
+        if (this.disposed) return;
+        view.clearError();
+        this.send(uploadMessage(answer, globalThis.location.origin));
+      } catch (error) {
+        if (this.disposed) return;
+        view.status(t('upload.failed', { name, reason: error.message }), 'error');
+      } finally {
+        view.uploadProgress(null);
+      }
+    }
   }
 
   /** Searches this room or, with `scope` "all", every room; the first page. */
@@ -607,7 +644,7 @@ export class Session {
       view.showSearchResults(search.query, page.results, { hasMore: page.hasMore, append, allRooms: search.room === null });
       view.clearError();
     } catch (error) {
-      if (!this.disposed) view.status(sentence(error.message), 'error');
+      if (!this.disposed) view.status(sentence(errorText(error)), 'error');
     }
   }
 
@@ -638,7 +675,7 @@ export class Session {
       const past = stopBelow !== null && oldest !== null && oldest < stopBelow;
       if (!(past ? view.showEarlier(this.state.current) : await this.loadOlder())) break;
     }
-    if (!this.disposed && !show()) view.status('That message is no longer in the history.', 'error');
+    if (!this.disposed && !show()) view.status(t('status.notInHistory'), 'error');
   }
 
   // --- room topics and archive ---------------------------------------------------------
@@ -681,7 +718,7 @@ export class Session {
     this.roomEvent(room, verb, payload); // at once; the broker's copy changes nothing more
     this.client.publish(`rooms/${room}/${verb}`, payload, { qos: 1 })
       .then(() => this.view.clearError(), (error) => {
-        if (!this.disposed) this.view.status(`Not sent: ${error.message}.`, 'error');
+        if (!this.disposed) this.view.status(t('status.notSent', { reason: errorText(error) }), 'error');
       });
   }
 
@@ -734,7 +771,7 @@ export class Session {
     }
     if (state.addRoom(name) >= 0) this.syncRooms();
     client.publish(topics.roomNew(name), '', { qos: 1 })
-      .then(() => view.clearError(), (error) => view.status(sentence(error.message), 'error'));
+      .then(() => view.clearError(), (error) => view.status(sentence(errorText(error)), 'error'));
     this.selectRoom(name);
     return true;
   }

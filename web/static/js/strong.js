@@ -6,6 +6,7 @@
 // Tests/Fixtures/strong-scheme-vectors.json, made with Python's hashlib).
 // pbkdf2.js (the plain-JavaScript PBKDF2) is loaded only where WebCrypto is missing, so a
 // page in a secure context does not download it.
+import { pageError } from './i18n.js';
 
 export const STRONG_ITERATIONS = 600000;
 const SALT_PREFIX = 'chatt-strong:';
@@ -40,7 +41,7 @@ async function subtlePbkdf2(subtle, password, salt, iterations, length) {
  */
 export async function makeStrongPair(passphrase, salt, { subtle = globalThis.crypto?.subtle, iterations = STRONG_ITERATIONS } = {}) {
   if (!isValidSalt(salt)) {
-    throw new Error(`this chat's salt ${JSON.stringify(String(salt).slice(0, 40))} is not base64url of 16 bytes: the server is misconfigured`);
+    throw pageError('passphrase.badSalt', { salt: JSON.stringify(String(salt).slice(0, 40)) });
   }
   const encoder = new TextEncoder();
   const password = encoder.encode(String(passphrase));

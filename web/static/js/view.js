@@ -4,34 +4,42 @@
 // per animation frame (log.js), list items are moved into place, never rebuilt. The view
 // knows nothing of MQTT or HTTP: it reports what the reader does through the handlers
 // given to `bind()`.
-import { t } from './i18n.js';
 import { nickHue } from './render.js';
 import { MessageNodes, timeLabel, dayKey, isLong, timeTitle } from './message-node.js';
 import { MessageActions } from './actions.js';
 import { RoomLog, TAIL } from './log.js';
 import { RoomBar } from './room-bar.js';
 import { parseQuery, countLabel, highlighted } from './search.js';
+import { t, plural, language, formatDate, formatNumber } from './i18n.js';
+import { UploadControls } from './upload-view.js';
+import { FileImages } from './files.js';
 
 // Per animation frame: ms of message insertion, and messages made (their layout follows
 // in the same frame); what is left waits for the next frame, so input is never held up.
 const FRAME_BUDGET = 6;
 const FRAME_NODES = 60;
 
-const pad = (n) => String(n).padStart(2, '0');
-
-/** A full date with the time, for search results (no day separator there). */
+/** A full date with the time, for search results (no day separator there), in the page's language. */
 function dateTimeLabel(ts) {
   const date = new Date(ts);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${timeLabel(date)}`;
+  return `${formatDate(date, { year: 'numeric', month: 'short', day: 'numeric' })} ${timeLabel(date)}`;
 }
 
-/** "Today", "Yesterday" or the date, for the separator above a day's first message. */
+const relativeDays = new Map(); // language -> Intl.RelativeTimeFormat (a log labels its days at every frame)
+
+/** "Today", "Yesterday" (Intl.RelativeTimeFormat's words) or the date, for the separator above a day's first message. */
 export function dayLabel(ts, now = new Date()) {
   const date = new Date(ts);
-  if (dayKey(date) === dayKey(now)) return 'Today';
+  const relative = (days) => {
+    const tag = language();
+    if (!relativeDays.has(tag)) relativeDays.set(tag, new Intl.RelativeTimeFormat(tag, { numeric: 'auto' }));
+    const words = relativeDays.get(tag).format(days, 'day');
+    return `${words[0].toLocaleUpperCase(tag)}${words.slice(1)}`;
+  };
+  if (dayKey(date) === dayKey(now)) return relative(0);
   const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
-  if (dayKey(date) === dayKey(yesterday)) return 'Yesterday';
-  return date.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  if (dayKey(date) === dayKey(yesterday)) return relative(-1);
+  return formatDate(date, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 }
 
 const ICON_SIZE_SMALL = 13;
@@ -120,6 +128,8 @@ export class View {
       if (event.target.value === '') this.hideSearch();
     });
     this.roomBar = new RoomBar(doc, this.$);
+    this.uploads = new UploadControls(doc, this.$);
+    this.files = null; // the FileImages of the session, while one shows uploaded files
     this.icon = doc.querySelector('link[rel="icon"]');
     this.plainIcon = this.icon?.getAttribute('href') ?? null;
     this.newBelow = 0;
@@ -184,7 +194,7 @@ export class View {
       const field = this.$('new_room_name');
       if (field.value.trim() === '') {
         field.focus();
-        this.status('Type a room name (letters, digits, “-”), then press + again.');
+        this.status(t('rooms.typeName'));
       } else if (handlers.createRoom(field.value.trim())) {
         field.value = '';
       }
@@ -194,6 +204,7 @@ export class View {
       if (this.$('search').value.trim() !== '') handlers.search(this.$('search').value, this.$('search_scope').value);
     });
     this.roomBar.bind({ setTopic: handlers.setTopic, archive: handlers.archive, done: () => this.input.focus() });
+    this.uploads.bind((files) => handlers.upload(files));
     this.$('bell').addEventListener('click', () => handlers.toggleBell());
     this.$('push_toggle')?.addEventListener('click', () => handlers.togglePush());
     this.$('room_notify')?.addEventListener('change', (event) => handlers.setRoomNotify(event.target.value));
@@ -243,6 +254,25 @@ export class View {
     win.addEventListener('pagehide', () => handlers.leave());
   }
 
+  /**
+   * Shows the uploaded files of the log with `loadBlob(path)` (the session's, with the
+   * credentials); `downloads`: file links need it too (a protected chat). null stops.
+   */
+  showFiles(loadBlob, downloads = false) {
+    this.files?.dispose();
+    this.files = loadBlob ? new FileImages(this.doc, this.texts, loadBlob, downloads) : null;
+  }
+
+  /** Whether photos are sent as they are, EXIF and location included (the member's choice). */
+  keepOriginalPhotos() {
+    return this.uploads.keepOriginal();
+  }
+
+  /** The upload progress bar at `fraction` (0–1) of `name`; null hides it. */
+  uploadProgress(fraction, name = '') {
+    this.uploads.show(fraction, name);
+  }
+
   /** An error in the status line goes once a later action succeeded. */
   clearError() {
     if (this.$('status').dataset.kind === 'error') this.status('');
@@ -264,10 +294,18 @@ export class View {
   showForm({ nick = null, remember = false, protectedChat = false, focus = 'nick' } = {}) {
     if (nick !== null) this.$('nick').value = nick;
     if (remember) this.$('remember').checked = true;
-    if (protectedChat) this.$('passphrase_hint').textContent = 'This chat is protected: its passphrase is needed.';
+    if (protectedChat) this.$('passphrase_hint').textContent = t('join.protectedHint');
     this.$('chat').hidden = true;
     this.$('join_form').hidden = false;
+    this.placeLanguage(false);
     this.focusField(focus);
+  }
+
+  /** The language switch (`#language`) goes with what is shown: the join form's end, or the foot of the online list. */
+  placeLanguage(inChat) {
+    const box = this.$('language_box');
+    const home = inChat ? this.doc.querySelector('#chat .nicks') : this.$('join_form');
+    if (box && home && box.parentElement !== home) home.append(box);
   }
 
   /** Focuses `passphrase` or `nick` of the join form. */
@@ -284,13 +322,14 @@ export class View {
   showChat() {
     this.$('join_form').hidden = true;
     this.$('chat').hidden = false;
+    this.placeLanguage(true);
     this.input.focus();
   }
 
   setBell(on) {
     const bell = this.$('bell');
     bell.setAttribute('aria-pressed', String(on));
-    bell.title = on ? 'Bell on: click to silence it' : 'Bell off: click to ring on new messages';
+    bell.title = t(on ? 'bell.on' : 'bell.off');
   }
 
   /** The Notifications (Web Push) button: `on`, `off`, `busy` or `unsupported`. */
@@ -325,7 +364,7 @@ export class View {
   toggleMore(button) {
     const text = button.parentElement.querySelector('.text');
     const open = text.classList.toggle('collapsed') === false;
-    button.textContent = open ? 'Show less' : 'Show more';
+    button.textContent = t(open ? 'messages.showLess' : 'messages.showMore');
     button.setAttribute('aria-expanded', String(open));
   }
 
@@ -380,8 +419,8 @@ export class View {
   updateRoom(name, unread, current) {
     const button = this.roomItems.get(name);
     if (!button) return;
-    button.querySelector('.unread').textContent = unread > 0 ? String(unread) : '';
-    button.setAttribute('aria-label', unread > 0 ? `${name}, ${unread} unread` : name);
+    button.querySelector('.unread').textContent = unread > 0 ? formatNumber(unread) : '';
+    button.setAttribute('aria-label', unread > 0 ? plural('rooms.unread', unread, { room: name }) : name);
     if (current) button.setAttribute('aria-current', 'true');
     else button.removeAttribute('aria-current');
   }
@@ -410,7 +449,7 @@ export class View {
         this.nickExtra?.(nick, item); // the ✉ of direct messages (direct-view.js)
         const presence = away ? 'offline' : this.presence.get(nick) === 'away' ? 'away' : 'online';
         item.dataset.presence = presence;
-        item.firstChild.title = presence === 'online' ? nick : `${nick} (${presence})`;
+        item.firstChild.title = presence === 'online' ? nick : t(`users.${presence}`, { nick });
         if (this.nicksList.children[index] !== item) this.nicksList.insertBefore(item, this.nicksList.children[index] ?? null);
         index += 1;
       }
@@ -423,7 +462,7 @@ export class View {
     const item = this.nickItems.get(nick);
     if (item && !item.classList.contains('offline')) {
       item.dataset.presence = state === 'away' ? 'away' : 'online';
-      item.firstChild.title = state === 'away' ? `${nick} (away)` : nick;
+      item.firstChild.title = state === 'away' ? t('users.away', { nick }) : nick;
     }
   }
 
@@ -469,7 +508,7 @@ export class View {
     this.actions.decorate(node, message, text, room);
     if (isLong(message.text)) {
       text.classList.add('collapsed');
-      const more = this.el('button', 'show-more', 'Show more');
+      const more = this.el('button', 'show-more', t('messages.showMore'));
       more.type = 'button';
       more.setAttribute('aria-expanded', 'false');
       node.append(more);
@@ -492,7 +531,7 @@ export class View {
     }
     log.flush(Infinity, true); // it opens at its end
     log.markDays(dayLabel);
-    log.setLine(firstUnread, this.el('div', 'new-line', 'New messages'));
+    log.setLine(firstUnread, this.el('div', 'new-line', t('messages.newLine')));
     for (const [name, other] of this.logs) other.element.hidden = name !== room.name;
     this.current = room.name;
     this.older.hidden = !room.hasMore && !log.hasEarlier;
@@ -505,7 +544,7 @@ export class View {
     const line = this.logs.get(this.current)?.line;
     this.jumpUnread.hidden = !line || !line.isConnected || line.offsetTop >= this.texts.scrollTop;
     this.jumpLatest.hidden = this.atEnd;
-    this.jumpLatest.textContent = this.newBelow > 0 ? `Jump to latest ↓ (${this.newBelow} new)` : 'Jump to latest ↓';
+    this.jumpLatest.textContent = this.newBelow > 0 ? plural('messages.latestNew', this.newBelow) : t('messages.latest');
   }
 
   /** Messages of others that came into the current room while the reader was away from its end (or the tab hidden). */
@@ -709,16 +748,16 @@ export class View {
     }
     const shown = list.children.length;
     const head = this.el('p', 'results-head');
-    const close = this.el('button', 'close-results', 'Close');
+    const close = this.el('button', 'close-results', t('search.close'));
     close.type = 'button';
-    close.setAttribute('aria-label', 'Close the search results');
-    const where = allRooms ? ' in all rooms' : '';
+    close.setAttribute('aria-label', t('search.closeLabel'));
+    const count = countLabel(shown, hasMore);
     head.append(this.el('span', 'results-count', shown > 0
-      ? `${countLabel(shown, hasMore)} for “${query}”${where} (Escape closes)`
-      : `Nothing found for “${query}”${where}.`), close);
+      ? t(allRooms ? 'search.foundAll' : 'search.found', { count, query })
+      : t(allRooms ? 'search.nothingAll' : 'search.nothing', { query })), close);
     const parts = [head, list];
     if (hasMore) {
-      const more = this.el('button', 'more-results', 'More results');
+      const more = this.el('button', 'more-results', t('search.more'));
       more.type = 'button';
       parts.push(more);
     }
