@@ -95,7 +95,7 @@ final class BrokerConnection: ChatPublisher, Service {
             // Ends when the client closes (its stream of messages finishes).
             group.addTask { await self.forward(into: forwarding) }
             do {
-                try await cancelWhenGracefulShutdown { try await self.connectAndSubscribe() }
+                try await cancelWhenGracefulShutdown { try await self.client.connectAndSubscribe(to: self.filters, logger: self.logger) }
             } catch let error as MQTTError where error.kind == .refused {
                 throw error
             } catch {
@@ -106,24 +106,6 @@ final class BrokerConnection: ChatPublisher, Service {
             try await client.run()
             try await group.waitForAll()
         }
-    }
-
-    private func connectAndSubscribe() async throws {
-        do {
-            try await client.connect()
-        } catch where error.kind == .refused {
-            // Wrong credentials do not get better by retrying.
-            throw error
-        } catch where error.kind == .cancelled {
-            throw error
-        } catch {
-            logger.warning("the broker does not answer yet; retrying", metadata: ["error": "\(error)"])
-        }
-        // Remembered by the client, and granted once it is connected.
-        for filter in filters {
-            try await client.subscribe(filter, qos: .atLeastOnce)
-        }
-        logger.info("subscribed", metadata: ["filters": "\(filters.joined(separator: " "))"])
     }
 
     /// Understands every message the broker delivers (stamped with the clock) and hands it

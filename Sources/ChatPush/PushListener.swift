@@ -39,7 +39,7 @@ package struct PushListener: Service {
                 }
             }
             do {
-                try await cancelWhenGracefulShutdown { try await connectAndSubscribe() }
+                try await cancelWhenGracefulShutdown { try await client.connectAndSubscribe(to: Self.filters, logger: logger) }
             } catch let error as MQTTError where error.kind == .refused {
                 throw error
             } catch {
@@ -48,23 +48,5 @@ package struct PushListener: Service {
             try await client.run()
             try await group.waitForAll()
         }
-    }
-
-    private func connectAndSubscribe() async throws {
-        do {
-            try await client.connect()
-        } catch where error.kind == .refused {
-            // Wrong credentials do not get better by retrying.
-            throw error
-        } catch where error.kind == .cancelled {
-            throw error
-        } catch {
-            logger.warning("the broker does not answer yet; retrying", metadata: ["error": "\(error)"])
-        }
-        // Remembered by the client, and granted once it is connected.
-        for filter in Self.filters {
-            try await client.subscribe(filter, qos: .atLeastOnce)
-        }
-        logger.info("subscribed", metadata: ["filters": "\(Self.filters.joined(separator: " "))"])
     }
 }
