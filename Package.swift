@@ -184,9 +184,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Without WebPush (run.sh's first build) a stub that says so: nothing to link.
         .executableTarget(
             name: "chatt-push",
-            dependencies: ["ChatPush", "ChatMemorize", "ChatDaemon", argumentParser, logging],
+            dependencies: [
+                .target(name: "ChatPush", condition: .when(traits: ["WebPush"])),
+                .target(name: "ChatMemorize", condition: .when(traits: ["WebPush"])),
+                .target(name: "ChatDaemon", condition: .when(traits: ["WebPush"])),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: ["WebPush"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["WebPush"])),
+            ],
             swiftSettings: strict
         ),
 
@@ -213,7 +220,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "chatt-bench-push",
-            dependencies: ["ChatCore", "ChatPush", "ChatWebPush", argumentParser, .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .target(name: "ChatCore", condition: .when(traits: ["WebPush"])),
+                .target(name: "ChatPush", condition: .when(traits: ["WebPush"])),
+                .target(name: "ChatWebPush", condition: .when(traits: ["WebPush"])),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: ["WebPush"])),
+                .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["WebPush"])),
+            ],
             path: "bench/Sources/chatt-bench-push",
             swiftSettings: strict
         ),

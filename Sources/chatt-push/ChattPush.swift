@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it this is a stub (below), linking nothing
 import ArgumentParser
 import ChatDaemon
 import ChatPush
@@ -70,3 +71,18 @@ struct ChattPush: AsyncParsableCommand {
         }
     }
 }
+#else
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Built without the WebPush trait (run.sh's first build): says so and exits 1.
+@main
+enum ChattPushWithoutWebPush {
+    static func main() {
+        let message = "chatt-push: built without Web Push (the WebPush trait): build it with `swift build --traits WebPush --product chatt-push`\n"
+        _ = message.withCString { write(2, $0, strlen($0)) }
+        exit(1)
+    }
+}
+#endif

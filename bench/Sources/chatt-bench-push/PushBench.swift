@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it this is a stub (below), linking nothing
 import ArgumentParser
 import ChatCore
 import ChatPush
@@ -44,7 +45,6 @@ struct PushBench: AsyncParsableCommand {
             for _ in 0..<count { _ = try request() }
             report(count, since: started, failed: 0)
         case "send":
-            #if WebPush
             let sender = WebPushSender()
             // Warm the connection pool.
             _ = await sender.send(try request())
@@ -66,9 +66,6 @@ struct PushBench: AsyncParsableCommand {
             }
             report(count, since: started, failed: failed)
             await sender.shutdown()
-            #else
-            throw ValidationError("built without the WebPush trait: no sender")
-            #endif
         default:
             throw ValidationError("--mode must be send, encrypt or body")
         }
@@ -93,3 +90,18 @@ final class SharedTokens: Sendable {
         try tokens.withLock { try $0.authorization(for: endpoint) }
     }
 }
+#else
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Built without the WebPush trait (run.sh's first build): says so and exits 1.
+@main
+enum PushBenchWithoutWebPush {
+    static func main() {
+        let message = "chatt-bench-push: built without Web Push (the WebPush trait): build it with `swift build --traits WebPush --product chatt-bench-push`\n"
+        _ = message.withCString { write(2, $0, strlen($0)) }
+        exit(1)
+    }
+}
+#endif
