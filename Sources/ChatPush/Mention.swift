@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 /// The page's mention rule (web/static/js/render.js `mentions`, applied to the text outside
 /// code as message-node.js does): `text` mentions `@nick` when, ignoring case, `@nick`
 /// appears outside code and is not the start of a longer name (the next character is not a
@@ -53,3 +54,4 @@ package enum Mention {
         return result
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 package import ChatStorage
 import ChatStore
 import ChatMemorize
@@ -9,18 +10,8 @@ import UnixSignals
 /// `chatt-push` as a whole: the store's services, then the listener, in one service group
 /// that stops cleanly on SIGTERM and SIGINT.
 package enum PushDaemon {
-    /// Whether this build can send (the WebPush trait).
-    package static var canSend: Bool {
-        #if WebPush
-        true
-        #else
-        false
-        #endif
-    }
-
     /// Runs until a signal.
     package static func run(_ options: PushOptions, logger: Logger) async throws {
-        #if WebPush
         let storage = try await ChatStorage.open(options.database, logger: logger)
         let sender = WebPushSender()
         let core = PushService(options: options, storage: storage, sender: sender, logger: logger)
@@ -35,9 +26,6 @@ package enum PushDaemon {
             throw error
         }
         await sender.shutdown()
-        #else
-        throw PushConfigurationError("chatt-push was built without Web Push (the WebPush trait): build it with `swift build --traits WebPush --product chatt-push`")
-        #endif
     }
 }
 
@@ -72,3 +60,4 @@ package struct PushService: Service {
         logger.info("chatt-push stopped", metadata: ["sent": "\(stats.sent)", "failed": "\(stats.failed)", "removed": "\(stats.removed)"])
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 package import ChatStore
 package import ChatWebPush
 import Foundation
@@ -155,3 +156,4 @@ package struct PushConfigurationError: Error, Sendable, CustomStringConvertible 
         self.description = description
     }
 }
+#endif

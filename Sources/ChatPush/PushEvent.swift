@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 import ChatCore
 
 /// What chatt-push may notify: a message in a room (v1 or v2 `newtext`) or a direct
@@ -32,3 +33,4 @@ package enum PushEvent: Sendable, Hashable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 import ChatMemorize
 import ChatMQTT
 package import Logging
@@ -50,3 +51,4 @@ package struct PushListener: Service {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 import Foundation
 
 /// What a push carries, encrypted: a small JSON object the page's service worker shows
@@ -40,3 +41,4 @@ package struct PushNotification: Sendable, Hashable, Codable {
         return (try? Array(encoder.encode(self))) ?? []
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 package import ChatMemorize
 package import ChatStore
 import ChatWebPush
@@ -68,3 +69,4 @@ package struct PushOptions: Sendable {
         settings.ttl = arguments.ttl
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 package import ChatStore
 
 /// Who is notified of an event, by the rules of issue 19: a message notifies the
@@ -25,3 +26,4 @@ package enum PushRecipients {
         }
     }
 }
+#endif

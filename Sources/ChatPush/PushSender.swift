@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 /// One Web Push request, ready to go: the encrypted body and the headers RFC 8030/8291/8292 ask.
 package struct PushRequest: Sendable {
     /// The push service's URL.
@@ -42,3 +43,4 @@ package protocol PushSender: Sendable {
     /// Sends `request` once and says what came of it; never throws.
     func send(_ request: PushRequest) async -> PushOutcome
 }
+#endif

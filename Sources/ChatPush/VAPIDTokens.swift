@@ -1,3 +1,4 @@
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 package import ChatWebPush
 package import Foundation
 
@@ -30,3 +31,4 @@ package struct VAPIDTokens: Sendable {
         return header
     }
 }
+#endif

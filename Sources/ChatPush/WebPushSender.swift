@@ -1,4 +1,4 @@
-#if WebPush  // the package trait: without it chatt-push has no sender (see Package.swift)
+#if WebPush  // the package trait: without it (run.sh's first build) this module is empty
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1

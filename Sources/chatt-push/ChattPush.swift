@@ -46,9 +46,6 @@ struct ChattPush: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = DaemonLogging.bootstrap(label: "chatt.push", environment: environment)
-        guard PushDaemon.canSend else {
-            throw ExitPolicy.failure("chatt-push", "built without Web Push (the WebPush trait): build it with `swift build --traits WebPush --product chatt-push`")
-        }
         var arguments = PushOptions.Arguments()
         if !broker.isEmpty { arguments.broker = broker }
         arguments.clientID = clientID
