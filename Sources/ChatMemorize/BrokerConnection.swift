@@ -91,21 +91,8 @@ final class BrokerConnection: ChatPublisher, Service {
             try await client.run()
             return
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // Ends when the client closes (its stream of messages finishes).
-            group.addTask { await self.forward(into: forwarding) }
-            do {
-                try await cancelWhenGracefulShutdown { try await self.client.connectAndSubscribe(to: self.filters, logger: self.logger) }
-            } catch let error as MQTTError where error.kind == .refused {
-                throw error
-            } catch {
-                // Shutting down (or cancelled) before the subscription was granted: the
-                // client still closes cleanly below.
-                logger.debug("stopped before the subscription was granted", metadata: ["error": "\(error)"])
-            }
-            try await client.run()
-            try await group.waitForAll()
-        }
+        // The forwarding ends when the client closes (its stream of messages finishes).
+        try await client.runSubscribed(to: filters, logger: logger) { await self.forward(into: forwarding) }
     }
 
     /// Understands every message the broker delivers (stamped with the clock) and hands it

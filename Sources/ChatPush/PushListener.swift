@@ -31,23 +31,12 @@ package struct PushListener: Service {
     }
 
     package func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await message in client.messages where !message.retain {
-                    if let event = PushEvent(topic: message.topic, payload: message.payload) {
-                        await dispatcher.handle(event)
-                    }
+        try await client.runSubscribed(to: Self.filters, logger: logger) { [client, dispatcher] in
+            for await message in client.messages where !message.retain {
+                if let event = PushEvent(topic: message.topic, payload: message.payload) {
+                    await dispatcher.handle(event)
                 }
             }
-            do {
-                try await cancelWhenGracefulShutdown { try await client.connectAndSubscribe(to: Self.filters, logger: logger) }
-            } catch let error as MQTTError where error.kind == .refused {
-                throw error
-            } catch {
-                logger.debug("stopped before the subscription was granted", metadata: ["error": "\(error)"])
-            }
-            try await client.run()
-            try await group.waitForAll()
         }
     }
 }
